@@ -1,0 +1,235 @@
+"""Allocation tables: citizens' cases, match runs, offers and the append-only audit trail.
+
+A case is pseudonymous: it is known by ``case_ref``; the CPR number (the Danish
+personal identity number) is kept only as a keyed HMAC (``allocation.cpr``), so the
+database never holds it in clear.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from boligmatch.db import Base, utcnow
+from inventory.models import enum_column
+
+
+class SupportMethod(StrEnum):
+    """Housing First support (servicelov § 85 a: CTI, ICM, ACT) or ordinary § 85 (SEL85)."""
+
+    CTI = "CTI"
+    ICM = "ICM"
+    ACT = "ACT"
+    SEL85 = "SEL85"
+    none = "none"
+
+
+class IncomeKind(StrEnum):
+    kontanthjaelp = "kontanthjaelp"
+    uddannelseshjaelp = "uddannelseshjaelp"
+    foertidspension = "foertidspension"
+    folkepension = "folkepension"
+    dagpenge = "dagpenge"
+    salary = "salary"
+    other = "other"
+
+
+class CaseStatus(StrEnum):
+    active = "active"
+    housed = "housed"
+    closed = "closed"
+    removed = "removed"
+
+
+class OfferStatus(StrEnum):
+    proposed = "proposed"
+    sent = "sent"
+    accepted = "accepted"
+    declined = "declined"
+    expired = "expired"
+    withdrawn = "withdrawn"
+
+
+class CitizenCase(Base):
+    """A homeless citizen's case in the acting municipality (handlekommune)."""
+
+    __tablename__ = "citizen_cases"
+    __table_args__ = (
+        CheckConstraint("situation BETWEEN 1 AND 9", name="situation_1_9"),
+        CheckConstraint("adults >= 1 AND children >= 0", name="household_size"),
+        CheckConstraint("refused_offers >= 0", name="refusals_not_negative"),
+        CheckConstraint("birth_year BETWEEN 1900 AND 2100", name="birth_year_range"),
+        # One open case per person: a second active case for the same CPR is refused.
+        Index(
+            "uq_citizen_cases_active_cpr",
+            "cpr_hash",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_ref: Mapped[str] = mapped_column(String(32), unique=True)
+    cpr_hash: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str | None] = mapped_column(String(120))
+    municipality_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"), index=True)
+    birth_year: Mapped[int]
+    adults: Mapped[int] = mapped_column(default=1)
+    children: Mapped[int] = mapped_column(default=0)
+    wealth_dkk: Mapped[float] = mapped_column(default=0.0)
+    situation: Mapped[int]
+    homeless_since: Mapped[dt.date]
+    registered_on: Mapped[dt.date]
+    deadline: Mapped[dt.date | None]
+    support: Mapped[SupportMethod] = mapped_column(enum_column(SupportMethod, "support_method"))
+    needs_wheelchair: Mapped[bool] = mapped_column(default=False)
+    needs_ground_floor: Mapped[bool] = mapped_column(default=False)
+    has_pets: Mapped[bool] = mapped_column(default=False)
+    kontanthjaelp_6_months: Mapped[bool] = mapped_column(
+        default=False, doc="received kontanthjælp 6 consecutive months (§ 51 b)"
+    )
+    preferred_lat: Mapped[float | None]
+    preferred_lon: Mapped[float | None]
+    refused_offers: Mapped[int] = mapped_column(default=0)
+    status: Mapped[CaseStatus] = mapped_column(
+        enum_column(CaseStatus, "case_status"), default=CaseStatus.active, index=True
+    )
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    income_items: Mapped[list[CaseIncome]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseIncome.id"
+    )
+    area_preferences: Mapped[list[AreaPreference]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="AreaPreference.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def preferred_areas(self) -> list[str]:
+        """Preferred districts, best first."""
+        ranked = [p for p in self.area_preferences if not p.avoid]
+        return [p.area for p in sorted(ranked, key=lambda p: p.rank or 0)]
+
+    @property
+    def avoided_areas(self) -> list[str]:
+        return sorted(p.area for p in self.area_preferences if p.avoid)
+
+
+class CaseIncome(Base):
+    """One income item of the household (monthly, before tax)."""
+
+    __tablename__ = "case_income_items"
+    __table_args__ = (CheckConstraint("monthly_dkk >= 0", name="amount_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("citizen_cases.id", ondelete="CASCADE"))
+    kind: Mapped[IncomeKind] = mapped_column(enum_column(IncomeKind, "income_kind"))
+    monthly_dkk: Mapped[float]
+
+    case: Mapped[CitizenCase] = relationship(back_populates="income_items")
+
+
+class AreaPreference(Base):
+    """A district the citizen prefers (``rank`` 1 = best) or wants to avoid."""
+
+    __tablename__ = "case_area_preferences"
+    __table_args__ = (
+        UniqueConstraint("case_id", "area"),
+        CheckConstraint("avoid OR rank >= 1", name="ranked_unless_avoided"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("citizen_cases.id", ondelete="CASCADE"))
+    area: Mapped[str] = mapped_column(String(80))
+    rank: Mapped[int | None]
+    avoid: Mapped[bool] = mapped_column(default=False)
+
+    case: Mapped[CitizenCase] = relationship(back_populates="area_preferences")
+
+
+class MatchRun(Base):
+    """One run of the matcher: the inputs' snapshot, the weights, the solver's result."""
+
+    __tablename__ = "match_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(120))
+    method: Mapped[str] = mapped_column(String(32), doc="which matcher produced the result")
+    status: Mapped[str] = mapped_column(String(16))
+    problem: Mapped[dict[str, Any]]
+    result: Mapped[dict[str, Any]]
+    stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Offer(Base):
+    """An offer of a vacancy to a citizen and its answer.
+
+    The database itself guarantees the two invariants the workflow relies on: at
+    most one accepted offer per vacancy and at most one accepted offer per citizen.
+    """
+
+    __tablename__ = "offers"
+    __table_args__ = (
+        Index(
+            "uq_offers_accepted_vacancy",
+            "vacancy_id",
+            unique=True,
+            sqlite_where=text("status = 'accepted'"),
+            postgresql_where=text("status = 'accepted'"),
+        ),
+        Index(
+            "uq_offers_accepted_case",
+            "case_id",
+            unique=True,
+            sqlite_where=text("status = 'accepted'"),
+            postgresql_where=text("status = 'accepted'"),
+        ),
+        CheckConstraint("rank >= 1", name="rank_positive"),
+        CheckConstraint(
+            "status != 'declined' OR decline_reason IS NOT NULL", name="declined_has_reason"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_run_id: Mapped[int | None] = mapped_column(ForeignKey("match_runs.id"), index=True)
+    vacancy_id: Mapped[int] = mapped_column(ForeignKey("vacancies.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("citizen_cases.id"), index=True)
+    rank: Mapped[int] = mapped_column(default=1)
+    score: Mapped[int | None]
+    status: Mapped[OfferStatus] = mapped_column(
+        enum_column(OfferStatus, "offer_status"), default=OfferStatus.proposed, index=True
+    )
+    answer_deadline: Mapped[dt.date | None]
+    decline_reason: Mapped[str | None] = mapped_column(String(40))
+    decline_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None]
+    answered_at: Mapped[dt.datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class AuditEvent(Base):
+    """Append-only record of who changed what and when (triggers refuse UPDATE/DELETE)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(64), index=True)
+    before: Mapped[dict[str, Any] | None]
+    after: Mapped[dict[str, Any] | None]

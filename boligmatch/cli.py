@@ -1,0 +1,31 @@
+"""The `boligmatch` command line (CONTRACT.md section 3).
+
+Each command lives in its own module under `boligmatch.commands` so that the
+command line stays a thin layer over the packages; this file only registers them.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="boligmatch",
+    help="Housing-stock matching for Danish Housing First municipalities.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register() -> None:
+    """Import the command modules and attach their commands to the app."""
+    from boligmatch.commands import housing_benefit, solve
+
+    app.command("housing-benefit")(housing_benefit.command)
+    app.command("solve")(solve.command)
+
+
+def main() -> None:
+    """Entry point of the `boligmatch` console script."""
+    _register()
+    app()
