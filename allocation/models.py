@@ -90,8 +90,8 @@ class CitizenCase(Base):
     needs_wheelchair: Mapped[bool] = mapped_column(default=False)
     needs_ground_floor: Mapped[bool] = mapped_column(default=False)
     has_pets: Mapped[bool] = mapped_column(default=False)
-    kontanthjaelp_6_months: Mapped[bool] = mapped_column(
-        default=False, doc="received kontanthjælp 6 consecutive months (§ 51 b)"
+    kontanthjaelp_since: Mapped[dt.date | None] = mapped_column(
+        doc="start of the current unbroken period on kontanthjælp (§ 51 b: 6 months)"
     )
     preferred_lat: Mapped[float | None]
     preferred_lon: Mapped[float | None]

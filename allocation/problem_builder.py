@@ -50,6 +50,12 @@ def vacancy_document(vacancy: Vacancy) -> dict[str, Any]:
 
 def citizen_document(case: CitizenCase) -> dict[str, Any]:
     """A case as the matcher sees it: pseudonymous ``case_ref``, never name or CPR hash."""
+    preferences: dict[str, Any] = {
+        "areas": case.preferred_areas,
+        "avoid_areas": case.avoided_areas,
+    }
+    if case.preferred_lat is not None and case.preferred_lon is not None:
+        preferences["place"] = {"lat": case.preferred_lat, "lon": case.preferred_lon}
     return {
         "id": case.case_ref,
         "municipality_code": case.municipality_code,
@@ -68,7 +74,11 @@ def citizen_document(case: CitizenCase) -> dict[str, Any]:
             "ground_floor": case.needs_ground_floor,
             "pets": case.has_pets,
         },
-        "preferences": {"areas": case.preferred_areas, "avoid_areas": case.avoided_areas},
+        "preferences": preferences,
+        "wealth_dkk": case.wealth_dkk,
+        "kontanthjaelp_since": (
+            case.kontanthjaelp_since.isoformat() if case.kontanthjaelp_since else None
+        ),
     }
 
 

@@ -19,8 +19,11 @@ app = typer.Typer(
 
 def _register() -> None:
     """Import the command modules and attach their commands to the app."""
-    from boligmatch.commands import housing_benefit, solve
+    from boligmatch.commands import demo, housing_benefit, import_vacancies, migrate, solve
 
+    app.command("demo")(demo.command)
+    app.command("migrate")(migrate.command)
+    app.command("import-vacancies")(import_vacancies.command)
     app.command("housing-benefit")(housing_benefit.command)
     app.command("solve")(solve.command)
 

@@ -136,7 +136,7 @@ class Citizen:
     needs: dict[str, bool]
     areas: list[str]
     avoid_areas: list[str]
-    kontanthjaelp_6_months: bool
+    kontanthjaelp_since: dt.date | None
 
 
 @dataclass
@@ -176,6 +176,9 @@ def citizen_document(c: Citizen) -> dict[str, Any]:
         "support": c.support,
         "needs": dict(c.needs),
         "preferences": {"areas": list(c.areas), "avoid_areas": list(c.avoid_areas)},
+        "kontanthjaelp_since": (
+            c.kontanthjaelp_since.isoformat() if c.kontanthjaelp_since else None
+        ),
     }
 
 
@@ -404,8 +407,9 @@ class _Builder:
             },
             areas=order[:n_pref],
             avoid_areas=avoid,
-            kontanthjaelp_6_months=any(k == "kontanthjaelp" for k, _ in income)
-            and (self.as_of - homeless_since).days > 182,
+            kontanthjaelp_since=(
+                homeless_since if any(k == "kontanthjaelp" for k, _ in income) else None
+            ),
         )
 
 

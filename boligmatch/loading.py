@@ -92,7 +92,7 @@ def load_world(session: Session, world: World, *, cpr_secret: str) -> None:
             needs_wheelchair=c.needs["wheelchair"],
             needs_ground_floor=c.needs["ground_floor"],
             has_pets=c.needs["pets"],
-            kontanthjaelp_6_months=c.kontanthjaelp_6_months,
+            kontanthjaelp_since=c.kontanthjaelp_since,
         )
         case.income_items = [CaseIncome(kind=IncomeKind(k), monthly_dkk=a) for k, a in c.income]
         case.area_preferences = [

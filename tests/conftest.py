@@ -8,6 +8,7 @@ a fresh PostgreSQL database created for that test module and dropped afterwards.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,50 +31,82 @@ os.environ.setdefault("BOLIGMATCH_JWT_SECRET", TEST_SECRET)
 DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 
-def _fresh_postgres_database() -> tuple[str, str]:
-    """Create an empty database on the test server; return (url, name)."""
-    assert POSTGRES_URL is not None
-    name = f"bm_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    return url, name
-
-
-def _drop_postgres_database(name: str) -> None:
+def _admin_execute(statement: str) -> None:
     assert POSTGRES_URL is not None
     admin = make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(statement))
     admin.dispose()
+
+
+def _postgres_url(name: str) -> str:
+    assert POSTGRES_URL is not None
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def _migrate_and_load(url: str) -> None:
+    from inventory.reference_load import load_municipalities
+
+    upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session, session.begin():
+        load_municipalities(session)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Migrate once per test run; each test then gets a cheap copy of the result.
+
+    SQLite: a migrated file that tests copy. PostgreSQL: a template database that
+    ``CREATE DATABASE ... TEMPLATE`` clones. Migrations themselves are tested from
+    empty in tests/boligmatch/test_migrations.py.
+    """
+    templates: dict[str, str] = {}
+    sqlite_file = tmp_path_factory.mktemp("template") / "template.db"
+    _migrate_and_load(f"sqlite:///{sqlite_file}")
+    templates["sqlite"] = str(sqlite_file)
+    name = None
+    if POSTGRES_URL:
+        name = f"bm_template_{uuid.uuid4().hex[:8]}"
+        _admin_execute(f'CREATE DATABASE "{name}"')
+        _migrate_and_load(_postgres_url(name))
+        templates["postgresql"] = name
+    yield templates
+    if name:
+        _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=DATABASES)
 def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL of an empty database (not migrated) on each backend under test."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.db'}"
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
         return
-    url, name = _fresh_postgres_database()
+    name = f"bm_{uuid.uuid4().hex[:12]}"
+    _admin_execute(f'CREATE DATABASE "{name}"')
     try:
-        yield url
+        yield _postgres_url(name)
     finally:
-        _drop_postgres_database(name)
+        _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture
-def db_url(empty_db_url: str) -> str:
+@pytest.fixture(params=DATABASES)
+def db_url(
+    request: pytest.FixtureRequest, tmp_path: Path, _templates: dict[str, str]
+) -> Iterator[str]:
     """A freshly migrated database (Alembic head) with the 98 municipalities loaded."""
-    from inventory.reference_load import load_municipalities
-
-    upgrade(empty_db_url)
-    engine = make_engine(empty_db_url)
-    with Session(engine) as session, session.begin():
-        load_municipalities(session)
-    engine.dispose()
-    return empty_db_url
+    if request.param == "sqlite":
+        target = tmp_path / "test.db"
+        shutil.copyfile(_templates["sqlite"], target)
+        yield f"sqlite:///{target}"
+        return
+    name = f"bm_{uuid.uuid4().hex[:12]}"
+    _admin_execute(f'CREATE DATABASE "{name}" TEMPLATE "{_templates["postgresql"]}"')
+    try:
+        yield _postgres_url(name)
+    finally:
+        _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

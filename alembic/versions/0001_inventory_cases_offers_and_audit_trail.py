@@ -120,7 +120,7 @@ def upgrade() -> None:
         sa.Column("needs_wheelchair", sa.Boolean(), nullable=False),
         sa.Column("needs_ground_floor", sa.Boolean(), nullable=False),
         sa.Column("has_pets", sa.Boolean(), nullable=False),
-        sa.Column("kontanthjaelp_6_months", sa.Boolean(), nullable=False),
+        sa.Column("kontanthjaelp_since", sa.Date(), nullable=True),
         sa.Column("preferred_lat", sa.Double(), nullable=True),
         sa.Column("preferred_lon", sa.Double(), nullable=True),
         sa.Column("refused_offers", sa.Integer(), nullable=False),

@@ -1,0 +1,21 @@
+"""`boligmatch migrate`: bring the configured database to the newest schema."""
+
+from __future__ import annotations
+
+import typer
+
+from boligmatch.commands._common import migrated_sessions
+from boligmatch.settings import get_settings
+
+
+def command(
+    revision: str = typer.Option("head", help="Alembic revision to migrate to"),
+) -> None:
+    """Run the Alembic migrations (a separate deployment step) and load the municipalities."""
+    if revision != "head":
+        from boligmatch.migrate import upgrade
+
+        upgrade(get_settings().database_url, revision)
+    else:
+        migrated_sessions()
+    typer.echo(f"database migrated to {revision}")
