@@ -442,7 +442,8 @@ def generate(
     counts = municipality_counts()
     chosen = list(counts) if national else [c for c in counts if c.code == DEMO_MUNICIPALITY]
     weights = np.array([max(c.homeless_2024, 1) for c in chosen], dtype=float)
-    citizens_per = _apportion(n_citizens, weights)
+    counted = np.array([c.homeless_2024 for c in chosen], dtype=float)
+    citizens_per = _apportion(n_citizens, counted if counted.sum() > 0 else weights)
     vacancies_per = _apportion(n_vacancies, weights)
     total_units = n_units if n_units is not None else max(400, 10 * n_vacancies)
     units_per = _apportion(total_units, weights)
@@ -498,3 +499,24 @@ def generate_problem(
         as_of=as_of,
     )
     return world.problem()
+
+
+# --- One citizen or unit at a time (used by planning/simulation.py) --------------------
+
+
+class Sampler(_Builder):
+    """Draw citizens and units one at a time from :func:`generate`'s distributions.
+
+    The planning simulation draws arrivals and vacancies month by month from random
+    streams of its own (common random numbers across policies), so it needs the
+    generator's distributions without a whole world; this gives it exactly those.
+    """
+
+    def __init__(self, rng: np.random.Generator, as_of: dt.date) -> None:
+        super().__init__(0, as_of)
+        self.rng = rng
+
+    def places(self, m: MunicipalityCount) -> tuple[list[District], list[Department]]:
+        """The municipality's (synthetic) districts and departments."""
+        districts = _districts(m)
+        return districts, self.departments(m, districts)

@@ -1,0 +1,611 @@
+"""Affordability: can this household pay this home's rent and keep enough to live on?
+
+Hard constraint of the matcher (DOMAIN.md section 5). Per month::
+
+    gross rent        = rent − rent reduction          (what the tenant is charged)
+    net housing cost  = gross rent + utilities − housing benefit
+    left              = income − net housing cost
+
+and, with the municipality's :class:`AffordabilityPolicy` (the law sets no number, so both
+rules are settings with DOMAIN.md's defaults):
+
+* gross rent at most ``max_rent_share`` of household income (default half: the level above
+  which deposit loans and housing benefit may be refused);
+* at least ``min_left_per_adult_dkk`` per adult + ``min_left_per_child_dkk`` per child left
+  (default 3,500 + 2,000).
+
+A temporary reform rent reduction (almenboligloven § 98 f) counts while it lasts; the
+verdict says whether the home stays affordable once it ends and from which day it would
+not. A permanent one (§ 98 e) simply counts.
+
+Money in verdicts is whole kroner: income, gross rent and utilities are each rounded half
+up from the øre, the housing benefit is whole kroner already, and the rest follows by
+integer arithmetic, so the numbers shown always add up. :func:`assess` (one pair, with
+explanations) and :func:`assess_many` (NumPy, millions of pairs) give the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from matcher.errors import (
+    MAX_AREA_M2,
+    MAX_MONTHLY_DKK,
+    MAX_WEALTH_DKK,
+    InputError,
+    check_bool_array,
+    check_count,
+    check_count_array,
+    check_number,
+    check_number_array,
+)
+from matcher.housing_benefit import (
+    HeatingMode,
+    HousingBenefitEstimate,
+    HousingBenefitInput,
+    broadcast,
+    check_area_hundredths,
+    check_flag,
+    check_heating,
+    estimate,
+    hundredths,
+    hundredths_array,
+    monthly_benefit_arrays,
+    round_ore_to_dkk,
+    validated_area_array,
+    validated_year,
+)
+
+__all__ = [
+    "AffordabilityPolicy",
+    "HeatingMode",
+    "Home",
+    "Household",
+    "Verdict",
+    "VerdictArrays",
+    "assess",
+    "assess_many",
+]
+
+_PPM = 1_000_000
+
+
+def share_ppm(share: float) -> int:
+    """A share as whole parts per million, half up: the rent-share rule's exact form."""
+    return math.floor(share * _PPM + 0.5)
+
+
+def _kr(amount: int) -> str:
+    return f"{amount:,}"
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:g} %"
+
+
+@dataclass(frozen=True)
+class AffordabilityPolicy:
+    """A municipality's affordability settings (defaults from DOMAIN.md section 5).
+
+    Parameters
+    ----------
+    max_rent_share : float
+        Gross rent at most this share of household income; in (0, 1], used to the
+        millionth.
+    min_left_per_adult_dkk, min_left_per_child_dkk : int [DKK/month]
+        Left after the net housing cost, at least, per adult and per child.
+    boligydelse_caps_apply : bool
+        Whether boligydelse's maximum housing expense and maximum benefit apply to the
+        municipality's allocated homes (see :class:`~matcher.housing_benefit.HousingBenefitInput`).
+    """
+
+    max_rent_share: float = 0.5
+    min_left_per_adult_dkk: int = 3500
+    min_left_per_child_dkk: int = 2000
+    boligydelse_caps_apply: bool = True
+
+    def __post_init__(self) -> None:
+        check_number("max_rent_share", self.max_rent_share, maximum=1, positive=True)
+        check_count(
+            "min_left_per_adult_dkk",
+            self.min_left_per_adult_dkk,
+            minimum=0,
+            maximum=MAX_MONTHLY_DKK,
+        )
+        check_count(
+            "min_left_per_child_dkk",
+            self.min_left_per_child_dkk,
+            minimum=0,
+            maximum=MAX_MONTHLY_DKK,
+        )
+        check_flag("boligydelse_caps_apply", self.boligydelse_caps_apply)
+
+
+@dataclass(frozen=True)
+class Household:
+    """A citizen's household as affordability needs it.
+
+    Parameters
+    ----------
+    adults, children : int
+    monthly_income_dkk : float [DKK/month]
+        The household's total income before tax.
+    wealth_dkk : float [DKK]
+    pensioner : bool
+        Receives folkepension: boligydelse, else boligsikring.
+    receives_foertidspension : bool
+        Lifts boligsikring's 15 % cap for households without children.
+    """
+
+    adults: int
+    children: int
+    monthly_income_dkk: float
+    wealth_dkk: float = 0.0
+    pensioner: bool = False
+    receives_foertidspension: bool = False
+
+    def __post_init__(self) -> None:
+        check_count("adults", self.adults, minimum=1)
+        check_count("children", self.children, minimum=0)
+        check_number("monthly_income_dkk", self.monthly_income_dkk, maximum=MAX_MONTHLY_DKK)
+        check_number("wealth_dkk", self.wealth_dkk, maximum=MAX_WEALTH_DKK)
+        check_flag("pensioner", self.pensioner)
+        check_flag("receives_foertidspension", self.receives_foertidspension)
+
+
+@dataclass(frozen=True)
+class Home:
+    """A vacant home as affordability needs it.
+
+    Parameters
+    ----------
+    rent_dkk : float [DKK/month]
+        Excluding utilities, before any reduction.
+    utilities_dkk : float [DKK/month]
+        Paid a conto (forbrug).
+    size_m2 : float [m²]
+    rent_reduction_dkk : float [DKK/month]
+        Reform subsidy (almenboligloven § 98 e/f); at most the rent.
+    rent_reduction_until : date, optional
+        Last day (inclusive) of a temporary reduction; None with a reduction > 0 means
+        permanent (§ 98 e).
+    heating : "separate" or "included"
+        Whether heating and hot water are paid in the rent.
+    electricity_included : bool
+        Electricity paid in the rent (deducted per m² for housing benefit).
+    """
+
+    rent_dkk: float
+    utilities_dkk: float
+    size_m2: float
+    rent_reduction_dkk: float = 0.0
+    rent_reduction_until: date | None = None
+    heating: HeatingMode = "separate"
+    electricity_included: bool = False
+
+    def __post_init__(self) -> None:
+        check_number("rent_dkk", self.rent_dkk, maximum=MAX_MONTHLY_DKK)
+        check_number("utilities_dkk", self.utilities_dkk, maximum=MAX_MONTHLY_DKK)
+        check_number("size_m2", self.size_m2, maximum=MAX_AREA_M2, positive=True)
+        check_area_hundredths("size_m2", hundredths(self.size_m2), self.size_m2)
+        check_number("rent_reduction_dkk", self.rent_reduction_dkk, maximum=MAX_MONTHLY_DKK)
+        if hundredths(self.rent_reduction_dkk) > hundredths(self.rent_dkk):
+            raise InputError(
+                "rent_reduction_dkk",
+                f"must not exceed rent_dkk {self.rent_dkk!r} (got {self.rent_reduction_dkk!r})",
+            )
+        if self.rent_reduction_until is not None and not isinstance(
+            self.rent_reduction_until, date
+        ):
+            raise InputError(
+                "rent_reduction_until",
+                f"must be a date or None (got {self.rent_reduction_until!r})",
+            )
+        check_heating("heating", self.heating)
+        check_flag("electricity_included", self.electricity_included)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a household can afford a home, with the numbers and the reasons.
+
+    Money is whole kroner per month.
+    """
+
+    affordable: bool
+    housing_benefit_dkk: int
+    gross_rent_dkk: int
+    """Rent − reduction (what the tenant is charged), before housing benefit."""
+    net_housing_cost_dkk: int
+    """Gross rent + utilities − housing benefit."""
+    left_dkk: int
+    """Income − net housing cost."""
+    required_left_dkk: int
+    max_gross_rent_dkk: int
+    reasons: tuple[str, ...]
+    """One plain-words sentence per rule, with numbers; failing ones say so."""
+    summary: str
+    affordable_after_reduction: bool | None
+    """Whether it stays affordable once a temporary reduction ends; None without one."""
+    unaffordable_from: date | None
+    """First day it is not affordable once a temporary reduction ends; None otherwise."""
+
+
+@dataclass(frozen=True)
+class _Numbers:
+    income_dkk: int
+    gross_rent_dkk: int
+    utilities_dkk: int
+    benefit: HousingBenefitEstimate
+    net_housing_cost_dkk: int
+    left_dkk: int
+    required_left_dkk: int
+    max_gross_rent_dkk: int
+    rent_share_ok: bool
+    left_ok: bool
+
+    @property
+    def affordable(self) -> bool:
+        return self.rent_share_ok and self.left_ok
+
+
+def _numbers(
+    household: Household, home: Home, reduction_ore: int, year: int, policy: AffordabilityPolicy
+) -> _Numbers:
+    """The verdict's numbers for one pair with a given reduction [øre/month]."""
+    income_ore = hundredths(household.monthly_income_dkk)
+    gross_ore = hundredths(home.rent_dkk) - reduction_ore
+    benefit = estimate(
+        HousingBenefitInput(
+            income_dkk=household.monthly_income_dkk,
+            rent_dkk=gross_ore / 100,
+            area_m2=home.size_m2,
+            adults=household.adults,
+            children=household.children,
+            wealth_dkk=household.wealth_dkk,
+            heating=home.heating,
+            pensioner=household.pensioner,
+            receives_foertidspension=household.receives_foertidspension,
+            electricity_included=home.electricity_included,
+            boligydelse_caps_apply=policy.boligydelse_caps_apply,
+            year=year,
+        )
+    )
+    income_dkk = round_ore_to_dkk(income_ore)
+    gross_dkk = round_ore_to_dkk(gross_ore)
+    utilities_dkk = round_ore_to_dkk(hundredths(home.utilities_dkk))
+    net = gross_dkk + utilities_dkk - benefit.monthly_benefit_dkk
+    left = income_dkk - net
+    required = (
+        household.adults * policy.min_left_per_adult_dkk
+        + household.children * policy.min_left_per_child_dkk
+    )
+    max_gross = share_ppm(policy.max_rent_share) * income_dkk // _PPM
+    return _Numbers(
+        income_dkk=income_dkk,
+        gross_rent_dkk=gross_dkk,
+        utilities_dkk=utilities_dkk,
+        benefit=benefit,
+        net_housing_cost_dkk=net,
+        left_dkk=left,
+        required_left_dkk=required,
+        max_gross_rent_dkk=max_gross,
+        rent_share_ok=gross_dkk <= max_gross,
+        left_ok=left >= required,
+    )
+
+
+def _rule_sentences(
+    n: _Numbers, household: Household, policy: AffordabilityPolicy, rent_text: str
+) -> list[str]:
+    share = _percent(policy.max_rent_share)
+    if n.rent_share_ok:
+        rent_rule = (
+            f"{rent_text} is at most {share} of the household income of "
+            f"{_kr(n.income_dkk)} kr. ({_kr(n.max_gross_rent_dkk)} kr.): met."
+        )
+    else:
+        rent_rule = (
+            f"{rent_text} is more than {share} of the household income of "
+            f"{_kr(n.income_dkk)} kr. ({_kr(n.max_gross_rent_dkk)} kr.): not met."
+        )
+    kind = n.benefit.kind
+    left_rule = (
+        f"{_kr(n.left_dkk)} kr. left after the net housing cost of "
+        f"{_kr(n.net_housing_cost_dkk)} kr. (rent {_kr(n.gross_rent_dkk)} + utilities "
+        f"{_kr(n.utilities_dkk)} − {kind} {_kr(n.benefit.monthly_benefit_dkk)}); this "
+        f"municipality requires {_kr(n.required_left_dkk)} ({household.adults} adult"
+        f"{'s' if household.adults != 1 else ''} × {_kr(policy.min_left_per_adult_dkk)} + "
+        f"{household.children} child{'ren' if household.children != 1 else ''} × "
+        f"{_kr(policy.min_left_per_child_dkk)}): {'met' if n.left_ok else 'not met'}."
+    )
+    return [rent_rule, left_rule]
+
+
+def _summary(n: _Numbers, policy: AffordabilityPolicy) -> str:
+    text = (
+        f"{_kr(n.left_dkk)} kr. left after rent; this municipality requires "
+        f"{_kr(n.required_left_dkk)}"
+    )
+    if not n.rent_share_ok:
+        text += (
+            f"; rent {_kr(n.gross_rent_dkk)} kr. is above {_percent(policy.max_rent_share)} "
+            f"of income ({_kr(n.max_gross_rent_dkk)} kr.)"
+        )
+    return f"{text}: {'affordable' if n.affordable else 'not affordable'}"
+
+
+def assess(
+    household: Household,
+    home: Home,
+    *,
+    year: int,
+    as_of: date,
+    policy: AffordabilityPolicy = AffordabilityPolicy(),
+) -> Verdict:
+    """Hard constraint: the household can pay the home's rent and keep enough to live on.
+
+    Parameters
+    ----------
+    household, home : Household, Home
+    year : int
+        Rate year of the housing benefit.
+    as_of : date
+        The day the verdict is for: a temporary reduction that ended before it does not
+        count.
+    policy : AffordabilityPolicy
+        The municipality's settings.
+
+    Returns
+    -------
+    Verdict
+        Numbers equal to :func:`assess_many`'s for the reduction in force on ``as_of``.
+    """
+    validated_year(year)
+    if not isinstance(as_of, date):
+        raise InputError("as_of", f"must be a date (got {as_of!r})")
+    reduction_ore = hundredths(home.rent_reduction_dkk)
+    until = home.rent_reduction_until
+    ended = reduction_ore > 0 and until is not None and until < as_of
+    active_ore = 0 if ended else reduction_ore
+    now = _numbers(household, home, active_ore, year, policy)
+
+    rent_text = f"Rent {_kr(now.gross_rent_dkk)} kr."
+    if active_ore:
+        rent_text = (
+            f"Rent {_kr(now.gross_rent_dkk)} kr. (after a rent reduction of "
+            f"{_kr(round_ore_to_dkk(active_ore))} kr.)"
+        )
+    reasons = _rule_sentences(now, household, policy, rent_text)
+    summary = _summary(now, policy)
+
+    after_ok: bool | None = None
+    unaffordable_from: date | None = None
+    if ended:
+        reasons.append(
+            f"The temporary rent reduction of {_kr(round_ore_to_dkk(reduction_ore))} kr. "
+            f"ended on {until}; it is not counted."
+        )
+    elif active_ore and until is None:
+        reasons.append(
+            f"The rent reduction of {_kr(round_ore_to_dkk(active_ore))} kr. is permanent (§ 98 e)."
+        )
+    elif active_ore and until is not None:
+        after = _numbers(household, home, 0, year, policy)
+        after_ok = after.affordable
+        if now.affordable and not after.affordable:
+            unaffordable_from = until + timedelta(days=1)
+        verdict_after = (
+            "still affordable"
+            if after.affordable
+            else (
+                f"not affordable from {unaffordable_from}"
+                if unaffordable_from
+                else "not affordable either"
+            )
+        )
+        failing = [
+            rule
+            for rule, ok in (
+                (
+                    f"rent {_kr(after.gross_rent_dkk)} kr. above {_kr(after.max_gross_rent_dkk)}",
+                    after.rent_share_ok,
+                ),
+                (
+                    f"{_kr(after.left_dkk)} kr. left, below {_kr(after.required_left_dkk)}",
+                    after.left_ok,
+                ),
+            )
+            if not ok
+        ]
+        detail = "; ".join(failing) if failing else f"{_kr(after.left_dkk)} kr. left"
+        reasons.append(
+            f"The temporary rent reduction of {_kr(round_ore_to_dkk(active_ore))} kr. lasts "
+            f"until {until}; without it ({after.benefit.kind} "
+            f"{_kr(after.benefit.monthly_benefit_dkk)}): {detail}: {verdict_after}."
+        )
+        if unaffordable_from is not None:
+            summary += f"; not affordable from {unaffordable_from} when the rent reduction ends"
+
+    return Verdict(
+        affordable=now.affordable,
+        housing_benefit_dkk=now.benefit.monthly_benefit_dkk,
+        gross_rent_dkk=now.gross_rent_dkk,
+        net_housing_cost_dkk=now.net_housing_cost_dkk,
+        left_dkk=now.left_dkk,
+        required_left_dkk=now.required_left_dkk,
+        max_gross_rent_dkk=now.max_gross_rent_dkk,
+        reasons=tuple(reasons),
+        summary=summary,
+        affordable_after_reduction=after_ok,
+        unaffordable_from=unaffordable_from,
+    )
+
+
+@dataclass(frozen=True)
+class VerdictArrays:
+    """:class:`Verdict`'s numbers for whole arrays of pairs (whole kroner per month)."""
+
+    housing_benefit_dkk: NDArray[np.int64]
+    gross_rent_dkk: NDArray[np.int64]
+    net_housing_cost_dkk: NDArray[np.int64]
+    left_dkk: NDArray[np.int64]
+    required_left_dkk: NDArray[np.int64]
+    rent_share_ok: NDArray[np.bool_]
+    left_ok: NDArray[np.bool_]
+    affordable: NDArray[np.bool_]
+    max_gross_rent_dkk: NDArray[np.int64]
+
+
+def _ore_to_dkk(ore: NDArray[np.int64]) -> NDArray[np.int64]:
+    return (2 * ore + 100) // 200
+
+
+def assess_many(
+    *,
+    monthly_income_dkk: ArrayLike,
+    adults: ArrayLike,
+    children: ArrayLike,
+    wealth_dkk: ArrayLike,
+    pensioner: ArrayLike,
+    receives_foertidspension: ArrayLike,
+    rent_dkk: ArrayLike,
+    utilities_dkk: ArrayLike,
+    size_m2: ArrayLike,
+    rent_reduction_dkk: ArrayLike,
+    heating_included: ArrayLike,
+    max_rent_share: ArrayLike,
+    min_left_per_adult_dkk: ArrayLike,
+    min_left_per_child_dkk: ArrayLike,
+    year: int,
+    electricity_included: ArrayLike = False,
+    boligydelse_caps_apply: ArrayLike = True,
+) -> VerdictArrays:
+    """Affordability for whole arrays of citizen–vacancy pairs.
+
+    All array arguments are 1-D arrays aligned per pair, or scalars, broadcast together
+    (NumPy rules), with the meanings and units of :class:`Household`, :class:`Home` and
+    :class:`AffordabilityPolicy`. ``rent_reduction_dkk`` is the reduction to count: call
+    once with it and once with 0 to learn whether a pair stays affordable after a
+    temporary reduction ends. Equals :func:`assess` number for number. Bad input raises
+    :class:`~matcher.errors.InputError` naming the argument and the first bad index.
+    """
+    checked_year = validated_year(year)
+    income = check_number_array("monthly_income_dkk", monthly_income_dkk, maximum=MAX_MONTHLY_DKK)
+    adult_counts = check_count_array("adults", adults, minimum=1)
+    child_counts = check_count_array("children", children, minimum=0)
+    wealth = check_number_array("wealth_dkk", wealth_dkk, maximum=MAX_WEALTH_DKK)
+    rent = check_number_array("rent_dkk", rent_dkk, maximum=MAX_MONTHLY_DKK)
+    utilities = check_number_array("utilities_dkk", utilities_dkk, maximum=MAX_MONTHLY_DKK)
+    area_c = validated_area_array("size_m2", size_m2)
+    reduction = check_number_array(
+        "rent_reduction_dkk", rent_reduction_dkk, maximum=MAX_MONTHLY_DKK
+    )
+    share = check_number_array("max_rent_share", max_rent_share, maximum=1, positive=True)
+    per_adult = check_count_array(
+        "min_left_per_adult_dkk", min_left_per_adult_dkk, minimum=0, maximum=MAX_MONTHLY_DKK
+    )
+    per_child = check_count_array(
+        "min_left_per_child_dkk", min_left_per_child_dkk, minimum=0, maximum=MAX_MONTHLY_DKK
+    )
+    arrays: list[NDArray[Any]] = broadcast(
+        hundredths_array(income),
+        adult_counts,
+        child_counts,
+        hundredths_array(wealth),
+        check_bool_array("pensioner", pensioner),
+        check_bool_array("receives_foertidspension", receives_foertidspension),
+        hundredths_array(rent),
+        hundredths_array(utilities),
+        area_c,
+        hundredths_array(reduction),
+        check_bool_array("heating_included", heating_included),
+        np.floor(share * _PPM + 0.5).astype(np.int64),
+        per_adult,
+        per_child,
+        check_bool_array("electricity_included", electricity_included),
+        check_bool_array("boligydelse_caps_apply", boligydelse_caps_apply),
+    )
+    (
+        income_ore, n_adults, n_children, wealth_ore, is_pensioner, gets_fp, rent_ore,
+        utilities_ore, area, reduction_ore, heat_in, ppm, adult_min, child_min, el_in, caps,
+    ) = arrays  # fmt: skip
+    too_big = np.flatnonzero(np.atleast_1d(reduction_ore > rent_ore))
+    if too_big.size:
+        index = int(too_big[0])
+        label = "rent_reduction_dkk" if reduction_ore.ndim == 0 else f"rent_reduction_dkk[{index}]"
+        raise InputError(
+            label,
+            f"must not exceed rent_dkk (got {np.atleast_1d(reduction_ore)[index] / 100} > "
+            f"{np.atleast_1d(rent_ore)[index] / 100})",
+        )
+    gross_ore = rent_ore - reduction_ore
+    columns = (
+        income_ore, n_adults, n_children, wealth_ore, is_pensioner, gets_fp, gross_ore,
+        utilities_ore, area, heat_in, ppm, adult_min, child_min, el_in, caps,
+    )  # fmt: skip
+    size = int(rent_ore.size)
+    if rent_ore.ndim == 0 or size <= CHUNK_PAIRS:
+        return _verdict_arrays(columns, checked_year)
+    # Chunks keep the temporaries small (cache-friendly, bounded memory) for millions of pairs.
+    parts = [
+        _verdict_arrays(tuple(c[lo : lo + CHUNK_PAIRS] for c in columns), checked_year)
+        for lo in range(0, size, CHUNK_PAIRS)
+    ]
+    return VerdictArrays(
+        **{
+            name: np.concatenate([getattr(part, name) for part in parts])
+            for name in VerdictArrays.__dataclass_fields__
+        }
+    )
+
+
+CHUNK_PAIRS = 1 << 16
+"""Pairs computed at a time by :func:`assess_many`."""
+
+
+def _verdict_arrays(columns: tuple[NDArray[Any], ...], year: int) -> VerdictArrays:
+    """The verdict numbers of broadcast, validated fixed-point columns (see assess_many)."""
+    (
+        income_ore, n_adults, n_children, wealth_ore, is_pensioner, gets_fp, gross_ore,
+        utilities_ore, area, heat_in, ppm, adult_min, child_min, el_in, caps,
+    ) = columns  # fmt: skip
+    benefit = monthly_benefit_arrays(
+        rent_ore=gross_ore,
+        income_ore=income_ore,
+        wealth_ore=wealth_ore,
+        area_centi_m2=area,
+        adults=n_adults,
+        children=n_children,
+        heating_included=heat_in,
+        electricity_included=el_in,
+        pensioner=is_pensioner,
+        receives_foertidspension=gets_fp,
+        boligydelse_caps_apply=caps,
+        year=year,
+    )
+    income_kr = _ore_to_dkk(income_ore)
+    gross_kr = _ore_to_dkk(gross_ore)
+    net = gross_kr + _ore_to_dkk(utilities_ore) - benefit
+    left = income_kr - net
+    required = n_adults * adult_min + n_children * child_min
+    max_gross = ppm * income_kr // _PPM
+    rent_share_ok = gross_kr <= max_gross
+    left_ok = left >= required
+    return VerdictArrays(
+        housing_benefit_dkk=benefit,
+        gross_rent_dkk=np.asarray(gross_kr, dtype=np.int64),
+        net_housing_cost_dkk=np.asarray(net, dtype=np.int64),
+        left_dkk=np.asarray(left, dtype=np.int64),
+        required_left_dkk=np.asarray(required, dtype=np.int64),
+        rent_share_ok=np.asarray(rent_share_ok, dtype=np.bool_),
+        left_ok=np.asarray(left_ok, dtype=np.bool_),
+        affordable=np.asarray(rent_share_ok & left_ok, dtype=np.bool_),
+        max_gross_rent_dkk=np.asarray(max_gross, dtype=np.int64),
+    )

@@ -1,0 +1,627 @@
+"""Housing benefit (boligstøtte) estimated the way Udbetaling Danmark computes it.
+
+Two schemes (lov om individuel boligstøtte): *boligsikring* for non-pensioners (§ 22) and
+*boligydelse* for folkepension recipients (§ 21). The yearly calculation, with the numbers
+of :mod:`matcher.rates`:
+
+1. Housing expense ``B = 12 × rent``, minus per-m² deductions for heating and hot water
+   (and electricity) included in the rent, plus a per-m² addition when heating is paid
+   separately (§ 10). The per-m² amounts use the home's full area: DOMAIN.md gives no
+   firmer rule, and the area cap in step 2 then scales the adjusted expense as a whole.
+2. Area cap: 65 m² for the first person + 20 m² per further person; a larger home has
+   ``B`` scaled by cap/area. Then ``B`` is capped at the maximum housing expense.
+3. Income ``I`` = 12 × monthly household income + a wealth supplement (§ 8 a: 10 % of the
+   wealth between the two limits, 20 % of the wealth above the upper one).
+4. The formula of the scheme (see :class:`matcher.rates.BenefitFormula`), the maximum
+   benefit, and for boligsikring the 15 % cap for households without children unless a
+   member receives førtidspension (§ 22, stk. 3).
+5. The yearly amount is paid as 12 equal whole-krone months: the monthly amount is the
+   yearly one / 12 rounded half up (DOMAIN.md's checks: 926.25 → 926, 559.5 → 560,
+   499.5 → 500), so the yearly benefit is ``12 × monthly`` ("et årligt kronebeløb, som er
+   deleligt med 12"). Nothing is paid when that is below the minimum payout.
+
+Exactness: money is taken to the øre and areas to the hundredth of a m², and everything
+after that is integer arithmetic (``B`` in 1/10,000 kr., income in 1/10,000,000 kr., the
+formula in 1/10,000,000,000 kr.), so a result sitting exactly on a half krone rounds the
+same way every time, and the scalar path (:func:`estimate`, with explanations) and the
+NumPy path (:func:`estimate_many`) give identical numbers. The only rounding inside the
+calculation is the area scaling, to 1/10,000 kr., half up.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from matcher.errors import (
+    MAX_AREA_M2,
+    MAX_MONTHLY_DKK,
+    MAX_WEALTH_DKK,
+    InputError,
+    check_bool_array,
+    check_count,
+    check_count_array,
+    check_number,
+    check_number_array,
+)
+from matcher.rates import SchemeKind, SchemeRates, housing_benefit_rates_for
+
+HeatingMode = Literal["separate", "included"]
+HEATING_MODES: tuple[HeatingMode, ...] = ("separate", "included")
+
+# Fixed-point units of the exact calculation.
+_U_PER_ORE = 100  # housing expense B: 1 unit = 1/10,000 kr.
+_V_PER_ORE = 100_000  # income I: 1 unit = 1/10,000,000 kr.
+_N_PER_U = 1_000_000  # formula terms: 1 unit = 1/10,000,000,000 kr.
+_N_PER_DKK = 10**10
+_U_PER_DKK = 10_000
+
+
+def hundredths(value: float) -> int:
+    """Round a non-negative float to hundredths, half up (kr. → øre, m² → 1/100 m²).
+
+    The NumPy path does the same with ``np.floor(x * 100 + 0.5)``: IEEE arithmetic is the
+    same in both, so both give the same integer.
+    """
+    return math.floor(value * 100 + 0.5)
+
+
+def hundredths_array(values: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Vectorised :func:`hundredths`."""
+    return np.floor(values * 100 + 0.5).astype(np.int64)
+
+
+def round_ore_to_dkk(ore: int) -> int:
+    """Whole kroner from øre, half up (for non-negative amounts)."""
+    return (2 * ore + 100) // 200
+
+
+def _permille(value: Decimal, name: str) -> int:
+    scaled = value * 1000
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"rate table: {name} = {value} is not a whole number of ‰")
+    return int(scaled)
+
+
+def _ore(value: Decimal | int, name: str) -> int:
+    scaled = Decimal(value) * 100
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"rate table: {name} = {value} is not a whole number of øre")
+    return int(scaled)
+
+
+@dataclass(frozen=True)
+class _SchemeInts:
+    """One scheme's numbers for one year as exact integers in the calculation's units."""
+
+    rates: SchemeRates
+    rent_pm: int
+    supplement_u: int
+    income_pm: int
+    threshold_v: int
+    per_child_v: int
+    extra_children_counted: int
+    own_min_u: int
+    own_income_pm: int
+    max_benefit_u: int
+    max_increase_pm: int
+    max_increase_from_children: int
+    max_expense_u: int
+    childless_cap_pm: int  # -1: no cap
+    min_payout_dkk: int
+    wealth_lower_ore: int
+    wealth_upper_ore: int
+    wealth_lower_pm: int
+    wealth_upper_pm: int
+    heating_deduction_ore: int
+    hot_water_deduction_ore: int
+    electricity_deduction_ore: int
+    heating_addition_ore: int
+    first_person_c: int
+    per_extra_person_c: int
+
+
+@functools.cache
+def _scheme_ints(year: int, kind: SchemeKind) -> _SchemeInts:
+    housing = housing_benefit_rates_for(year)
+    scheme = housing.boligydelse if kind == "boligydelse" else housing.boligsikring
+    f, w, m, c = scheme.formula, scheme.wealth, scheme.per_m2, scheme.children
+    return _SchemeInts(
+        rates=scheme,
+        rent_pm=_permille(f.rent_share, "rent_share"),
+        supplement_u=_ore(f.expense_supplement_dkk, "expense_supplement") * _U_PER_ORE,
+        income_pm=_permille(f.income_share, "income_share"),
+        threshold_v=_ore(f.income_threshold_dkk, "income_threshold") * _V_PER_ORE,
+        per_child_v=_ore(c.threshold_per_extra_child_dkk, "threshold_per_child") * _V_PER_ORE,
+        extra_children_counted=c.threshold_children_counted_max - 1,
+        own_min_u=_ore(f.min_own_payment_dkk, "min_own_payment") * _U_PER_ORE,
+        own_income_pm=_permille(f.own_payment_income_share, "own_payment_income_share"),
+        max_benefit_u=_ore(f.max_benefit_dkk, "max_benefit") * _U_PER_ORE,
+        max_increase_pm=_permille(c.max_benefit_increase_share, "max_benefit_increase"),
+        max_increase_from_children=c.max_benefit_increase_from_children,
+        max_expense_u=_ore(f.max_housing_expense_dkk, "max_housing_expense") * _U_PER_ORE,
+        childless_cap_pm=(
+            -1
+            if f.childless_cap_share is None
+            else _permille(f.childless_cap_share, "childless_cap_share")
+        ),
+        min_payout_dkk=f.min_payout_dkk,
+        wealth_lower_ore=_ore(w.lower_limit_dkk, "wealth_lower"),
+        wealth_upper_ore=_ore(w.upper_limit_dkk, "wealth_upper"),
+        wealth_lower_pm=_permille(w.lower_share, "wealth_lower_share"),
+        wealth_upper_pm=_permille(w.upper_share, "wealth_upper_share"),
+        heating_deduction_ore=_ore(m.heating_deduction, "heating_deduction"),
+        hot_water_deduction_ore=_ore(m.hot_water_deduction, "hot_water_deduction"),
+        electricity_deduction_ore=_ore(m.electricity_deduction, "electricity_deduction"),
+        heating_addition_ore=_ore(m.heating_addition, "heating_addition"),
+        first_person_c=housing.area_cap.first_person_m2 * 100,
+        per_extra_person_c=housing.area_cap.per_extra_person_m2 * 100,
+    )
+
+
+def check_area_hundredths(field_name: str, area_c: int, value: float) -> None:
+    if area_c < 1:
+        raise InputError(field_name, f"must be at least 0.01 m² (got {value!r})")
+
+
+def check_heating(field_name: str, heating: object) -> HeatingMode:
+    if heating not in HEATING_MODES:
+        raise InputError(field_name, f"must be 'separate' or 'included' (got {heating!r})")
+    return "included" if heating == "included" else "separate"
+
+
+def check_flag(field_name: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise InputError(field_name, f"must be true or false (got {value!r})")
+    return value
+
+
+@dataclass(frozen=True)
+class HousingBenefitInput:
+    """One household in one home, as the housing-benefit calculation needs them.
+
+    Parameters
+    ----------
+    income_dkk : float [DKK/month]
+        The household's total income before tax.
+    rent_dkk : float [DKK/month]
+        The rent the household is charged, excluding utilities (after any reform rent
+        reduction).
+    area_m2 : float [m²]
+        The home's area.
+    adults, children : int
+        Household members; every member counts for the area cap.
+    wealth_dkk : float [DKK]
+        The household's wealth (formue).
+    heating : "separate" or "included"
+        ``included``: heating and hot water are paid in the rent (deducted per m²);
+        ``separate``: heating is paid a conto or to the supplier (added per m²).
+    pensioner : bool
+        Receives folkepension: boligydelse instead of boligsikring.
+    receives_foertidspension : bool
+        A member receives førtidspension: lifts boligsikring's 15 % cap for households
+        without children.
+    electricity_included : bool
+        Electricity is paid in the rent (deducted per m²); rare for almene boliger.
+    boligydelse_caps_apply : bool
+        Whether boligydelse's maximum housing expense and maximum benefit apply. Sources
+        differ on whether they apply to an almen bolig allocated by the municipality
+        (DOMAIN.md section 5), so this is a setting; the default, True, gives the lower
+        benefit and so never overstates what a pensioner can afford.
+    year : int
+        The rate year.
+    """
+
+    income_dkk: float
+    rent_dkk: float
+    area_m2: float
+    adults: int = 1
+    children: int = 0
+    wealth_dkk: float = 0.0
+    heating: HeatingMode = "separate"
+    pensioner: bool = False
+    receives_foertidspension: bool = False
+    electricity_included: bool = False
+    boligydelse_caps_apply: bool = True
+    year: int = 2026
+
+    def __post_init__(self) -> None:
+        check_number("income_dkk", self.income_dkk, maximum=MAX_MONTHLY_DKK)
+        check_number("rent_dkk", self.rent_dkk, maximum=MAX_MONTHLY_DKK)
+        check_number("area_m2", self.area_m2, maximum=MAX_AREA_M2, positive=True)
+        check_area_hundredths("area_m2", hundredths(self.area_m2), self.area_m2)
+        check_count("adults", self.adults, minimum=1)
+        check_count("children", self.children, minimum=0)
+        check_number("wealth_dkk", self.wealth_dkk, maximum=MAX_WEALTH_DKK)
+        check_heating("heating", self.heating)
+        check_flag("pensioner", self.pensioner)
+        check_flag("receives_foertidspension", self.receives_foertidspension)
+        check_flag("electricity_included", self.electricity_included)
+        check_flag("boligydelse_caps_apply", self.boligydelse_caps_apply)
+        check_count("year", self.year, minimum=0, maximum=10_000)
+        housing_benefit_rates_for(self.year)
+
+
+@dataclass(frozen=True)
+class HousingBenefitEstimate:
+    """The estimated housing benefit and how it was reached.
+
+    Attributes
+    ----------
+    kind : "boligsikring" or "boligydelse"
+    monthly_benefit_dkk : int [DKK/month]
+        Whole kroner, as Udbetaling Danmark pays it.
+    net_rent_dkk : int [DKK/month]
+        Rent (whole kroner) minus the monthly benefit.
+    yearly_benefit_dkk : int [DKK/year]
+        12 × the monthly benefit.
+    housing_expense_dkk : float [DKK/year]
+        The housing expense B after the per-m² adjustments and both caps.
+    income_dkk : float [DKK/year]
+        The income I the formula uses, wealth supplement included.
+    area_cap_m2 : int [m²]
+    steps : tuple of str
+        One plain-words sentence per step of the calculation, with its numbers.
+    """
+
+    kind: SchemeKind
+    monthly_benefit_dkk: int
+    net_rent_dkk: int
+    yearly_benefit_dkk: int
+    housing_expense_dkk: float
+    income_dkk: float
+    area_cap_m2: int
+    steps: tuple[str, ...] = field(default=())
+
+
+def _scale_half_up(value: int, numerator: int, denominator: int) -> int:
+    """``round_half_up(value × numerator / denominator)`` exactly, without large products."""
+    quotient, remainder = divmod(value, denominator)
+    return quotient * numerator + (2 * remainder * numerator + denominator) // (2 * denominator)
+
+
+def _money(value: int, per_dkk: int) -> str:
+    """Format an amount held in 1/per_dkk kroner: thousands separators, øre only if any."""
+    amount = (Decimal(value) / per_dkk).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if amount == amount.to_integral_value():
+        return f"{int(amount):,}"
+    return f"{amount:,.2f}"
+
+
+def _pct(share: Decimal) -> str:
+    return f"{(share * 100).normalize():f} %"
+
+
+def _m2(area_c: int) -> str:
+    return _money(area_c, 100)
+
+
+def estimate(inp: HousingBenefitInput) -> HousingBenefitEstimate:
+    """Estimate the housing benefit of one household in one home, with explanations.
+
+    Parameters
+    ----------
+    inp : HousingBenefitInput
+        Validated when it was constructed.
+
+    Returns
+    -------
+    HousingBenefitEstimate
+        The same numbers as :func:`estimate_many` gives for the same input.
+    """
+    kind: SchemeKind = "boligydelse" if inp.pensioner else "boligsikring"
+    s = _scheme_ints(inp.year, kind)
+    r = s.rates
+    steps: list[str] = []
+    rent_ore = hundredths(inp.rent_dkk)
+    income_ore = hundredths(inp.income_dkk)
+    wealth_ore = hundredths(inp.wealth_dkk)
+    area_c = hundredths(inp.area_m2)
+    persons = inp.adults + inp.children
+
+    # 1. Housing expense with the per-m² adjustments.
+    rent_year_u = 12 * rent_ore * _U_PER_ORE
+    text = (
+        f"Housing expense B: 12 × rent {_money(rent_ore, 100)} = {_money(rent_year_u, _U_PER_DKK)}"
+    )
+    if inp.heating == "included":
+        per_m2 = -(s.heating_deduction_ore + s.hot_water_deduction_ore)
+        text += (
+            f"; heating and hot water included in the rent: − ({r.per_m2.heating_deduction}"
+            f" + {r.per_m2.hot_water_deduction}) × {_m2(area_c)} m²"
+        )
+    else:
+        per_m2 = s.heating_addition_ore
+        text += f"; heating paid separately: + {r.per_m2.heating_addition} × {_m2(area_c)} m²"
+    if inp.electricity_included:
+        per_m2 -= s.electricity_deduction_ore
+        text += f"; electricity included: − {r.per_m2.electricity_deduction} × {_m2(area_c)} m²"
+    expense_u = max(0, rent_year_u + area_c * per_m2)
+    steps.append(f"{text} → {_money(expense_u, _U_PER_DKK)} kr./year.")
+
+    # 2. Area cap, then the maximum housing expense.
+    cap_c = s.first_person_c + s.per_extra_person_c * (persons - 1)
+    who = "1 person" if persons == 1 else f"{persons} persons"
+    if area_c > cap_c:
+        scaled_u = _scale_half_up(expense_u, cap_c, area_c)
+        steps.append(
+            f"Area {_m2(area_c)} m² is above the cap of {_m2(cap_c)} m² for {who}: "
+            f"B scaled by {_m2(cap_c)}/{_m2(area_c)} to {_money(scaled_u, _U_PER_DKK)}."
+        )
+    else:
+        scaled_u = expense_u
+        steps.append(f"Area {_m2(area_c)} m² is within the cap of {_m2(cap_c)} m² for {who}.")
+    caps = not inp.pensioner or inp.boligydelse_caps_apply
+    max_expense = _money(s.max_expense_u, _U_PER_DKK)
+    if not caps:
+        b_u = scaled_u
+        steps.append("No maximum housing expense or maximum benefit (setting for boligydelse).")
+    elif scaled_u > s.max_expense_u:
+        b_u = s.max_expense_u
+        steps.append(f"B capped at the maximum housing expense {max_expense}.")
+    else:
+        b_u = scaled_u
+        steps.append(f"B is within the maximum housing expense {max_expense}.")
+
+    # 3. Income with the wealth supplement.
+    band_ore = s.wealth_upper_ore - s.wealth_lower_ore
+    between_ore = min(max(0, wealth_ore - s.wealth_lower_ore), band_ore)
+    above_ore = max(0, wealth_ore - s.wealth_upper_ore)
+    wealth_v = (s.wealth_lower_pm * between_ore + s.wealth_upper_pm * above_ore) * 100
+    income_v = 12 * income_ore * _V_PER_ORE + wealth_v
+    text = f"Income I: 12 × {_money(income_ore, 100)}"
+    if wealth_v:
+        w = r.wealth
+        text += (
+            f" + {_pct(w.lower_share)} of wealth between {w.lower_limit_dkk:,} and "
+            f"{w.upper_limit_dkk:,} + {_pct(w.upper_share)} of wealth above "
+            f"{w.upper_limit_dkk:,} ({_money(wealth_v, 10**7)} for wealth "
+            f"{_money(wealth_ore, 100)})"
+        )
+    steps.append(f"{text} = {_money(income_v, 10**7)} kr./year.")
+
+    # 4. The formula, the minimum own payment, the maximum and the 15 % cap.
+    extra_children = min(max(inp.children - 1, 0), s.extra_children_counted)
+    threshold_v = s.threshold_v + extra_children * s.per_child_v
+    excess_v = max(0, income_v - threshold_v)
+    formula_n = s.rent_pm * (b_u + s.supplement_u) * 1000 - s.income_pm * excess_v
+    f = r.formula
+    share_of = (
+        f"{_pct(f.rent_share)} of (B + {f.expense_supplement_dkk:,})"
+        if f.expense_supplement_dkk
+        else f"{_pct(f.rent_share)} of B"
+    )
+    steps.append(
+        f"{share_of} = {_money(s.rent_pm * (b_u + s.supplement_u) * 1000, _N_PER_DKK)} − "
+        f"{_pct(f.income_share)} of income above {_money(threshold_v, 10**7)}"
+        + (f" (raised for {extra_children} children beyond the first)" if extra_children else "")
+        + f" ({_money(s.income_pm * excess_v, _N_PER_DKK)}) = {_money(formula_n, _N_PER_DKK)}."
+    )
+    own_n = max(s.own_income_pm * income_v, s.own_min_u * _N_PER_U)
+    own_limit_n = b_u * _N_PER_U - own_n
+    if s.own_income_pm:
+        own_text = (
+            f"the larger of {_pct(f.own_payment_income_share)} of I and "
+            f"{f.min_own_payment_dkk:,} ({_money(own_n, _N_PER_DKK)})"
+        )
+    else:
+        own_text = f"{f.min_own_payment_dkk:,}"
+    steps.append(f"B − minimum own payment {own_text} = {_money(own_limit_n, _N_PER_DKK)}.")
+    candidates = [formula_n, own_limit_n]
+    if caps:
+        raised = inp.children >= s.max_increase_from_children
+        max_n = s.max_benefit_u * (1000 + (s.max_increase_pm if raised else 0)) * 1000
+        candidates.append(max_n)
+        steps.append(
+            f"Maximum benefit {_money(max_n, _N_PER_DKK)}"
+            + (f" (raised for {inp.children} children)." if raised else ".")
+        )
+    if inp.children == 0 and s.childless_cap_pm >= 0:
+        if inp.receives_foertidspension:
+            steps.append(
+                "No children, but a member receives førtidspension: the "
+                f"{_pct(f.childless_cap_share or Decimal(0))} cap does not apply."
+            )
+        else:
+            cap_n = s.childless_cap_pm * b_u * 1000
+            candidates.append(cap_n)
+            steps.append(
+                f"No children: at most {_pct(f.childless_cap_share or Decimal(0))} of B "
+                f"= {_money(cap_n, _N_PER_DKK)}."
+            )
+    yearly_n = max(0, min(candidates))
+
+    # 5. Whole kroner per month, and the minimum payout.
+    monthly = (2 * yearly_n + 12 * _N_PER_DKK) // (24 * _N_PER_DKK)
+    steps.append(
+        f"Yearly benefit {_money(yearly_n, _N_PER_DKK)} kr. / 12 = "
+        f"{_money(yearly_n, 12 * _N_PER_DKK)} → {monthly:,} kr./month (half up to whole kroner)."
+    )
+    if 0 < 12 * monthly < s.min_payout_dkk:
+        steps.append(
+            f"12 × {monthly:,} = {12 * monthly:,} kr./year is below the minimum payout of "
+            f"{s.min_payout_dkk:,} kr./year: nothing is paid."
+        )
+        monthly = 0
+    rent_dkk = round_ore_to_dkk(rent_ore)
+    steps.append(f"Net rent: {rent_dkk:,} − {monthly:,} = {rent_dkk - monthly:,} kr./month.")
+    return HousingBenefitEstimate(
+        kind=kind,
+        monthly_benefit_dkk=monthly,
+        net_rent_dkk=rent_dkk - monthly,
+        yearly_benefit_dkk=12 * monthly,
+        housing_expense_dkk=float(Decimal(b_u) / _U_PER_DKK),
+        income_dkk=float(Decimal(income_v) / 10**7),
+        area_cap_m2=cap_c // 100,
+        steps=tuple(steps),
+    )
+
+
+def monthly_benefit_arrays(
+    *,
+    rent_ore: NDArray[np.int64],
+    income_ore: NDArray[np.int64],
+    wealth_ore: NDArray[np.int64],
+    area_centi_m2: NDArray[np.int64],
+    adults: NDArray[np.int64],
+    children: NDArray[np.int64],
+    heating_included: NDArray[np.bool_],
+    electricity_included: NDArray[np.bool_],
+    pensioner: NDArray[np.bool_],
+    receives_foertidspension: NDArray[np.bool_],
+    boligydelse_caps_apply: NDArray[np.bool_],
+    year: int,
+) -> NDArray[np.int64]:
+    """Monthly benefit [DKK/month] from already validated fixed-point arrays.
+
+    The arithmetic is :func:`estimate`'s, step for step, in int64; the arrays broadcast
+    together. Used by :func:`estimate_many` and :func:`matcher.affordability.assess_many`.
+    """
+    bs = _scheme_ints(year, "boligsikring")
+    yd = _scheme_ints(year, "boligydelse")
+
+    everyone = bs if not pensioner.any() else yd if pensioner.all() else None
+
+    def pick(name: str) -> Any:
+        """The scheme's parameter per pair (a plain int when every pair has one scheme)."""
+        if everyone is not None:
+            return getattr(everyone, name)
+        return np.where(pensioner, getattr(yd, name), getattr(bs, name)).astype(np.int64)
+
+    persons = adults + children
+    per_m2 = np.where(
+        heating_included,
+        -(pick("heating_deduction_ore") + pick("hot_water_deduction_ore")),
+        pick("heating_addition_ore"),
+    ) - np.where(electricity_included, pick("electricity_deduction_ore"), 0)
+    expense = np.maximum(0, 12 * rent_ore * _U_PER_ORE + area_centi_m2 * per_m2)
+    cap_c = bs.first_person_c + bs.per_extra_person_c * (persons - 1)
+    quotient, remainder = np.divmod(expense, area_centi_m2)
+    scaled = np.where(
+        area_centi_m2 > cap_c,
+        quotient * cap_c + (2 * remainder * cap_c + area_centi_m2) // (2 * area_centi_m2),
+        expense,
+    )
+    caps = ~pensioner | boligydelse_caps_apply
+    b = np.where(caps, np.minimum(scaled, pick("max_expense_u")), scaled)
+
+    lower = pick("wealth_lower_ore")
+    upper = pick("wealth_upper_ore")
+    between = np.minimum(np.maximum(0, wealth_ore - lower), upper - lower)
+    above = np.maximum(0, wealth_ore - upper)
+    wealth_v = (pick("wealth_lower_pm") * between + pick("wealth_upper_pm") * above) * 100
+    income_v = 12 * income_ore * _V_PER_ORE + wealth_v
+
+    extra_children = np.minimum(np.maximum(children - 1, 0), pick("extra_children_counted"))
+    threshold_v = pick("threshold_v") + extra_children * pick("per_child_v")
+    excess_v = np.maximum(0, income_v - threshold_v)
+    formula_n = pick("rent_pm") * (b + pick("supplement_u")) * 1000 - pick("income_pm") * excess_v
+    own_n = np.maximum(pick("own_income_pm") * income_v, pick("own_min_u") * _N_PER_U)
+    yearly_n = np.minimum(formula_n, b * _N_PER_U - own_n)
+    raised = children >= pick("max_increase_from_children")
+    max_n = pick("max_benefit_u") * (1000 + np.where(raised, pick("max_increase_pm"), 0)) * 1000
+    yearly_n = np.where(caps, np.minimum(yearly_n, max_n), yearly_n)
+    cap_pm = pick("childless_cap_pm")
+    childless_cap = (children == 0) & (cap_pm >= 0) & ~receives_foertidspension
+    yearly_n = np.where(childless_cap, np.minimum(yearly_n, cap_pm * b * 1000), yearly_n)
+    yearly_n = np.maximum(0, yearly_n)
+
+    monthly = (2 * yearly_n + 12 * _N_PER_DKK) // (24 * _N_PER_DKK)
+    monthly = np.where(12 * monthly < pick("min_payout_dkk"), 0, monthly)
+    return np.asarray(monthly, dtype=np.int64)
+
+
+def validated_area_array(field_name: str, value: ArrayLike) -> NDArray[np.int64]:
+    """Areas [m²] checked and turned into hundredths of a m²."""
+    area = check_number_array(field_name, value, maximum=MAX_AREA_M2, positive=True)
+    area_c = hundredths_array(area)
+    small = np.flatnonzero(np.atleast_1d(area_c) < 1)
+    if small.size:
+        index = int(small[0])
+        label = f"{field_name}[{index}]" if area.ndim == 1 else field_name
+        bad = float(np.atleast_1d(area)[index])
+        raise InputError(label, f"must be at least 0.01 m² (got {bad!r})")
+    return area_c
+
+
+def broadcast(*arrays: NDArray[Any]) -> list[NDArray[Any]]:
+    """``np.broadcast_arrays``, with an :class:`InputError` when the lengths do not match."""
+    try:
+        return list(np.broadcast_arrays(*arrays))
+    except ValueError:
+        lengths = sorted({a.shape[0] for a in arrays if a.ndim == 1})
+        raise InputError(
+            "arrays", f"must be scalars or 1-D arrays of one common length (got lengths {lengths})"
+        ) from None
+
+
+def validated_year(year: object) -> int:
+    """A year that has housing-benefit rates, else an error naming ``year``."""
+    checked = check_count("year", year, minimum=0, maximum=10_000)
+    housing_benefit_rates_for(checked)
+    return checked
+
+
+def estimate_many(
+    *,
+    income_dkk: ArrayLike,
+    rent_dkk: ArrayLike,
+    area_m2: ArrayLike,
+    adults: ArrayLike = 1,
+    children: ArrayLike = 0,
+    wealth_dkk: ArrayLike = 0.0,
+    heating_included: ArrayLike = False,
+    pensioner: ArrayLike = False,
+    receives_foertidspension: ArrayLike = False,
+    electricity_included: ArrayLike = False,
+    boligydelse_caps_apply: ArrayLike = True,
+    year: int = 2026,
+) -> NDArray[np.int64]:
+    """Monthly housing benefit [DKK/month] for whole arrays of households and homes.
+
+    Every argument is a scalar or a 1-D array (broadcast together, NumPy rules), with the
+    meaning and units of :class:`HousingBenefitInput`; ``heating_included`` is the boolean
+    form of ``heating == "included"``. Gives exactly :func:`estimate`'s
+    ``monthly_benefit_dkk``. Bad input raises :class:`~matcher.errors.InputError` naming
+    the argument and the first bad index.
+    """
+    checked_year = validated_year(year)
+    income = check_number_array("income_dkk", income_dkk, maximum=MAX_MONTHLY_DKK)
+    rent = check_number_array("rent_dkk", rent_dkk, maximum=MAX_MONTHLY_DKK)
+    area_c = validated_area_array("area_m2", area_m2)
+    adult_counts = check_count_array("adults", adults, minimum=1)
+    child_counts = check_count_array("children", children, minimum=0)
+    wealth = check_number_array("wealth_dkk", wealth_dkk, maximum=MAX_WEALTH_DKK)
+    arrays = broadcast(
+        hundredths_array(rent),
+        hundredths_array(income),
+        hundredths_array(wealth),
+        area_c,
+        adult_counts,
+        child_counts,
+        check_bool_array("heating_included", heating_included),
+        check_bool_array("electricity_included", electricity_included),
+        check_bool_array("pensioner", pensioner),
+        check_bool_array("receives_foertidspension", receives_foertidspension),
+        check_bool_array("boligydelse_caps_apply", boligydelse_caps_apply),
+    )
+    return monthly_benefit_arrays(
+        rent_ore=arrays[0],
+        income_ore=arrays[1],
+        wealth_ore=arrays[2],
+        area_centi_m2=arrays[3],
+        adults=arrays[4],
+        children=arrays[5],
+        heating_included=arrays[6],
+        electricity_included=arrays[7],
+        pensioner=arrays[8],
+        receives_foertidspension=arrays[9],
+        boligydelse_caps_apply=arrays[10],
+        year=checked_year,
+    )
