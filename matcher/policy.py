@@ -1,0 +1,300 @@
+"""Per-municipality policy settings and score weights, with their documented defaults.
+
+There is no national points system for homeless citizens and no national rule for what a
+household must have left to live on (DOMAIN.md sections 4 and 5), so every number the
+matcher uses to rule a pair out or to weigh it is a setting here, shown in the schema and
+in every explanation, never a hidden constant.
+
+A problem document carries a default ``policy`` for every municipality, optional
+``municipality_policies`` keyed by municipality code (a municipality's entry replaces the
+default policy as a whole; fields it leaves out take the defaults below), and ``weights``
+used by every policy that does not carry its own.
+
+"House as many citizens as possible first" is the default: with ``weights.housed`` left
+``null`` every feasible pair gets a *housed bonus* larger than the score any other parts
+could ever add up to over a whole component (see :func:`housed_bonus`), so no plan that
+houses fewer citizens can beat one that houses more. Set ``housed`` to an integer to weigh
+housing one more citizen explicitly against urgency and fit (``0`` = pure best-fit).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SituationPoints(BaseModel):
+    """Urgency points for each homelessness situation (the national definition, VIVE).
+
+    Defaults are a transparent starting point, not law: the street and night shelters
+    first, release and discharge deadlines close behind, staying with others and
+    transitional units last among the defined situations (DOMAIN.md section 4).
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    street: int = Field(400, ge=0, le=100_000, description="Situation 1: living on the street.")
+    night_shelter: int = Field(350, ge=0, le=100_000, description="Situation 2: night shelter.")
+    shelter: int = Field(
+        250, ge=0, le=100_000, description="Situation 3: shelter or hostel (servicelov § 110)."
+    )
+    hotel: int = Field(
+        300, ge=0, le=100_000, description="Situation 4: hotel or hostel because homeless."
+    )
+    with_others: int = Field(
+        200,
+        ge=0,
+        le=100_000,
+        description="Situation 5: staying temporarily with family or friends without a lease.",
+    )
+    transitional: int = Field(
+        100,
+        ge=0,
+        le=100_000,
+        description="Situation 6: transitional unit without a permanent lease.",
+    )
+    prison_release: int = Field(
+        300,
+        ge=0,
+        le=100_000,
+        description="Situation 7: to be released from prison within a month without housing.",
+    )
+    hospital_discharge: int = Field(
+        300,
+        ge=0,
+        le=100_000,
+        description="Situation 8: to be discharged from hospital or treatment within a month.",
+    )
+    other: int = Field(150, ge=0, le=100_000, description="Situation 9: other.")
+
+    def as_list(self) -> list[int]:
+        """Points indexed by situation number minus one (situation 1 first)."""
+        return [
+            self.street,
+            self.night_shelter,
+            self.shelter,
+            self.hotel,
+            self.with_others,
+            self.transitional,
+            self.prison_release,
+            self.hospital_discharge,
+            self.other,
+        ]
+
+
+class Weights(BaseModel):
+    """Named integer weights of the soft rules [points].
+
+    Every part of a pair's score is an integer number of points computed from one of
+    these weights, so that scores are exact, comparable across runs and can be read out
+    part by part to a citizen. Months are counted as whole 30-day periods.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    housed: int | None = Field(
+        None,
+        ge=0,
+        le=10**12,
+        description=(
+            "Bonus for every citizen housed [points]. null (default) = 'house as many "
+            "citizens as possible first': the bonus is set to the smallest power of ten "
+            "above (largest possible sum of the other parts) x (most citizens any "
+            "component could house), so no trade of one housed citizen for better scores "
+            "elsewhere is ever worth it. An integer weighs housing explicitly against the "
+            "other parts; 0 gives a pure best-fit plan."
+        ),
+    )
+    situation: SituationPoints = Field(
+        default_factory=SituationPoints,
+        description="Urgency points for the homelessness situation (1-9).",
+    )
+    homeless_points_per_month: int = Field(
+        5, ge=0, le=100_000, description="Urgency points per whole month homeless."
+    )
+    homeless_points_max: int = Field(
+        240, ge=0, le=100_000, description="Cap on the time-homeless points."
+    )
+    deadline_points: int = Field(
+        300,
+        ge=0,
+        le=100_000,
+        description=(
+            "Urgency points when a release/discharge deadline is today or past; they fall "
+            "linearly to 0 at deadline_window_days before the deadline."
+        ),
+    )
+    deadline_window_days: int = Field(
+        60, ge=1, le=3650, description="Days before a deadline at which its points start."
+    )
+    child_points: int = Field(50, ge=0, le=100_000, description="Urgency points per child.")
+    child_points_max: int = Field(150, ge=0, le=100_000, description="Cap on child points.")
+    waiting_points_per_month: int = Field(
+        2, ge=0, le=100_000, description="Points per whole month on the list (registered_on)."
+    )
+    waiting_points_max: int = Field(
+        120, ge=0, le=100_000, description="Cap on the time-on-list points."
+    )
+    area_rank_points: list[int] = Field(
+        default_factory=lambda: [120, 90, 60, 30],
+        max_length=50,
+        description=(
+            "Points when the home's area is the citizen's 1st, 2nd, ... preferred area; "
+            "areas ranked beyond this list and unlisted areas get 0."
+        ),
+    )
+    distance_points: int = Field(
+        100,
+        ge=0,
+        le=100_000,
+        description=(
+            "Points for a home at the citizen's preferred place; they fall linearly to 0 "
+            "at distance_zero_km. Citizens without a preferred place get 0."
+        ),
+    )
+    distance_zero_km: float = Field(
+        10.0, gt=0, le=1000, description="Distance at which the distance points reach 0 [km]."
+    )
+    stays_affordable_points: int = Field(
+        100,
+        ge=0,
+        le=100_000,
+        description=(
+            "Points when the home stays affordable without its temporary rent reduction "
+            "(or has no temporary reduction)."
+        ),
+    )
+    support_fit_points: int = Field(
+        200,
+        ge=0,
+        le=100_000,
+        description=(
+            "Points when a citizen needing ACT or ICM support gets a home in an area a "
+            "team of that method covers and has free places for (support_capacity)."
+        ),
+    )
+
+    def max_other_parts(self) -> int:
+        """The largest score the parts other than ``housed`` can add up to for one pair."""
+        return (
+            max(self.situation.as_list())
+            + self.homeless_points_max
+            + self.deadline_points
+            + self.child_points_max
+            + self.waiting_points_max
+            + max(self.area_rank_points, default=0)
+            + self.distance_points
+            + self.stays_affordable_points
+            + self.support_fit_points
+        )
+
+
+class Policy(BaseModel):
+    """One municipality's settings for the hard rules and, optionally, its own weights."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    max_rent_share: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description=(
+            "Largest share of household income the gross rent may take (DOMAIN.md 5: the "
+            "level above which deposit loans and housing benefit may be refused)."
+        ),
+    )
+    min_left_per_adult_dkk: int = Field(
+        3500,
+        ge=0,
+        le=1_000_000,
+        description="Money left per adult after the net housing cost [DKK/month] (DOMAIN.md 5).",
+    )
+    min_left_per_child_dkk: int = Field(
+        2000,
+        ge=0,
+        le=1_000_000,
+        description="Money left per child after the net housing cost [DKK/month] (DOMAIN.md 5).",
+    )
+    boligydelse_caps_apply: bool = Field(
+        True,
+        description=(
+            "Whether boligydelse's maximum benefit and maximum housing expense apply to a "
+            "municipally allocated almen bolig (sources differ, DOMAIN.md 5)."
+        ),
+    )
+    max_persons_per_room: int = Field(
+        2,
+        ge=1,
+        le=20,
+        description="Household fit: persons may be at most rooms x this (no national rule).",
+    )
+    max_spare_rooms: int = Field(
+        1,
+        ge=0,
+        le=20,
+        description=(
+            "Household fit: rooms may exceed persons by at most this many (common practice "
+            "of housing associations: at least rooms - 1 persons)."
+        ),
+    )
+    min_m2_per_person: float = Field(
+        10.0,
+        ge=0,
+        le=1000,
+        description="Household fit: the home must have at least this many m² per person.",
+    )
+    youth_age_limit: int = Field(
+        30,
+        ge=0,
+        le=150,
+        description=(
+            "Youth units (ungdomsboliger) only for citizens younger than this; age is the "
+            "as_of year minus the birth year."
+        ),
+    )
+    listed_area_kontanthjaelp_months: int = Field(
+        6,
+        ge=1,
+        le=120,
+        description=(
+            "Citizens on kontanthjælp for at least this many consecutive months are not "
+            "offered listed_area units (almenboligloven § 51 b: 6 months)."
+        ),
+    )
+    require_available_by_deadline: bool = Field(
+        False,
+        description=(
+            "When true, a citizen with a deadline is only offered homes available on or before it."
+        ),
+    )
+    weights: Weights | None = Field(
+        None, description="This municipality's own weights; null = the document's weights."
+    )
+
+
+def auto_housed_bonus(weight_sets: list[Weights], largest_component: int) -> int:
+    """The housed bonus that makes "house as many citizens as possible first" exact.
+
+    Any matching of ``k + 1`` pairs beats any of ``k`` pairs when the bonus ``B`` exceeds
+    ``k * S``, ``S`` being the largest sum of the other parts of one pair (over every
+    weight set in force, so that one bonus serves the whole problem); ``k`` is below the
+    most citizens a component can house. Rounding up to a power of ten keeps the number
+    readable in explanations.
+
+    Parameters
+    ----------
+    weight_sets : list of Weights
+        Every weight set in force in the problem.
+    largest_component : int [citizens]
+        The largest ``min(citizens, vacancies)`` over the problem's components.
+    """
+    largest_other = max((w.max_other_parts() for w in weight_sets), default=0)
+    needed = largest_other * max(largest_component, 1) + 1
+    bonus = 10
+    while bonus < needed:
+        bonus *= 10
+    return bonus
+
+
+def housed_bonus(weights: Weights, auto_bonus: int) -> int:
+    """The housed bonus in force for ``weights``: its explicit value or ``auto_bonus``."""
+    return auto_bonus if weights.housed is None else weights.housed

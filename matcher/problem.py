@@ -1,0 +1,564 @@
+"""The problem and result documents of CONTRACT.md section 4, as pydantic models.
+
+The models are the single source of the published JSON Schemas
+(``matcher/schema/problem.schema.json`` and ``result.schema.json``, regenerated with
+``python -m matcher.problem``). Validation is strict on purpose: unknown fields are an
+error, dates must be ISO ``YYYY-MM-DD`` strings, numbers must be JSON numbers and
+booleans JSON booleans, because a silently coerced or ignored field in a housing decision
+is worse than a clear error. Every error names the JSON path of the offending field, e.g.
+``citizens[3].household.adults: must be at least 1``.
+
+The result models exist only to publish the result schema: the solver builds the result
+document as plain dicts for speed, and a test checks it against the schema.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from matcher.policy import Policy, Weights
+
+PROBLEM_FORMAT = "boligmatch.problem/1"
+RESULT_FORMAT = "boligmatch.result/1"
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: object) -> object:
+    """Accept only an ISO ``YYYY-MM-DD`` string (or a date from Python callers)."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ValueError(f"must be an ISO date string YYYY-MM-DD (got {value!r})")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"is not a valid date (got {value!r})") from None
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+Id = Annotated[str, Field(min_length=1, max_length=200)]
+MunicipalityCode = Annotated[
+    str, Field(pattern=r"^[0-9]{3}$", description="Official municipality code, e.g. '461'.")
+]
+IncomeKind = Literal[
+    "kontanthjaelp",
+    "uddannelseshjaelp",
+    "foertidspension",
+    "folkepension",
+    "dagpenge",
+    "salary",
+    "other",
+]
+SupportMethod = Literal["CTI", "ICM", "ACT", "SEL85", "none"]
+UnitKind = Literal["family", "youth", "elderly", "skaev", "transitional"]
+
+_STRICT = ConfigDict(extra="forbid", strict=True)
+
+
+class ProblemError(ValueError):
+    """A problem document (or a solve request) is unusable.
+
+    Parameters
+    ----------
+    issues : sequence of (path, message)
+        Each offending field's JSON path (``citizens[3].household.adults``) and what is
+        wrong with it in plain words.
+    """
+
+    def __init__(self, issues: Sequence[tuple[str, str]]) -> None:
+        self.issues = list(issues)
+        super().__init__("\n".join(f"{path}: {message}" for path, message in self.issues))
+
+
+# --- problem document ---------------------------------------------------------------
+
+
+class Household(BaseModel):
+    """Who will live in the home."""
+
+    model_config = _STRICT
+    adults: int = Field(ge=1, le=20, description="Adults in the household (18+).")
+    children: int = Field(ge=0, le=20, description="Children in the household.")
+
+
+class IncomeItem(BaseModel):
+    """One source of the household's income."""
+
+    model_config = _STRICT
+    kind: IncomeKind = Field(description="Kind of income (DOMAIN.md 5).")
+    monthly_dkk: float = Field(ge=0, le=10_000_000, description="Before tax [DKK/month].")
+
+
+class Needs(BaseModel):
+    """Physical needs the home must meet (hard rules)."""
+
+    model_config = _STRICT
+    wheelchair: bool = Field(False, description="Needs a wheelchair-accessible home.")
+    ground_floor: bool = Field(False, description="Needs the ground floor or a lift.")
+    pets: bool = Field(False, description="Has a pet that must be allowed.")
+
+
+class Place(BaseModel):
+    """A point the citizen wants to live near (work, family, treatment)."""
+
+    model_config = _STRICT
+    lat: float = Field(ge=-90, le=90, description="Latitude, WGS84 [degrees].")
+    lon: float = Field(ge=-180, le=180, description="Longitude, WGS84 [degrees].")
+
+
+class Preferences(BaseModel):
+    """The citizen's wishes: ranked areas (soft), avoided areas (hard), a place (soft)."""
+
+    model_config = _STRICT
+    areas: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list, max_length=50, description="Preferred areas, best first."
+    )
+    avoid_areas: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list, max_length=200, description="Areas never to be offered."
+    )
+    place: Place | None = Field(None, description="A place to live near, if any.")
+
+
+class Citizen(BaseModel):
+    """A homeless citizen with a case at their acting municipality (handlekommune)."""
+
+    model_config = _STRICT
+    id: Id = Field(description="Case id, unique in the document.")
+    municipality_code: MunicipalityCode = Field(description="The acting municipality.")
+    birth_year: int = Field(ge=1900, le=2100, description="Year of birth.")
+    household: Household
+    income: list[IncomeItem] = Field(description="The household's income items.")
+    wealth_dkk: float = Field(0.0, ge=0, le=1_000_000_000, description="Wealth [DKK].")
+    situation: int = Field(
+        ge=1, le=9, description="National homelessness situation 1-9 (DOMAIN.md 4)."
+    )
+    homeless_since: IsoDate = Field(description="First day of the current homelessness.")
+    registered_on: IsoDate = Field(description="Day the citizen was put on the list.")
+    deadline: IsoDate | None = Field(
+        None, description="Release or discharge date (situations 7 and 8), if any."
+    )
+    support: SupportMethod = Field(
+        "none", description="Support method (servicelov § 85 a: CTI, ICM, ACT; § 85: SEL85)."
+    )
+    needs: Needs = Field(default_factory=Needs)
+    preferences: Preferences = Field(default_factory=Preferences)
+    kontanthjaelp_since: IsoDate | None = Field(
+        None,
+        description=(
+            "First day of the current unbroken period on kontanthjælp (cash benefit); null "
+            "if not on kontanthjælp. Used by the listed_area rule."
+        ),
+    )
+
+
+class Vacancy(BaseModel):
+    """A vacant home that a municipality or housing association can let."""
+
+    model_config = _STRICT
+    id: Id = Field(description="Vacancy id, unique in the document.")
+    municipality_code: MunicipalityCode = Field(description="Municipality the home is in.")
+    area: str = Field(min_length=1, description="District or area name.")
+    lat: float = Field(ge=-90, le=90, description="Latitude, WGS84 [degrees].")
+    lon: float = Field(ge=-180, le=180, description="Longitude, WGS84 [degrees].")
+    kind: UnitKind = Field(description="Kind of almen bolig (DOMAIN.md 3).")
+    rooms: int = Field(ge=1, le=50, description="Number of rooms.")
+    size_m2: float = Field(gt=0, le=100_000, description="Floor area [m²].")
+    rent_dkk: float = Field(ge=0, le=10_000_000, description="Rent excl. utilities [DKK/month].")
+    utilities_dkk: float = Field(ge=0, le=10_000_000, description="Utilities a conto [DKK/month].")
+    rent_reduction_dkk: float = Field(
+        0.0, ge=0, le=10_000_000, description="Reform rent reduction (§ 98 f) [DKK/month]."
+    )
+    rent_reduction_until: IsoDate | None = Field(
+        None, description="Last day of the rent reduction; null = permanent."
+    )
+    deposit_dkk: float = Field(0.0, ge=0, le=10_000_000, description="Deposit [DKK].")
+    allocation: Literal["municipal", "association"] = Field(
+        description="Who lets the unit: the municipality (anvisningsret, § 59) or the association."
+    )
+    wheelchair: bool = Field(False, description="Wheelchair accessible.")
+    floor: int = Field(0, ge=-1, le=200, description="Floor; 0 = ground floor.")
+    elevator: bool = Field(False, description="The building has a lift.")
+    pets_allowed: bool = Field(False, description="Pets are allowed.")
+    available_from: IsoDate = Field(description="First day the home can be moved into.")
+    department: str = Field(min_length=1, description="Housing department (afdeling) id.")
+    listed_area: bool = Field(
+        False, description="In a designated area (almenboligloven § 51 b, DOMAIN.md 3)."
+    )
+
+
+class SupportTeam(BaseModel):
+    """Free places of one support team (side constraint and support-fit soft rule)."""
+
+    model_config = _STRICT
+    municipality_code: MunicipalityCode
+    method: Literal["CTI", "ICM", "ACT", "SEL85"] = Field(description="Support method.")
+    team: str = Field(min_length=1, description="Team name, unique per municipality/method.")
+    areas: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list,
+        description=(
+            "Areas the team reaches; empty = the whole municipality. Teams of the same "
+            "municipality and method must not overlap."
+        ),
+    )
+    free_places: int = Field(ge=0, le=100_000, description="Citizens the team can take on now.")
+
+
+class DepartmentCap(BaseModel):
+    """At most ``max_allocations`` municipal allocations to a department in this period."""
+
+    model_config = _STRICT
+    department: str = Field(min_length=1, description="Housing department (afdeling) id.")
+    max_allocations: int = Field(ge=0, le=100_000, description="Allocations still allowed.")
+    period: str | None = Field(None, description="Label of the period the cap is for.")
+
+
+class Problem(BaseModel):
+    """A self-contained matching problem (CONTRACT.md section 4)."""
+
+    model_config = _STRICT
+    format: Literal["boligmatch.problem/1"] = Field(description="Document format and version.")
+    as_of: IsoDate = Field(description="The day the plan is made; sets the benefit-rate year.")
+    citizens: list[Citizen]
+    vacancies: list[Vacancy]
+    weights: Weights = Field(default_factory=Weights, description="Default score weights.")
+    policy: Policy = Field(default_factory=Policy, description="Default municipal policy.")
+    municipality_policies: dict[MunicipalityCode, Policy] = Field(
+        default_factory=dict,
+        description="Policies by municipality code; each replaces the default as a whole.",
+    )
+    support_capacity: list[SupportTeam] = Field(default_factory=list)
+    department_caps: list[DepartmentCap] = Field(default_factory=list)
+
+    def policy_for(self, municipality_code: str) -> Policy:
+        """The policy in force for one municipality."""
+        return self.municipality_policies.get(municipality_code, self.policy)
+
+    def weights_for(self, municipality_code: str) -> Weights:
+        """The weights in force for one municipality."""
+        policy = self.policy_for(municipality_code)
+        return self.weights if policy.weights is None else policy.weights
+
+
+# --- result document (schema only) ------------------------------------------------------
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Breakdown(_Out):
+    """A pair's score, part by part [points]; the parts sum to the score."""
+
+    housed: int
+    situation: int
+    time_homeless: int
+    deadline: int
+    children: int
+    time_on_list: int
+    area_preference: int
+    distance: int
+    stays_affordable: int
+    support_fit: int
+
+
+class Assignment(_Out):
+    citizen: str
+    vacancy: str
+    score: int
+    breakdown: Breakdown
+    solver: Literal["min_cost_flow", "cp_sat"]
+
+
+class Candidate(_Out):
+    citizen: str
+    rank: int = Field(description="1 = offer first.")
+    score: int
+    loss: int = Field(description="Forecast loss of plan score if this citizen gets the home.")
+    assigned: bool = Field(description="The plan gives this citizen this home.")
+    planned_vacancy: str | None = Field(description="The home the plan gives this citizen.")
+    why: str
+
+
+class Offer(_Out):
+    vacancy: str
+    feasible_citizens: int
+    candidates: list[Candidate]
+
+
+class Option(_Out):
+    vacancy: str
+    rank: int
+    score: int
+    loss: int
+    assigned: bool
+
+
+class Options(_Out):
+    citizen: str
+    feasible_vacancies: int
+    vacancies: list[Option]
+
+
+class PairVerdict(_Out):
+    citizen: str
+    vacancy: str
+    feasible: bool
+    score: int | None = None
+    breakdown: Breakdown | None = None
+    reasons: list[str]
+
+
+class Unmatched(_Out):
+    citizen: str
+    reason: Literal[
+        "no_home_in_municipality",
+        "no_home_of_right_size",
+        "no_accessible_home",
+        "no_home_allowing_pets",
+        "youth_units_only",
+        "listed_area_only",
+        "avoided_areas_only",
+        "none_available_by_deadline",
+        "no_affordable_home",
+        "declined",
+        "outranked",
+        "capacity",
+    ]
+    text: str
+    funnel: dict[str, int] = Field(description="Homes left after each hard rule, in order.")
+    feasible_vacancies: int
+
+
+class ComponentStats(_Out):
+    municipalities: list[str]
+    citizens: int
+    vacancies: int
+    pairs_evaluated: int
+    feasible_pairs: int
+    solver: Literal["min_cost_flow", "cp_sat", "none"]
+    status: Literal["OPTIMAL", "FEASIBLE"]
+    objective: int
+
+
+class Stats(_Out):
+    citizens: int
+    vacancies: int
+    components: int
+    components_cp_sat: int
+    pairs_evaluated: int
+    feasible_pairs: int
+    excluded_pairs: int
+    housed: int
+    unmatched: int
+    vacancies_unfilled: int
+    housed_bonus: int
+    loss_basis: str
+    per_component: list[ComponentStats]
+
+
+class Result(_Out):
+    """The result document (CONTRACT.md section 4)."""
+
+    format: Literal["boligmatch.result/1"]
+    as_of: str
+    status: Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE"]
+    objective: int = Field(description="Sum of the assigned pairs' scores.")
+    stats: Stats
+    excluded: list[list[str]] = Field(description="Excluded [citizen, vacancy] pairs.")
+    assignments: list[Assignment]
+    offers: list[Offer]
+    options: list[Options]
+    pairs: list[PairVerdict] | None = None
+    unmatched: list[Unmatched]
+
+
+# --- parsing and errors --------------------------------------------------------------
+
+
+def json_path(location: Iterable[int | str]) -> str:
+    """Render a pydantic error location as a JSON path: ``citizens[3].household.adults``."""
+    path = ""
+    for part in location:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part):
+            path += f".{part}" if path else part
+        else:
+            path += f"[{json.dumps(part, ensure_ascii=False)}]"
+    return path or "(document)"
+
+
+_MESSAGES = {
+    "extra_forbidden": "unknown field",
+    "missing": "required field is missing",
+}
+
+
+def _message(error: Any) -> str:
+    kind = error["type"]
+    if kind in _MESSAGES:
+        return str(_MESSAGES[kind])
+    message = str(error["msg"])
+    message = message.removeprefix("Value error, ")
+    if kind != "value_error" and "input" in error and not isinstance(error["input"], dict | list):
+        message += f" (got {json.dumps(error['input'], default=str, ensure_ascii=False)})"
+    return message
+
+
+def problem_error_from(error: ValidationError) -> ProblemError:
+    """Turn pydantic's errors into :class:`ProblemError` issues with JSON paths.
+
+    Pydantic reports a union's failures once per member (``deadline.date``); the member
+    name is dropped so the path is the document's path.
+    """
+    issues: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for item in error.errors(include_url=False):
+        location = [p for p in item["loc"] if p not in ("date", "function-before[_iso_date()]")]
+        issue = (json_path(location), _message(item))
+        if issue not in seen:
+            seen.add(issue)
+            issues.append(issue)
+    return ProblemError(issues)
+
+
+def _check_consistency(problem: Problem) -> None:
+    """Cross-field checks pydantic cannot express: unique ids, non-overlapping teams."""
+    issues: list[tuple[str, str]] = []
+    id_lists = (
+        ("citizens", [c.id for c in problem.citizens]),
+        ("vacancies", [v.id for v in problem.vacancies]),
+    )
+    for name, ids in id_lists:
+        first_index: dict[str, int] = {}
+        for index, item_id in enumerate(ids):
+            if item_id in first_index:
+                issues.append(
+                    (
+                        f"{name}[{index}].id",
+                        f"duplicate id {item_id!r} (also {name}[{first_index[item_id]}])",
+                    )
+                )
+            else:
+                first_index[item_id] = index
+    teams: dict[tuple[str, str], list[tuple[int, SupportTeam]]] = {}
+    for index, team in enumerate(problem.support_capacity):
+        teams.setdefault((team.municipality_code, team.method), []).append((index, team))
+    for (code, method), members in teams.items():
+        covered: dict[str, str] = {}
+        names: set[str] = set()
+        whole = [t for _, t in members if not t.areas]
+        for index, team in members:
+            path = f"support_capacity[{index}]"
+            if team.team in names:
+                issues.append(
+                    (f"{path}.team", f"duplicate team {team.team!r} for {method} in {code}")
+                )
+            names.add(team.team)
+            if whole and len(members) > 1:
+                issues.append(
+                    (
+                        f"{path}.areas",
+                        f"{method} teams in {code} overlap: one covers the whole municipality",
+                    )
+                )
+                continue
+            for area in team.areas:
+                if area in covered and covered[area] != team.team:
+                    issues.append(
+                        (
+                            f"{path}.areas",
+                            f"area {area!r} is also covered by {method} team {covered[area]!r}",
+                        )
+                    )
+                covered[area] = team.team
+    seen_departments: dict[str, int] = {}
+    for index, cap in enumerate(problem.department_caps):
+        if cap.department in seen_departments:
+            first = seen_departments[cap.department]
+            issues.append(
+                (
+                    f"department_caps[{index}].department",
+                    f"duplicate department {cap.department!r} (also department_caps[{first}])",
+                )
+            )
+        seen_departments.setdefault(cap.department, index)
+    for index, vacancy in enumerate(problem.vacancies):
+        if vacancy.rent_reduction_dkk > vacancy.rent_dkk:
+            issues.append((f"vacancies[{index}].rent_reduction_dkk", "must not exceed rent_dkk"))
+    if issues:
+        raise ProblemError(issues)
+
+
+def parse_problem(document: object) -> Problem:
+    """Validate a problem document (a parsed JSON object) into a :class:`Problem`.
+
+    Raises
+    ------
+    ProblemError
+        With one issue per offending field, each naming its JSON path.
+    """
+    if isinstance(document, Problem):
+        _check_consistency(document)
+        return document
+    if not isinstance(document, dict):
+        raise ProblemError([("(document)", "must be a JSON object")])
+    if document.get("format") != PROBLEM_FORMAT:
+        raise ProblemError(
+            [("format", f"must be {PROBLEM_FORMAT!r} (got {document.get('format')!r})")]
+        )
+    try:
+        problem = Problem.model_validate(document)
+    except ValidationError as error:
+        raise problem_error_from(error) from None
+    _check_consistency(problem)
+    return problem
+
+
+# --- schemas ---------------------------------------------------------------------------
+
+SCHEMA_DIR = Path(__file__).parent / "schema"
+
+
+def problem_schema() -> dict[str, Any]:
+    """JSON Schema (2020-12) of the problem document, generated from :class:`Problem`."""
+    schema = Problem.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://boligmatch.dk/schema/problem.schema.json"
+    return schema
+
+
+def result_schema() -> dict[str, Any]:
+    """JSON Schema (2020-12) of the result document, generated from :class:`Result`."""
+    schema = Result.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://boligmatch.dk/schema/result.schema.json"
+    return schema
+
+
+def schema_texts() -> dict[str, str]:
+    """The committed schema files' exact contents, by file name."""
+
+    def text(schema: dict[str, Any]) -> str:
+        return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+    return {
+        "problem.schema.json": text(problem_schema()),
+        "result.schema.json": text(result_schema()),
+    }
+
+
+if __name__ == "__main__":  # pragma: no cover - developer tool: regenerate the schemas
+    SCHEMA_DIR.mkdir(exist_ok=True)
+    for name, content in schema_texts().items():
+        (SCHEMA_DIR / name).write_text(content, encoding="utf-8")
+        print(f"wrote {SCHEMA_DIR / name}", file=sys.stderr)

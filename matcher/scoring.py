@@ -1,0 +1,315 @@
+"""From a problem to a scored graph: components, the hard-rule funnel and integer scores.
+
+The problem is decomposed into independent components before any pair is built: a
+citizen may only be offered homes their acting municipality holds the allocation right
+to (:func:`matcher.rules.allocation_right`), so a component is a municipality (merged
+with others only when a ``department_caps`` entry spans several). Only pairs inside a
+component are evaluated, never the national cross product.
+
+Inside a component the hard rules run as a funnel in :data:`matcher.rules.HARD_RULES`
+order, each vectorised rule only on the pairs still alive, and the number of homes left
+after each rule is kept per citizen: that funnel is what explains an unmatched citizen.
+A feasible pair's score is the sum of the soft rules' integer points plus the housed
+bonus (:mod:`matcher.policy`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from matcher.affordability import VerdictArrays
+from matcher.columns import I64, B, Columns, build_columns
+from matcher.errors import InputError
+from matcher.policy import auto_housed_bonus, housed_bonus
+from matcher.problem import Problem, ProblemError
+from matcher.rules import (
+    CITIZEN_PARTS,
+    HARD_RULE_ARRAYS,
+    HARD_RULE_NAMES,
+    PAIR_PARTS,
+    assess_pairs,
+)
+
+PART_NAMES = ("housed", *CITIZEN_PARTS, *PAIR_PARTS)
+"""The breakdown's parts, in the order they are shown."""
+FUNNEL_NAMES = ("in_component", *HARD_RULE_NAMES, "not_excluded")
+"""Funnel stages: homes evaluated, then homes left after each hard rule and exclusions."""
+
+
+@dataclass
+class Component:
+    """One independent part of the problem.
+
+    Attributes
+    ----------
+    municipalities : list of int
+        Municipality indices (into ``Columns.municipality_codes``).
+    citizens, vacancies : int arrays
+        Global indices, ascending (= id order).
+    start, stop : int
+        The component's feasible pairs are ``ScoredProblem.pc[start:stop]``.
+    pairs_evaluated : int
+        Citizens x vacancies of the component.
+    """
+
+    municipalities: list[int]
+    citizens: I64
+    vacancies: I64
+    start: int = 0
+    stop: int = 0
+    pairs_evaluated: int = 0
+
+
+@dataclass
+class ScoredProblem:
+    """The scored graph the solvers and baselines work on.
+
+    Feasible, non-excluded pairs ``(pc[k], pv[k])`` are grouped by component and sorted by
+    citizen then vacancy inside it; ``score[k]`` is their integer score and ``parts`` its
+    breakdown. ``funnel[c, s]`` is how many homes citizen ``c`` had left after funnel stage
+    ``s`` (:data:`FUNNEL_NAMES`).
+    """
+
+    cols: Columns
+    components: list[Component]
+    pc: I64
+    pv: I64
+    score: I64
+    parts: dict[str, I64]
+    afford: dict[str, I64]
+    funnel: I64
+    excluded: list[tuple[str, str]]
+    housed_bonus: int
+    bonus_by_muni: I64
+    priority: I64
+    best_unaffordable: dict[int, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def n_pairs(self) -> int:
+        return int(self.pc.size)
+
+
+def find_components(cols: Columns) -> list[Component]:
+    """Group municipalities into independent components (union-find over department caps)."""
+    parent = list(range(len(cols.municipality_codes)))
+
+    def root(m: int) -> int:
+        while parent[m] != m:
+            parent[m] = parent[parent[m]]
+            m = parent[m]
+        return m
+
+    capped = {cap.department for cap in cols.problem.department_caps}
+    if capped:
+        first: dict[int, int] = {}
+        for vi, vacancy in enumerate(cols.vacancies):
+            if vacancy.department in capped:
+                d = int(cols.v_department[vi])
+                m = int(cols.v_muni[vi])
+                if d in first:
+                    a, b = root(first[d]), root(m)
+                    parent[max(a, b)] = min(a, b)
+                else:
+                    first[d] = m
+    roots = np.asarray([root(m) for m in range(len(parent))], dtype=np.int64)
+    components = []
+    c_root = roots[cols.c_muni] if cols.n_citizens else np.zeros(0, dtype=np.int64)
+    v_root = roots[cols.v_muni] if cols.n_vacancies else np.zeros(0, dtype=np.int64)
+    for r in sorted(set(roots.tolist())):
+        components.append(
+            Component(
+                municipalities=[m for m in range(len(parent)) if roots[m] == r],
+                citizens=np.flatnonzero(c_root == r).astype(np.int64),
+                vacancies=np.flatnonzero(v_root == r).astype(np.int64),
+            )
+        )
+    return components
+
+
+def score_parts(cols: Columns, ci: I64, vi: I64, bonus_by_muni: I64) -> dict[str, I64]:
+    """Every soft rule's points for feasible pairs, plus the housed bonus, by part name."""
+    parts: dict[str, I64] = {"housed": bonus_by_muni[cols.c_muni[ci]]}
+    for name, citizen_rule in CITIZEN_PARTS.items():
+        parts[name] = citizen_rule(cols, ci)
+    for name, pair_rule in PAIR_PARTS.items():
+        parts[name] = pair_rule(cols, ci, vi)
+    return parts
+
+
+def score_pair(scored: ScoredProblem, c: int, v: int) -> tuple[int, dict[str, int]]:
+    """The scalar path: one pair's score and breakdown (the soft rules on 1-element arrays)."""
+    one_c = np.asarray([c], dtype=np.int64)
+    one_v = np.asarray([v], dtype=np.int64)
+    parts = score_parts(scored.cols, one_c, one_v, scored.bonus_by_muni)
+    breakdown = {name: int(parts[name][0]) for name in PART_NAMES}
+    return sum(breakdown.values()), breakdown
+
+
+def total_score(parts: dict[str, I64]) -> I64:
+    """The score: the sum of the parts [points]."""
+    total = np.zeros_like(parts["housed"])
+    for name in PART_NAMES:
+        total = total + parts[name]
+    return total
+
+
+def citizen_priority(cols: Columns) -> I64:
+    """Each citizen's priority-list points: the citizen-only soft rules (urgency, waiting)."""
+    everyone = np.arange(cols.n_citizens, dtype=np.int64)
+    priority = np.zeros(cols.n_citizens, dtype=np.int64)
+    for citizen_rule in CITIZEN_PARTS.values():
+        priority += citizen_rule(cols, everyone)
+    return priority
+
+
+def _exclusion_keys(
+    cols: Columns, exclude: Iterable[tuple[str, str]]
+) -> tuple[I64, list[tuple[str, str]]]:
+    c_index = {cid: i for i, cid in enumerate(cols.citizen_ids)}
+    v_index = {vid: i for i, vid in enumerate(cols.vacancy_ids)}
+    pairs = sorted(set(exclude))
+    issues = []
+    keys = []
+    for n, (cid, vid) in enumerate(pairs):
+        if cid not in c_index:
+            issues.append((f"exclude[{n}].citizen", f"unknown citizen {cid!r}"))
+        elif vid not in v_index:
+            issues.append((f"exclude[{n}].vacancy", f"unknown vacancy {vid!r}"))
+        else:
+            keys.append(c_index[cid] * max(cols.n_vacancies, 1) + v_index[vid])
+    if issues:
+        raise ProblemError(issues)
+    return np.asarray(sorted(keys), dtype=np.int64), pairs
+
+
+AFFORD_FIELDS = (
+    "gross_rent_dkk",
+    "housing_benefit_dkk",
+    "net_housing_cost_dkk",
+    "left_dkk",
+    "required_left_dkk",
+)
+
+
+def score_problem(
+    problem: Problem, *, exclude: Iterable[tuple[str, str]] = frozenset()
+) -> ScoredProblem:
+    """Build the scored graph of a validated problem.
+
+    Parameters
+    ----------
+    problem : Problem
+    exclude : iterable of (citizen id, vacancy id)
+        Pairs never to propose (declined offers).
+
+    Raises
+    ------
+    ProblemError
+        For unknown ids in ``exclude`` or a benefit-rate year the rate tables lack.
+    """
+    cols = build_columns(problem)
+    components = find_components(cols)
+    largest = max((min(c.citizens.size, c.vacancies.size) for c in components), default=0)
+    auto = auto_housed_bonus(cols.weights, largest)
+    bonus_by_muni = np.asarray([housed_bonus(w, auto) for w in cols.weights], dtype=np.int64)
+    excluded_keys, excluded = _exclusion_keys(cols, exclude)
+    n_stages = len(FUNNEL_NAMES)
+    funnel = np.zeros((cols.n_citizens, n_stages), dtype=np.int64)
+
+    pcs: list[I64] = []
+    pvs: list[I64] = []
+    afford_parts: dict[str, list[I64]] = {name: [] for name in AFFORD_FIELDS}
+    best_unaffordable: dict[int, dict[str, int]] = {}
+    offset = 0
+    try:
+        for comp in components:
+            cs, vs = comp.citizens, comp.vacancies
+            comp.pairs_evaluated = int(cs.size * vs.size)
+            comp.start = offset
+            funnel[cs, 0] = vs.size
+            ci = np.repeat(cs, vs.size)
+            vi = np.tile(vs, cs.size)
+            for stage, rule in enumerate(HARD_RULE_ARRAYS, start=1):
+                if ci.size == 0:
+                    break
+                if rule is HARD_RULE_ARRAYS[-1]:
+                    verdict = assess_pairs(cols, ci, vi)
+                    ok = np.asarray(verdict.affordable, dtype=np.bool_)
+                    _note_unaffordable(cols, ci[~ok], vi[~ok], verdict, ~ok, best_unaffordable)
+                    for name in AFFORD_FIELDS:
+                        afford_parts[name].append(
+                            np.asarray(getattr(verdict, name), dtype=np.int64)[ok]
+                        )
+                else:
+                    ok = rule(cols, ci, vi)
+                ci, vi = ci[ok], vi[ok]
+                funnel[cs, stage] = np.bincount(ci, minlength=cols.n_citizens)[cs]
+            if excluded_keys.size and ci.size:
+                keep = ~np.isin(ci * max(cols.n_vacancies, 1) + vi, excluded_keys)
+                ci, vi = ci[keep], vi[keep]
+                for name in AFFORD_FIELDS:
+                    afford_parts[name][-1] = afford_parts[name][-1][keep]
+            funnel[cs, n_stages - 1] = np.bincount(ci, minlength=cols.n_citizens)[cs]
+            pcs.append(ci)
+            pvs.append(vi)
+            offset += int(ci.size)
+            comp.stop = offset
+    except InputError as error:
+        field_name = "as_of" if "year" in error.field else error.field
+        raise ProblemError([(field_name, error.problem)]) from None
+
+    pc = np.concatenate(pcs) if pcs else np.zeros(0, dtype=np.int64)
+    pv = np.concatenate(pvs) if pvs else np.zeros(0, dtype=np.int64)
+    afford = {
+        name: (np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64))
+        for name, chunks in afford_parts.items()
+    }
+    if afford["left_dkk"].size != pc.size:  # components that stopped early add no verdicts
+        raise AssertionError("affordability verdicts out of step with pairs")
+    parts = score_parts(cols, pc, pv, bonus_by_muni)
+    return ScoredProblem(
+        cols=cols,
+        components=components,
+        pc=pc,
+        pv=pv,
+        score=total_score(parts),
+        parts=parts,
+        afford=afford,
+        funnel=funnel,
+        excluded=excluded,
+        housed_bonus=auto,
+        bonus_by_muni=bonus_by_muni,
+        priority=citizen_priority(cols),
+        best_unaffordable=best_unaffordable,
+    )
+
+
+def _note_unaffordable(
+    cols: Columns,
+    ci: I64,
+    vi: I64,
+    verdict: VerdictArrays,
+    failed: B,
+    best: dict[int, dict[str, int]],
+) -> None:
+    """Keep, per citizen, the unaffordable home that came closest (for explanations)."""
+    if ci.size == 0:
+        return
+    left = np.asarray(verdict.left_dkk, dtype=np.int64)[failed]
+    required = np.asarray(verdict.required_left_dkk, dtype=np.int64)[failed]
+    gross = np.asarray(verdict.gross_rent_dkk, dtype=np.int64)[failed]
+    margin = left - required
+    order = np.lexsort((vi, -margin, ci))
+    first = np.ones(order.size, dtype=np.bool_)
+    first[1:] = ci[order][1:] != ci[order][:-1]
+    for k in order[first]:
+        c = int(ci[k])
+        best[c] = {
+            "vacancy": int(vi[k]),
+            "left_dkk": int(left[k]),
+            "required_left_dkk": int(required[k]),
+            "gross_rent_dkk": int(gross[k]),
+        }

@@ -1,0 +1,106 @@
+"""Explanations: every pair's verdict, and the binding reason for every unmatched citizen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from matcher_testkit import citizen, problem, vacancy
+
+from matcher.api import solve_problem
+
+
+def reason_of(document: dict[str, Any], cid: str = "C1") -> dict[str, Any]:
+    result = solve_problem(document)
+    return next(u for u in result["unmatched"] if u["citizen"] == cid)
+
+
+def test_no_affordable_home_names_the_numbers() -> None:
+    u = reason_of(
+        problem([citizen()], [vacancy("V1", rent_dkk=9000), vacancy("V2", rent_dkk=8000)])
+    )
+    assert u["reason"] == "no_affordable_home"
+    assert "V2" in u["text"] and "required" in u["text"] and "12,064" in u["text"]
+    assert u["funnel"]["household_fits"] == 2 and u["funnel"]["affordability"] == 0
+
+
+def test_no_home_of_the_right_size() -> None:
+    family = citizen(household={"adults": 2, "children": 4})
+    u = reason_of(problem([family], [vacancy(rooms=1), vacancy("V2", rooms=2)]))
+    assert u["reason"] == "no_home_of_right_size"
+    assert "6 persons" in u["text"] and "2 homes" in u["text"]
+
+
+def test_no_home_in_municipality() -> None:
+    u = reason_of(problem([citizen(municipality_code="101")], [vacancy()]))
+    assert u["reason"] == "no_home_in_municipality"
+    assert "101" in u["text"]
+
+
+def test_other_binding_rules() -> None:
+    assert (
+        reason_of(problem([citizen(needs={"pets": True})], [vacancy()]))["reason"]
+        == "no_home_allowing_pets"
+    )
+    assert (
+        reason_of(problem([citizen(needs={"wheelchair": True})], [vacancy()]))["reason"]
+        == "no_accessible_home"
+    )
+    assert (
+        reason_of(problem([citizen(birth_year=1970)], [vacancy(kind="youth")]))["reason"]
+        == "youth_units_only"
+    )
+    assert (
+        reason_of(
+            problem([citizen(kontanthjaelp_since="2025-01-01")], [vacancy(listed_area=True)])
+        )["reason"]
+        == "listed_area_only"
+    )
+    assert (
+        reason_of(problem([citizen(preferences={"avoid_areas": ["Vollsmose"]})], [vacancy()]))[
+            "reason"
+        ]
+        == "avoided_areas_only"
+    )
+    late = problem(
+        [citizen(deadline="2026-11-10")],
+        [vacancy(available_from="2027-01-01")],
+        policy={"require_available_by_deadline": True},
+    )
+    assert reason_of(late)["reason"] == "none_available_by_deadline"
+
+
+def test_outranked_citizen_is_told_who_got_the_home_and_the_numbers() -> None:
+    document = problem([citizen("A", situation=1), citizen("C1", situation=6)], [vacancy("V1")])
+    result = solve_problem(document)
+    assert [(a["citizen"], a["vacancy"]) for a in result["assignments"]] == [("A", "V1")]
+    u = result["unmatched"][0]
+    assert u["reason"] == "outranked"
+    a_score = result["assignments"][0]["score"]
+    c_score = next(c for c in result["offers"][0]["candidates"] if c["citizen"] == "C1")["score"]
+    assert f"V1 went to A (score {a_score:,} against this citizen's {c_score:,})" in u["text"]
+    assert f"by at least {a_score - c_score:,} points" in u["text"]
+
+
+def test_declined_offers_are_the_reason_when_all_feasible_homes_are_excluded() -> None:
+    result = solve_problem(problem([citizen()], [vacancy()]), exclude={("C1", "V1")})
+    assert result["unmatched"][0]["reason"] == "declined"
+
+
+def test_explain_lists_every_pair_with_its_verdict() -> None:
+    document = problem(
+        [citizen("A"), citizen("B", needs={"pets": True}, municipality_code="101")],
+        [vacancy("V1"), vacancy("V2", rent_dkk=9000)],
+    )
+    result = solve_problem(document, explain=True)
+    pairs = {(p["citizen"], p["vacancy"]): p for p in result["pairs"]}
+    assert list(pairs) == [("A", "V1"), ("A", "V2"), ("B", "V1"), ("B", "V2")]
+    assert pairs[("A", "V1")]["feasible"] and pairs[("A", "V1")]["reasons"] == []
+    assert pairs[("A", "V1")]["score"] == result["assignments"][0]["score"]
+    assert pairs[("A", "V1")]["breakdown"] == result["assignments"][0]["breakdown"]
+    assert [r.split(":")[0] for r in pairs[("A", "V2")]["reasons"]] == ["affordability"]
+    assert [r.split(":")[0] for r in pairs[("B", "V2")]["reasons"]] == [
+        "allocation_right",
+        "pets",
+        "affordability",
+    ]
+    assert "pairs" not in solve_problem(document)

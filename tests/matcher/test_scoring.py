@@ -1,0 +1,111 @@
+"""Scores: integer parts that sum to the score, the housed bonus, and decomposition."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from matcher_testkit import citizen, problem, problems, vacancy
+
+from matcher.policy import Weights, auto_housed_bonus
+from matcher.problem import parse_problem
+from matcher.scoring import FUNNEL_NAMES, PART_NAMES, find_components, score_problem
+
+
+def test_breakdown_sums_to_the_score() -> None:
+    c = citizen(
+        situation=1,
+        household={"adults": 1, "children": 1},
+        deadline="2026-11-20",
+        preferences={"areas": ["Vollsmose"], "place": {"lat": 55.41, "lon": 10.44}},
+    )
+    scored = score_problem(parse_problem(problem([c], [vacancy(rooms=2)])))
+    assert scored.n_pairs == 1
+    parts = {name: int(scored.parts[name][0]) for name in PART_NAMES}
+    assert sum(parts.values()) == int(scored.score[0])
+    assert parts["situation"] == 400
+    assert parts["children"] == 50
+    assert parts["deadline"] == 300 * (60 - 18) // 60
+    assert parts["area_preference"] == 120
+    assert parts["distance"] == 100
+    assert parts["housed"] == scored.housed_bonus
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_auto_bonus_exceeds_any_component_s_other_parts(document: dict[str, Any]) -> None:
+    """The lexicographic guarantee: B > (most citizens a component can house) x S."""
+    document.pop("weights", None)
+    scored = score_problem(parse_problem(document))
+    if scored.n_pairs == 0:
+        return
+    others = scored.score - scored.parts["housed"]
+    largest = max(min(c.citizens.size, c.vacancies.size) for c in scored.components)
+    assert scored.housed_bonus > largest * int(others.max())
+
+
+def test_auto_bonus_is_a_readable_power_of_ten() -> None:
+    weights = Weights()
+    bonus = auto_housed_bonus([weights], 50)
+    assert bonus > 50 * weights.max_other_parts()
+    assert str(bonus).strip("0") == "1"
+
+
+def test_explicit_housed_weight_is_used() -> None:
+    document = problem([citizen()], [vacancy()], weights={"housed": 7})
+    scored = score_problem(parse_problem(document))
+    assert int(scored.parts["housed"][0]) == 7
+
+
+def test_municipality_policy_replaces_the_default() -> None:
+    document = problem(
+        [citizen("A", birth_year=1990), citizen("B", municipality_code="101", birth_year=1990)],
+        [vacancy("V1", kind="youth"), vacancy("V2", kind="youth", municipality_code="101")],
+        municipality_policies={"101": {"youth_age_limit": 40, "weights": {"housed": 3}}},
+    )
+    scored = score_problem(parse_problem(document))
+    pairs = {
+        (scored.cols.citizen_ids[c], scored.cols.vacancy_ids[v])
+        for c, v in zip(scored.pc, scored.pv, strict=True)
+    }
+    assert pairs == {("B", "V2")}
+    assert int(scored.parts["housed"][0]) == 3
+
+
+def test_components_are_municipalities_merged_by_department_caps() -> None:
+    document = problem(
+        [
+            citizen("A"),
+            citizen("B", municipality_code="101"),
+            citizen("C", municipality_code="147"),
+        ],
+        [
+            vacancy("V1"),
+            vacancy("V2", municipality_code="101", department="Shared/1"),
+            vacancy("V3", municipality_code="147", department="Shared/1"),
+        ],
+    )
+    cols = score_problem(parse_problem(document)).cols
+    assert len(find_components(cols)) == 3
+    document["department_caps"] = [{"department": "Shared/1", "max_allocations": 1}]
+    scored = score_problem(parse_problem(document))
+    assert sorted(len(c.municipalities) for c in scored.components) == [1, 2]
+
+
+def test_funnel_counts_homes_left_after_each_rule() -> None:
+    c = citizen(needs={"pets": True})
+    homes = [
+        vacancy("V1", allocation="association"),
+        vacancy("V2", rooms=4, size_m2=90.0),
+        vacancy("V3"),
+        vacancy("V4", pets_allowed=True, rent_dkk=9000),
+        vacancy("V5", pets_allowed=True),
+    ]
+    scored = score_problem(parse_problem(problem([c], homes)))
+    funnel = dict(zip(FUNNEL_NAMES, scored.funnel[0].tolist(), strict=True))
+    assert funnel["in_component"] == 5
+    assert funnel["allocation_right"] == 4
+    assert funnel["household_fits"] == 3
+    assert funnel["pets"] == 2
+    assert funnel["affordability"] == 1
+    assert funnel["not_excluded"] == 1
