@@ -609,3 +609,149 @@ def _verdict_arrays(columns: tuple[NDArray[Any], ...], year: int) -> VerdictArra
         affordable=np.asarray(rent_share_ok & left_ok, dtype=np.bool_),
         max_gross_rent_dkk=np.asarray(max_gross, dtype=np.int64),
     )
+
+
+@dataclass(frozen=True)
+class HouseholdColumns:
+    """Validated fixed-point household columns for :func:`assess_indexed` (one per household)."""
+
+    income_ore: NDArray[np.int64]
+    adults: NDArray[np.int64]
+    children: NDArray[np.int64]
+    wealth_ore: NDArray[np.int64]
+    pensioner: NDArray[np.bool_]
+    receives_foertidspension: NDArray[np.bool_]
+    max_rent_share_ppm: NDArray[np.int64]
+    min_left_per_adult_dkk: NDArray[np.int64]
+    min_left_per_child_dkk: NDArray[np.int64]
+    boligydelse_caps_apply: NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class HomeColumns:
+    """Validated fixed-point home columns for :func:`assess_indexed` (one per home)."""
+
+    gross_rent_ore: NDArray[np.int64]
+    utilities_ore: NDArray[np.int64]
+    area_centi_m2: NDArray[np.int64]
+
+
+def household_columns(
+    *,
+    monthly_income_dkk: ArrayLike,
+    adults: ArrayLike,
+    children: ArrayLike,
+    wealth_dkk: ArrayLike,
+    pensioner: ArrayLike,
+    receives_foertidspension: ArrayLike,
+    max_rent_share: ArrayLike,
+    min_left_per_adult_dkk: ArrayLike,
+    min_left_per_child_dkk: ArrayLike,
+    boligydelse_caps_apply: ArrayLike,
+) -> HouseholdColumns:
+    """:func:`assess_many`'s checks and fixed-point conversion, once per household.
+
+    1-D arrays of one length (scalars broadcast). Bad input raises
+    :class:`~matcher.errors.InputError` naming the argument and the household's index.
+    """
+    (
+        income, n_adults, n_children, wealth, is_pensioner, gets_fp, ppm, per_adult, per_child,
+        caps,
+    ) = broadcast(
+        hundredths_array(
+            check_number_array(
+                "monthly_income_dkk", monthly_income_dkk, maximum=MAX_MONTHLY_DKK
+            )
+        ),
+        check_count_array("adults", adults, minimum=1),
+        check_count_array("children", children, minimum=0),
+        hundredths_array(check_number_array("wealth_dkk", wealth_dkk, maximum=MAX_WEALTH_DKK)),
+        check_bool_array("pensioner", pensioner),
+        check_bool_array("receives_foertidspension", receives_foertidspension),
+        np.floor(
+            check_number_array("max_rent_share", max_rent_share, maximum=1, positive=True) * _PPM
+            + 0.5
+        ).astype(np.int64),
+        check_count_array(
+            "min_left_per_adult_dkk", min_left_per_adult_dkk, minimum=0, maximum=MAX_MONTHLY_DKK
+        ),
+        check_count_array(
+            "min_left_per_child_dkk", min_left_per_child_dkk, minimum=0, maximum=MAX_MONTHLY_DKK
+        ),
+        check_bool_array("boligydelse_caps_apply", boligydelse_caps_apply),
+    )  # fmt: skip
+    return HouseholdColumns(
+        income, n_adults, n_children, wealth, is_pensioner, gets_fp, ppm, per_adult, per_child,
+        caps,
+    )  # fmt: skip
+
+
+def home_columns(
+    *,
+    rent_dkk: ArrayLike,
+    utilities_dkk: ArrayLike,
+    size_m2: ArrayLike,
+    rent_reduction_dkk: ArrayLike,
+) -> HomeColumns:
+    """:func:`assess_many`'s checks and fixed-point conversion, once per home.
+
+    ``rent_reduction_dkk`` is the reduction to count (0 for "after it ends"). Bad input
+    raises :class:`~matcher.errors.InputError` naming the argument and the home's index.
+    """
+    rent = hundredths_array(check_number_array("rent_dkk", rent_dkk, maximum=MAX_MONTHLY_DKK))
+    utilities = hundredths_array(
+        check_number_array("utilities_dkk", utilities_dkk, maximum=MAX_MONTHLY_DKK)
+    )
+    area = validated_area_array("size_m2", size_m2)
+    reduction = hundredths_array(
+        check_number_array("rent_reduction_dkk", rent_reduction_dkk, maximum=MAX_MONTHLY_DKK)
+    )
+    rent, utilities, area, reduction = broadcast(rent, utilities, area, reduction)
+    too_big = np.flatnonzero(np.atleast_1d(reduction > rent))
+    if too_big.size:
+        index = int(too_big[0])
+        raise InputError(
+            f"rent_reduction_dkk[{index}]",
+            f"must not exceed rent_dkk (got {np.atleast_1d(reduction)[index] / 100} > "
+            f"{np.atleast_1d(rent)[index] / 100})",
+        )
+    return HomeColumns(rent - reduction, utilities, area)
+
+
+def assess_indexed(
+    households: HouseholdColumns,
+    household: NDArray[np.int64],
+    homes: HomeColumns,
+    home: NDArray[np.int64],
+    *,
+    year: int,
+) -> VerdictArrays:
+    """:func:`assess_many` for the pairs ``(household[k], home[k])`` of validated columns.
+
+    Number for number what :func:`assess_many` gives for the same pairs (no heating or
+    electricity included), with the checks and conversions done once per household and
+    home instead of once per pair.
+    """
+    checked_year = validated_year(year)
+    h, v = households, homes
+    parts = []
+    for lo in range(0, max(int(household.size), 1), CHUNK_PAIRS):
+        hi_ = household[lo : lo + CHUNK_PAIRS]
+        vi_ = home[lo : lo + CHUNK_PAIRS]
+        off = np.zeros(hi_.shape, dtype=np.bool_)
+        columns = (
+            h.income_ore[hi_], h.adults[hi_], h.children[hi_], h.wealth_ore[hi_],
+            h.pensioner[hi_], h.receives_foertidspension[hi_], v.gross_rent_ore[vi_],
+            v.utilities_ore[vi_], v.area_centi_m2[vi_], off, h.max_rent_share_ppm[hi_],
+            h.min_left_per_adult_dkk[hi_], h.min_left_per_child_dkk[hi_], off,
+            h.boligydelse_caps_apply[hi_],
+        )  # fmt: skip
+        parts.append(_verdict_arrays(columns, checked_year))
+    if len(parts) == 1:
+        return parts[0]
+    return VerdictArrays(
+        **{
+            name: np.concatenate([getattr(part, name) for part in parts])
+            for name in VerdictArrays.__dataclass_fields__
+        }
+    )

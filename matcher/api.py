@@ -14,13 +14,16 @@ import json
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from itertools import chain, islice, repeat
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
+import pydantic_core
 
 from matcher.columns import I64
 from matcher.explain import pair_verdicts, unmatched
-from matcher.offers import assignments, citizen_options, vacancy_offers
+from matcher.offers import assignments, citizen_options, citizen_order, vacancy_offers
 from matcher.problem import RESULT_FORMAT, Problem, ProblemError, parse_problem
 from matcher.scoring import ScoredProblem, score_problem
 from matcher.solver import DEFAULT_TIME_LIMIT_S, ComponentSolution, solve_component
@@ -211,16 +214,17 @@ def build_result(
         solver_of_pair[span] = [solution.solver] * (comp.stop - comp.start)
         per_component.append(
             {
-                "municipalities": [cols.municipality_codes[m] for m in comp.municipalities],
                 "citizens": int(comp.citizens.size),
-                "vacancies": int(comp.vacancies.size),
-                "pairs_evaluated": comp.pairs_evaluated,
                 "feasible_pairs": comp.stop - comp.start,
+                "municipalities": [cols.municipality_codes[m] for m in comp.municipalities],
+                "objective": solution.objective,
+                "pairs_evaluated": comp.pairs_evaluated,
                 "solver": solution.solver,
                 "status": solution.status,
-                "objective": solution.objective,
+                "vacancies": int(comp.vacancies.size),
             }
         )
+    by_citizen = citizen_order(scored, matched, loss)
     status = "OPTIMAL" if all(s.status == "OPTIMAL" for s in solutions) else "FEASIBLE"
     housed = int(matched.sum())
     result: dict[str, Any] = {
@@ -246,8 +250,10 @@ def build_result(
         "excluded": [list(pair) for pair in scored.excluded],
         "assignments": assignments(scored, matched, solver_of_pair),
         "offers": vacancy_offers(scored, matched, loss, max_alternates=max_alternates),
-        "options": citizen_options(scored, matched, loss, max_options=max_options),
-        "unmatched": unmatched(scored, matched, loss, relaxed),
+        "options": citizen_options(
+            scored, matched, loss, max_options=max_options, order=by_citizen
+        ),
+        "unmatched": unmatched(scored, matched, loss, relaxed, order=by_citizen),
     }
     if explain:
         result["pairs"] = pair_verdicts(scored)
@@ -255,5 +261,89 @@ def build_result(
 
 
 def dumps_result(result: dict[str, Any]) -> str:
-    """The canonical JSON text of a result: sorted keys, UTF-8, no spaces, newline."""
-    return json.dumps(result, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+    """The canonical JSON text of a result: sorted keys, UTF-8, no spaces, newline.
+
+    Byte for byte ``json.dumps(result, sort_keys=True, ensure_ascii=False,
+    separators=(",", ":"))`` plus a newline. Plain documents (str keys; str, int, bool and
+    None values; dicts, lists and tuples) take a fast path: every dict is put in key order
+    column by column (:func:`_canonical_values`) and pydantic-core's serialiser, which
+    escapes strings exactly as ``json`` does, writes the text. Anything else (floats, other
+    types, strings ``json`` cannot encode either) goes through ``json.dumps`` itself.
+    """
+    try:
+        with _paused_gc():
+            (tree,) = _canonical_values([result])
+            return pydantic_core.to_json(tree).decode() + "\n"
+    except (_NotPlain, ValueError, RecursionError):
+        return json.dumps(result, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+_SCALARS = frozenset({str, int, bool, type(None)})
+_CONTAINERS = frozenset({dict, list, tuple})
+
+
+class _NotPlain(Exception):
+    """A value the fast path of :func:`dumps_result` does not write exactly as ``json``."""
+
+
+def _canonical_values(values: list[Any]) -> list[Any]:
+    """``values`` with every dict inside in sorted key order (the same list if already so).
+
+    Works a column at a time with C-level iteration (``map``, ``chain``), so the cost per
+    value is a fraction of a Python-level walk; raises :class:`_NotPlain` for values the
+    fast path does not handle.
+    """
+    types = set(map(type, values))
+    if types <= _SCALARS:
+        return values
+    if not types <= _SCALARS | _CONTAINERS:
+        raise _NotPlain
+    if types == {dict}:
+        return _canonical_records(values)
+    if types <= {list, tuple}:
+        flat = list(chain.from_iterable(values))
+        new_flat = _canonical_values(flat)
+        if new_flat is flat:
+            return values
+        rest = iter(new_flat)
+        return [list(islice(rest, n)) for n in map(len, values)]
+    out = list(values)  # mixed: the containers of each kind, put back in place
+    for kind in (dict, list, tuple):
+        at = [i for i, v in enumerate(values) if type(v) is kind]
+        if at:
+            new = _canonical_values([values[i] for i in at])
+            for i, v in zip(at, new, strict=True):
+                out[i] = v
+    return out
+
+
+def _canonical_records(records: list[dict[Any, Any]]) -> list[dict[Any, Any]]:
+    """Dicts in sorted key order, values canonical (the same list if already so)."""
+    shapes = list(map(tuple, records))
+    distinct = set(shapes)
+    if len(distinct) > 1:  # one group per key sequence
+        out = list(records)
+        for shape in distinct:
+            at = [i for i, s in enumerate(shapes) if s == shape]
+            new = _canonical_records([records[i] for i in at])
+            for i, v in zip(at, new, strict=True):
+                out[i] = v
+        return out
+    (shape,) = distinct
+    if not all(type(k) is str for k in shape):
+        raise _NotPlain
+    order = tuple(sorted(shape))
+    if set(map(type, chain.from_iterable(map(dict.values, records)))) <= _SCALARS:
+        if order == shape:  # also every record of at most one key
+            return records
+        return list(map(dict, map(zip, repeat(order), map(itemgetter(*order), records))))
+    columns = {}
+    changed = order != shape
+    for key in shape:
+        column = list(map(dict.__getitem__, records, repeat(key)))
+        new = _canonical_values(column)
+        changed = changed or new is not column
+        columns[key] = new
+    if not changed:
+        return records
+    return list(map(dict, map(zip, repeat(order), zip(*(columns[k] for k in order), strict=True))))

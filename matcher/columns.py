@@ -208,7 +208,91 @@ def build_columns(problem: Problem) -> Columns:
             ):
                 team_of[method, vi] = t_index
 
-    place = [c.preferences.place for c in citizens]
+    today = as_of.toordinal()
+    support_index = {method: i for i, method in enumerate(SUPPORT_METHODS)}
+    # one pass per entity, one value per column (see the Columns fields below)
+    c_int = np.asarray(
+        [
+            (
+                muni_index[c.municipality_code],
+                c.household.adults,
+                c.household.children,
+                as_of.year - c.birth_year,
+                c.situation,
+                today - c.homeless_since.toordinal(),
+                today - c.registered_on.toordinal(),
+                -1 if c.kontanthjaelp_since is None else whole_months(c.kontanthjaelp_since, as_of),
+                support_index[c.support],
+                0 if c.deadline is None else c.deadline.toordinal() - today,
+            )
+            for c in citizens
+        ],
+        dtype=np.int64,
+    ).reshape(-1, 10)
+    c_needs = np.asarray(
+        [
+            (
+                c.needs.wheelchair,
+                c.needs.ground_floor,
+                c.needs.pets,
+                "folkepension" in k,
+                "foertidspension" in k,
+                c.deadline is not None,
+                c.preferences.place is not None,
+            )
+            for c, k in zip(citizens, kinds, strict=True)
+        ],
+        dtype=np.bool_,
+    ).reshape(-1, 7)
+    c_float = np.asarray(
+        [
+            (
+                citizen_income_fast(c),
+                c.wealth_dkk,
+                math.nan if p is None else p.lat,
+                math.nan if p is None else p.lon,
+            )
+            for c in citizens
+            for p in (c.preferences.place,)
+        ],
+        dtype=np.float64,
+    ).reshape(-1, 4)
+    v_int = np.asarray(
+        [
+            (
+                muni_index[v.municipality_code],
+                v.rooms,
+                v.floor,
+                v.available_from.toordinal() - today,
+                area_index[v.area],
+                department_index[v.department],
+            )
+            for v in vacancies
+        ],
+        dtype=np.int64,
+    ).reshape(-1, 6)
+    v_float = np.asarray(
+        [(v.size_m2, v.rent_dkk, v.utilities_dkk, v.lat, v.lon) for v in vacancies],
+        dtype=np.float64,
+    ).reshape(-1, 5)
+    v_bool = np.asarray(
+        [
+            (
+                v.allocation == "municipal",
+                v.wheelchair,
+                v.elevator,
+                v.pets_allowed,
+                v.listed_area,
+                v.kind == "youth",
+            )
+            for v in vacancies
+        ],
+        dtype=np.bool_,
+    ).reshape(-1, 6)
+
+    def column(table: np.ndarray, j: int) -> np.ndarray:
+        return np.ascontiguousarray(table[:, j])
+
     return Columns(
         problem=problem,
         as_of=as_of,
@@ -219,41 +303,34 @@ def build_columns(problem: Problem) -> Columns:
         municipality_codes=codes,
         policies=policies,
         weights=weights,
-        c_muni=ints([muni_index[c.municipality_code] for c in citizens]),
-        adults=ints([c.household.adults for c in citizens]),
-        children=ints([c.household.children for c in citizens]),
-        persons=ints([c.household.adults + c.household.children for c in citizens]),
-        income=floats([citizen_income_fast(c) for c in citizens]),
-        wealth=floats([c.wealth_dkk for c in citizens]),
-        pensioner=bools(["folkepension" in k for k in kinds]),
-        foertid=bools(["foertidspension" in k for k in kinds]),
-        age=ints([as_of.year - c.birth_year for c in citizens]),
-        situation=ints([c.situation for c in citizens]),
-        homeless_days=ints([(as_of - c.homeless_since).days for c in citizens]),
-        waiting_days=ints([(as_of - c.registered_on).days for c in citizens]),
-        has_deadline=bools([c.deadline is not None for c in citizens]),
-        deadline_days=ints(
-            [(c.deadline - as_of).days if c.deadline is not None else 0 for c in citizens]
-        ),
-        kontanthjaelp_months=ints(
-            [
-                -1 if c.kontanthjaelp_since is None else whole_months(c.kontanthjaelp_since, as_of)
-                for c in citizens
-            ]
-        ),
-        support=ints([SUPPORT_METHODS.index(c.support) for c in citizens]),
-        need_wheelchair=bools([c.needs.wheelchair for c in citizens]),
-        need_ground_floor=bools([c.needs.ground_floor for c in citizens]),
-        has_pets=bools([c.needs.pets for c in citizens]),
-        has_place=bools([p is not None for p in place]),
-        place_lat=floats([p.lat if p is not None else math.nan for p in place]),
-        place_lon=floats([p.lon if p is not None else math.nan for p in place]),
-        v_muni=ints([muni_index[v.municipality_code] for v in vacancies]),
-        municipal=bools([v.allocation == "municipal" for v in vacancies]),
-        rooms=ints([v.rooms for v in vacancies]),
-        size_m2=floats([v.size_m2 for v in vacancies]),
-        rent=floats([v.rent_dkk for v in vacancies]),
-        utilities=floats([v.utilities_dkk for v in vacancies]),
+        c_muni=column(c_int, 0),
+        adults=column(c_int, 1),
+        children=column(c_int, 2),
+        persons=column(c_int, 1) + column(c_int, 2),
+        income=column(c_float, 0),
+        wealth=column(c_float, 1),
+        pensioner=column(c_needs, 3),
+        foertid=column(c_needs, 4),
+        age=column(c_int, 3),
+        situation=column(c_int, 4),
+        homeless_days=column(c_int, 5),
+        waiting_days=column(c_int, 6),
+        has_deadline=column(c_needs, 5),
+        deadline_days=column(c_int, 9),
+        kontanthjaelp_months=column(c_int, 7),
+        support=column(c_int, 8),
+        need_wheelchair=column(c_needs, 0),
+        need_ground_floor=column(c_needs, 1),
+        has_pets=column(c_needs, 2),
+        has_place=column(c_needs, 6),
+        place_lat=column(c_float, 2),
+        place_lon=column(c_float, 3),
+        v_muni=column(v_int, 0),
+        municipal=column(v_bool, 0),
+        rooms=column(v_int, 1),
+        size_m2=column(v_float, 0),
+        rent=column(v_float, 1),
+        utilities=column(v_float, 2),
         reduction=floats([effective_reduction(v, as_of) for v in vacancies]),
         reduction_temporary=bools(
             [
@@ -261,17 +338,17 @@ def build_columns(problem: Problem) -> Columns:
                 for v in vacancies
             ]
         ),
-        wheelchair=bools([v.wheelchair for v in vacancies]),
-        floor=ints([v.floor for v in vacancies]),
-        elevator=bools([v.elevator for v in vacancies]),
-        pets_allowed=bools([v.pets_allowed for v in vacancies]),
-        available_days=ints([(v.available_from - as_of).days for v in vacancies]),
-        listed_area=bools([v.listed_area for v in vacancies]),
-        youth=bools([v.kind == "youth" for v in vacancies]),
-        v_lat=floats([v.lat for v in vacancies]),
-        v_lon=floats([v.lon for v in vacancies]),
-        v_area=ints([area_index[v.area] for v in vacancies]),
-        v_department=ints([department_index[v.department] for v in vacancies]),
+        wheelchair=column(v_bool, 1),
+        floor=column(v_int, 2),
+        elevator=column(v_bool, 2),
+        pets_allowed=column(v_bool, 3),
+        available_days=column(v_int, 3),
+        listed_area=column(v_bool, 4),
+        youth=column(v_bool, 5),
+        v_lat=column(v_float, 3),
+        v_lon=column(v_float, 4),
+        v_area=column(v_int, 4),
+        v_department=column(v_int, 5),
         area_names=areas,
         department_names=departments,
         pref_keys=pref_keys,

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from matcher.columns import I64, B, Columns
-from matcher.offers import home_of
+from matcher.offers import _first_per_group, citizen_order, home_of
 from matcher.rules import HARD_RULE_NAMES, RuleContext, check_pair
 from matcher.scoring import FUNNEL_NAMES, ScoredProblem, score_pair
 
@@ -89,11 +89,14 @@ def unmatched(
     matched: B,
     loss: I64,
     relaxed_matched: B,
+    *,
+    order: I64 | None = None,
 ) -> list[dict[str, Any]]:
     """Every citizen without a home in the plan, with the binding reason and its numbers.
 
     ``relaxed_matched`` is the plan without side constraints: a citizen it houses but the
-    constrained plan does not lost out to support capacity or department caps.
+    constrained plan does not lost out to support capacity or department caps. ``order``
+    is :func:`matcher.offers.citizen_order` when the caller has it already.
     """
     cols = scored.cols
     pc, pv, score = scored.pc, scored.pv, scored.score
@@ -104,22 +107,30 @@ def unmatched(
     holder[pv[matched]] = pc[matched]
     holder_pair[pv[matched]] = np.flatnonzero(matched)
     homeless = np.flatnonzero(home < 0)
-    # each unmatched citizen's feasible pairs, least forecast loss first
-    mine_all = np.flatnonzero(home[pc] < 0)
-    order = mine_all[np.lexsort((pv[mine_all], -score[mine_all], loss[mine_all], pc[mine_all]))]
-    starts = np.searchsorted(pc[order], np.arange(cols.n_citizens + 1)).tolist()
+    # each unmatched citizen's feasible pairs, least forecast loss first (their pairs are
+    # all unmatched, so the citizen order ranks them by loss, score, vacancy)
+    if order is None:
+        order = citizen_order(scored, matched, loss)
+    mine_all = order[home[pc[order]] < 0]
+    named_rows, _ = _first_per_group(pc, mine_all, MAX_NAMED_HOMES)
+    owner = pc[named_rows]
+    starts = np.searchsorted(owner, np.arange(cols.n_citizens + 1)).tolist()
+    named_v = pv[named_rows]
+    named_holder = holder[named_v]
     context = _Named(
-        vacancy=pv.tolist(),
-        score=score.tolist(),
-        loss=loss.tolist(),
-        holder=holder.tolist(),
-        holder_pair=holder_pair.tolist(),
+        vacancy=named_v.tolist(),
+        score=score[named_rows].tolist(),
+        loss=loss[named_rows].tolist(),
+        holder=named_holder.tolist(),
+        holder_score=np.where(named_holder >= 0, score[holder_pair[named_v]], 0).tolist(),
+        count=np.bincount(pc[mine_all], minlength=cols.n_citizens).tolist(),
     )
-    order_list = order.tolist()
     out = []
-    for c, row in zip(homeless.tolist(), scored.funnel[homeless].tolist(), strict=True):
+    rows = scored.funnel[homeless]
+    open_funnel: list[bool] = np.all(rows > 0, axis=1).tolist()  # no stage left 0 homes
+    for c, row, outranked in zip(homeless.tolist(), rows.tolist(), open_funnel, strict=True):
         feasible = row[-1]
-        reason, text = _reason(scored, c, row, feasible)
+        reason, text = ("outranked", "") if outranked else _reason(scored, c, row, feasible)
         if reason == "outranked":
             if relaxed_home[c] >= 0:
                 reason = "capacity"
@@ -128,14 +139,14 @@ def unmatched(
                     f"the plan would otherwise give ({cols.vacancy_ids[relaxed_home[c]]})"
                 )
             else:
-                text = _outranked_text(cols, order_list[starts[c] : starts[c + 1]], context)
+                text = _outranked_text(cols, c, starts[c], starts[c + 1], context)
         out.append(
             {
                 "citizen": cols.citizen_ids[c],
+                "feasible_vacancies": feasible,
+                "funnel": dict(zip(FUNNEL_NAMES, row, strict=True)),
                 "reason": reason,
                 "text": text,
-                "funnel": dict(zip(FUNNEL_NAMES, row, strict=True)),
-                "feasible_vacancies": feasible,
             }
         )
     return out
@@ -143,13 +154,14 @@ def unmatched(
 
 @dataclass(frozen=True)
 class _Named:
-    """Plain-list copies of the pair arrays, for fast per-citizen texts."""
+    """Plain lists for the homes an outranked text names (each citizen's first few pairs)."""
 
     vacancy: list[int]
     score: list[int]
     loss: list[int]
     holder: list[int]
-    holder_pair: list[int]
+    holder_score: list[int]
+    count: list[int]
 
 
 def _reason(scored: ScoredProblem, c: int, row: list[int], feasible: int) -> tuple[str, str]:
@@ -169,25 +181,24 @@ def _reason(scored: ScoredProblem, c: int, row: list[int], feasible: int) -> tup
     return "outranked", ""
 
 
-def _outranked_text(cols: Columns, mine: list[int], named_lists: _Named) -> str:
-    n = named_lists
+def _outranked_text(cols: Columns, c: int, first: int, stop: int, n: _Named) -> str:
     named = []
-    for k in mine[:MAX_NAMED_HOMES]:
+    for k in range(first, stop):
         v = n.vacancy[k]
-        if n.holder[v] < 0:
+        if n.holder[k] < 0:
             named.append(f"{cols.vacancy_ids[v]} is left unassigned (score {n.score[k]:,})")
             continue
         named.append(
-            f"{cols.vacancy_ids[v]} went to {cols.citizen_ids[n.holder[v]]} (score "
-            f"{n.score[n.holder_pair[v]]:,} against this citizen's {n.score[k]:,})"
+            f"{cols.vacancy_ids[v]} went to {cols.citizen_ids[n.holder[k]]} (score "
+            f"{n.holder_score[k]:,} against this citizen's {n.score[k]:,})"
         )
-    best = mine[0]
+    count = n.count[c]
     return (
-        f"all {len(mine):,} feasible homes went to citizens the plan scores higher: "
+        f"all {count:,} feasible homes went to citizens the plan scores higher: "
         + "; ".join(named)
-        + ("; ..." if len(mine) > MAX_NAMED_HOMES else "")
-        + f". Housing this citizen in {cols.vacancy_ids[n.vacancy[best]]} instead would "
-        f"lower the plan's total by at least {n.loss[best]:,} points (forecast)"
+        + ("; ..." if count > MAX_NAMED_HOMES else "")
+        + f". Housing this citizen in {cols.vacancy_ids[n.vacancy[first]]} instead would "
+        f"lower the plan's total by at least {n.loss[first]:,} points (forecast)"
     )
 
 

@@ -10,11 +10,14 @@ re-solve without that pair (:func:`matcher.api.resolve_without`).
 
 from __future__ import annotations
 
+from itertools import pairwise, repeat
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from matcher.columns import I64, B
+from matcher.rules import CITIZEN_PARTS
 from matcher.scoring import PART_NAMES, ScoredProblem
 
 _LABELS = {
@@ -52,6 +55,16 @@ def breakdown_text(score: int, parts: list[int]) -> str:
     return f"score {score:,} ({named})" if named else "score 0"
 
 
+_N_CITIZEN_PARTS = 1 + len(CITIZEN_PARTS)
+_AFFORDABLE = (
+    " Affordable: gross rent {:,} kr., housing benefit {:,} kr., net housing cost {:,} kr., "
+    "{:,} kr. left a month ({:,} kr. required)."
+)
+_LABEL_LIST = tuple(_LABELS[name] for name in PART_NAMES)
+_HEAD_LABELS = _LABEL_LIST[:_N_CITIZEN_PARTS]
+_PAIR_LABELS = _LABEL_LIST[_N_CITIZEN_PARTS:]
+
+
 AFFORD_ORDER = (
     "gross_rent_dkk",
     "housing_benefit_dkk",
@@ -85,6 +98,50 @@ def home_of(scored: ScoredProblem, matched: B) -> I64:
     return home
 
 
+def lexorder(*keys: NDArray[Any]) -> I64:
+    """``np.lexsort(keys)`` (last key primary), with the keys packed into few int64 words.
+
+    Keys whose value ranges multiply to less than 2**62 share a word (the more important
+    key in the high digits), so the sort makes one pass per word instead of one per key;
+    the order is the same, ties included (both sorts are stable).
+    """
+    n = keys[0].size if keys else 0
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    words: list[I64] = []
+    word: I64 | None = None
+    span = 1
+    for key in reversed(keys):  # primary first
+        lo, hi = int(key.min()), int(key.max())
+        size = hi - lo + 1
+        if size >= 1 << 62:  # too wide to offset or share a word: a word of its own
+            if word is not None:
+                words.append(word)
+            words.append(key.astype(np.int64))
+            word, span = None, 1
+            continue
+        digit = key.astype(np.int64) - lo
+        if word is not None and span * size < 1 << 62:
+            word = word * size + digit
+            span *= size
+        else:
+            if word is not None:
+                words.append(word)
+            word, span = digit, size
+    if word is not None:
+        words.append(word)
+    if len(words) == 1:
+        order: I64 = np.argsort(words[0], kind="stable")
+        return order
+    packed: I64 = np.lexsort(words[::-1])
+    return packed
+
+
+def citizen_order(scored: ScoredProblem, matched: B, loss: I64) -> I64:
+    """Pairs by citizen; the assigned home first, then by loss, score (high first), home."""
+    return lexorder(scored.pv, -scored.score, loss, ~matched, scored.pc)
+
+
 def assignments(
     scored: ScoredProblem, matched: B, solver_of_pair: list[str]
 ) -> list[dict[str, Any]]:
@@ -102,11 +159,11 @@ def assignments(
     ):
         out.append(
             {
-                "citizen": cols.citizen_ids[c],
-                "vacancy": cols.vacancy_ids[v],
-                "score": score,
                 "breakdown": dict(zip(PART_NAMES, parts, strict=True)),
+                "citizen": cols.citizen_ids[c],
+                "score": score,
                 "solver": solver_of_pair[k],
+                "vacancy": cols.vacancy_ids[v],
             }
         )
     return out
@@ -122,108 +179,143 @@ def _first_per_group(group: I64, order: I64, limit: int) -> tuple[I64, I64]:
     return order[keep], rank[keep]
 
 
+def _split(items: list[Any], group: I64, n_groups: int) -> list[list[Any]]:
+    """``items`` (sorted by ``group``) as one list per group index 0..n_groups-1."""
+    bounds = np.searchsorted(group, np.arange(n_groups + 1)).tolist()
+    return [items[a:b] for a, b in pairwise(bounds)]
+
+
 def vacancy_offers(
     scored: ScoredProblem, matched: B, loss: I64, *, max_alternates: int
 ) -> list[dict[str, Any]]:
     """Per vacancy (sorted by id): the assigned citizen, then up to ``max_alternates``."""
     cols = scored.cols
     pc, pv, score = scored.pc, scored.pv, scored.score
-    home = home_of(scored, matched).tolist()
+    home = home_of(scored, matched)
     holder_array = np.full(cols.n_vacancies, -1, dtype=np.int64)
     holder_array[pv[matched]] = pc[matched]
     holder = holder_array.tolist()
-    order = np.lexsort((pc, -score, loss, ~matched, pv))
+    order = lexorder(pc, -score, loss, ~matched, pv)
     rows, ranks = _first_per_group(pv, order, max_alternates + 1)
-    per_vacancy: list[list[dict[str, Any]]] = [[] for _ in range(cols.n_vacancies)]
-    for rank, c, v, points, lost, assigned, parts, money in zip(
-        ranks.tolist(),
-        pc[rows].tolist(),
+    citizen_ids, vacancy_ids = cols.citizen_ids, cols.vacancy_ids
+    rows_c = pc[rows]
+    # the citizen-only parts in words, once per citizen listed
+    _, first, at = np.unique(rows_c, return_index=True, return_inverse=True)
+    head_parts = np.stack([scored.parts[n][rows[first]] for n in PART_NAMES[:_N_CITIZEN_PARTS]], 1)
+    heads = [
+        ", ".join(
+            [f"{label} {value:,}" for label, value in zip(_HEAD_LABELS, head, strict=True) if value]
+        )
+        for head in head_parts.tolist()
+    ]
+    pair_parts = np.stack([scored.parts[n][rows] for n in PART_NAMES[_N_CITIZEN_PARTS:]], 1)
+    # the pair parts in words, once per distinct combination (few: most are 0 or fixed)
+    tails, tail_at = (
+        np.unique(pair_parts, axis=0, return_inverse=True)
+        if rows.size
+        else (pair_parts, np.zeros(0, dtype=np.int64))
+    )
+    tail_texts = [
+        ", ".join(
+            [f"{label} {value:,}" for label, value in zip(_PAIR_LABELS, tail, strict=True) if value]
+        )
+        for tail in tails.tolist()
+    ]
+    affordable = list(
+        map(
+            _AFFORDABLE.format,
+            *(scored.afford[n][rows].tolist() for n in AFFORD_ORDER),
+        )
+    )
+    candidates = []
+    for rank, c, v, points, lost, assigned, planned, head, tail, money in zip(
+        (ranks + 1).tolist(),
+        rows_c.tolist(),
         pv[rows].tolist(),
         score[rows].tolist(),
         loss[rows].tolist(),
         matched[rows].tolist(),
-        breakdown_rows(scored, rows),
-        affordability_rows(scored, rows),
+        home[rows_c].tolist(),
+        map(heads.__getitem__, at.tolist()),
+        map(tail_texts.__getitem__, np.ravel(tail_at).tolist()),
+        affordable,
         strict=True,
     ):
-        planned = home[c]
+        citizen = citizen_ids[c]
+        named = f"{head}, {tail}" if head and tail else head or tail
+        words = f"score {points:,} ({named})" if named else "score 0"
         if assigned:
-            why = (
-                f"The plan gives this home to {cols.citizen_ids[c]}: "
-                f"{breakdown_text(points, parts)}."
-            )
+            why = f"The plan gives this home to {citizen}: {words}.{money}"
         else:
-            first = (
-                f"if {cols.citizen_ids[holder[v]]} declines"
+            first_text = (
+                f"if {citizen_ids[holder[v]]} declines"
                 if holder[v] >= 0
                 else "the plan assigns no one"
             )
             where = (
-                f"the plan houses this citizen in {cols.vacancy_ids[planned]}"
+                f"the plan houses this citizen in {vacancy_ids[planned]}"
                 if planned >= 0
                 else "the plan does not house this citizen"
             )
             why = (
-                f"Alternate ({first}); forecast: the plan loses at least {lost:,} points if "
-                f"this citizen gets the home; {where}; {breakdown_text(points, parts)}."
+                f"Alternate ({first_text}); forecast: the plan loses at least {lost:,} points "
+                f"if this citizen gets the home; {where}; {words}.{money}"
             )
-        why += f" Affordable: {affordability_text(money)}."
-        per_vacancy[v].append(
+        candidates.append(
             {
-                "citizen": cols.citizen_ids[c],
-                "rank": rank + 1,
-                "score": points,
-                "loss": lost,
                 "assigned": assigned,
-                "planned_vacancy": cols.vacancy_ids[planned] if planned >= 0 else None,
+                "citizen": citizen,
+                "loss": lost,
+                "planned_vacancy": vacancy_ids[planned] if planned >= 0 else None,
+                "rank": rank,
+                "score": points,
                 "why": why,
             }
         )
+    per_vacancy = _split(candidates, pv[rows], cols.n_vacancies)
     feasible = np.bincount(pv, minlength=cols.n_vacancies).tolist()
     return [
-        {
-            "vacancy": cols.vacancy_ids[v],
-            "feasible_citizens": feasible[v],
-            "candidates": per_vacancy[v],
-        }
-        for v in range(cols.n_vacancies)
+        {"candidates": listed, "feasible_citizens": count, "vacancy": vacancy_id}
+        for listed, count, vacancy_id in zip(per_vacancy, feasible, vacancy_ids, strict=True)
     ]
 
 
+_OPTION_KEYS = ("assigned", "loss", "rank", "score", "vacancy")
+
+
 def citizen_options(
-    scored: ScoredProblem, matched: B, loss: I64, *, max_options: int
+    scored: ScoredProblem, matched: B, loss: I64, *, max_options: int, order: I64 | None = None
 ) -> list[dict[str, Any]]:
-    """Per citizen (sorted by id): their assigned home first, then feasible homes by loss."""
+    """Per citizen (sorted by id): their assigned home first, then feasible homes by loss.
+
+    ``order`` is :func:`citizen_order` when the caller has it already.
+    """
     cols = scored.cols
     pc, pv, score = scored.pc, scored.pv, scored.score
-    order = np.lexsort((pv, -score, loss, ~matched, pc))
+    if order is None:
+        order = citizen_order(scored, matched, loss)
     rows, ranks = _first_per_group(pc, order, max_options)
-    per_citizen: list[list[dict[str, Any]]] = [[] for _ in range(cols.n_citizens)]
     vacancy_ids = cols.vacancy_ids
-    for rank, c, v, points, lost, assigned in zip(
-        ranks.tolist(),
-        pc[rows].tolist(),
-        pv[rows].tolist(),
-        score[rows].tolist(),
-        loss[rows].tolist(),
-        matched[rows].tolist(),
-        strict=True,
-    ):
-        per_citizen[c].append(
-            {
-                "vacancy": vacancy_ids[v],
-                "rank": rank + 1,
-                "score": points,
-                "loss": lost,
-                "assigned": assigned,
-            }
+    entries = list(
+        map(
+            dict,
+            map(
+                zip,
+                repeat(_OPTION_KEYS),
+                zip(
+                    matched[rows].tolist(),
+                    loss[rows].tolist(),
+                    (ranks + 1).tolist(),
+                    score[rows].tolist(),
+                    map(vacancy_ids.__getitem__, pv[rows].tolist()),
+                    strict=True,
+                ),
+            ),
         )
+    )
+    per_citizen = _split(entries, pc[rows], cols.n_citizens)
     feasible = np.bincount(pc, minlength=cols.n_citizens).tolist()
     return [
-        {
-            "citizen": cols.citizen_ids[c],
-            "feasible_vacancies": feasible[c],
-            "vacancies": per_citizen[c],
-        }
-        for c in range(cols.n_citizens)
+        {"citizen": citizen_id, "feasible_vacancies": count, "vacancies": listed}
+        for citizen_id, count, listed in zip(cols.citizen_ids, feasible, per_citizen, strict=True)
     ]

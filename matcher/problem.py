@@ -19,6 +19,7 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -36,7 +37,15 @@ def _iso_date(value: object) -> object:
     """Accept only an ISO ``YYYY-MM-DD`` string (or a date from Python callers)."""
     if isinstance(value, date):
         return value
-    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+    if not isinstance(value, str):
+        raise ValueError(f"must be an ISO date string YYYY-MM-DD (got {value!r})")
+    return _date_of(value)
+
+
+@lru_cache(maxsize=1 << 14)
+def _date_of(value: str) -> date:
+    """The date of an ISO ``YYYY-MM-DD`` string (cached: documents repeat their dates)."""
+    if not _ISO_DATE.fullmatch(value):
         raise ValueError(f"must be an ISO date string YYYY-MM-DD (got {value!r})")
     try:
         return date.fromisoformat(value)

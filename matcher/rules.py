@@ -16,12 +16,23 @@ two paths cannot disagree on a score. Points are integers (see :mod:`matcher.pol
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
 
-from matcher.affordability import AffordabilityPolicy, Home, VerdictArrays, assess, assess_many
+from matcher.affordability import (
+    AffordabilityPolicy,
+    Home,
+    HomeColumns,
+    HouseholdColumns,
+    VerdictArrays,
+    assess,
+    assess_many,
+    home_columns,
+    household_columns,
+)
 from matcher.affordability import Household as AffordabilityHousehold
 from matcher.columns import (
     I64,
@@ -401,6 +412,85 @@ def affordability_array(cols: Columns, ci: I64, vi: I64) -> B:
     """Vectorised twin of :func:`affordability`."""
     ok: B = np.asarray(assess_pairs(cols, ci, vi).affordable, dtype=np.bool_)
     return ok
+
+
+def household_columns_of(cols: Columns) -> HouseholdColumns:
+    """Every citizen's household as :func:`matcher.affordability.assess_indexed` takes it."""
+    everyone = np.arange(cols.n_citizens, dtype=np.int64)
+    return household_columns(
+        monthly_income_dkk=cols.income,
+        adults=cols.adults,
+        children=cols.children,
+        wealth_dkk=cols.wealth,
+        pensioner=cols.pensioner,
+        receives_foertidspension=cols.foertid,
+        max_rent_share=_policy_values(cols, everyone, "max_rent_share").astype(np.float64),
+        min_left_per_adult_dkk=_policy_values(cols, everyone, "min_left_per_adult_dkk"),
+        min_left_per_child_dkk=_policy_values(cols, everyone, "min_left_per_child_dkk"),
+        boligydelse_caps_apply=_policy_values(cols, everyone, "boligydelse_caps_apply").astype(
+            np.bool_
+        ),
+    )
+
+
+def home_columns_of(cols: Columns, *, with_reduction: bool = True) -> HomeColumns:
+    """Every vacancy as :func:`matcher.affordability.assess_indexed` takes it."""
+    return home_columns(
+        rent_dkk=cols.rent,
+        utilities_dkk=cols.utilities,
+        size_m2=cols.size_m2,
+        rent_reduction_dkk=cols.reduction if with_reduction else np.zeros(cols.n_vacancies),
+    )
+
+
+def cheap_rule_masks(cols: Columns, cs: I64, vs: I64) -> Iterator[B]:
+    """The hard rules before affordability as ``cs.size x vs.size`` masks, in funnel order.
+
+    Row ``i``, column ``j`` is the rule's verdict on citizen ``cs[i]`` and vacancy
+    ``vs[j]``: the vectorised twins' verdicts on the component's cross product (a test
+    checks that they agree), computed from per-citizen columns and per-vacancy rows
+    instead of one gathered value per pair.
+    """
+
+    def citizen(values: np.ndarray) -> np.ndarray:
+        return values[:, None]
+
+    def policy(name: str) -> np.ndarray:
+        values = _policy_values(cols, cs, name)
+        return values[:, None] if np.ndim(values) else values
+
+    muni = cols.v_muni[vs]
+    yield cols.municipal[vs] & (muni == citizen(cols.c_muni[cs]))
+    persons = citizen(cols.persons[cs])
+    rooms = cols.rooms[vs]
+    yield (
+        (persons <= rooms * policy("max_persons_per_room"))
+        & (rooms <= persons + policy("max_spare_rooms"))
+        & (cols.size_m2[vs] >= persons * policy("min_m2_per_person").astype(np.float64))
+    )
+    wheel = citizen(cols.need_wheelchair[cs])
+    reachable = (cols.floor[vs] == 0) | cols.elevator[vs]
+    yield (~wheel | cols.wheelchair[vs]) & (
+        ~(wheel | citizen(cols.need_ground_floor[cs])) | reachable
+    )
+    yield ~citizen(cols.has_pets[cs]) | cols.pets_allowed[vs]
+    yield ~cols.youth[vs] | (citizen(cols.age[cs]) < policy("youth_age_limit"))
+    months = citizen(cols.kontanthjaelp_months[cs])
+    yield (
+        ~cols.listed_area[vs] | (months < 0) | (months < policy("listed_area_kontanthjaelp_months"))
+    )
+    avoided = np.ones((cs.size, vs.size), dtype=np.bool_)
+    if cols.avoid_keys.size:
+        n_areas = len(cols.area_names)
+        rows = np.flatnonzero(np.isin(cs, cols.avoid_keys // max(n_areas, 1)))
+        if rows.size:
+            keys = citizen(cs[rows]) * n_areas + cols.v_area[vs]
+            at = np.minimum(np.searchsorted(cols.avoid_keys, keys), cols.avoid_keys.size - 1)
+            avoided[rows] = cols.avoid_keys[at] != keys
+    yield avoided
+    applies = policy("require_available_by_deadline").astype(np.bool_)
+    late = cols.available_days[vs] > citizen(cols.deadline_days[cs])
+    yield ~(applies & citizen(cols.has_deadline[cs]) & late)
 
 
 HARD_RULE_ARRAYS = (

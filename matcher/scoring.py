@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from matcher.affordability import VerdictArrays
+from matcher.affordability import HomeColumns, HouseholdColumns, VerdictArrays, assess_indexed
 from matcher.columns import I64, B, Columns, build_columns
 from matcher.errors import InputError
+from matcher.housing_benefit import validated_year
 from matcher.policy import auto_housed_bonus, housed_bonus
 from matcher.problem import Problem, ProblemError
 from matcher.rules import (
@@ -31,6 +32,9 @@ from matcher.rules import (
     HARD_RULE_NAMES,
     PAIR_PARTS,
     assess_pairs,
+    cheap_rule_masks,
+    home_columns_of,
+    household_columns_of,
 )
 
 PART_NAMES = ("housed", *CITIZEN_PARTS, *PAIR_PARTS)
@@ -219,57 +223,73 @@ def score_problem(
     n_stages = len(FUNNEL_NAMES)
     funnel = np.zeros((cols.n_citizens, n_stages), dtype=np.int64)
 
-    pcs: list[I64] = []
-    pvs: list[I64] = []
-    afford_parts: dict[str, list[I64]] = {name: [] for name in AFFORD_FIELDS}
     best_unaffordable: dict[int, dict[str, int]] = {}
-    offset = 0
+    empty = np.zeros(0, dtype=np.int64)
+    blocks: list[tuple[I64, I64]] = []  # each component's pairs left before affordability
     try:
+        afford_now = _affordability_columns(cols)
         for comp in components:
             cs, vs = comp.citizens, comp.vacancies
             comp.pairs_evaluated = int(cs.size * vs.size)
-            comp.start = offset
             funnel[cs, 0] = vs.size
-            ci = np.repeat(cs, vs.size)
-            vi = np.tile(vs, cs.size)
-            for stage, rule in enumerate(HARD_RULE_ARRAYS, start=1):
-                if ci.size == 0:
-                    break
-                if rule is HARD_RULE_ARRAYS[-1]:
-                    verdict = assess_pairs(cols, ci, vi)
-                    ok = np.asarray(verdict.affordable, dtype=np.bool_)
-                    _note_unaffordable(cols, ci[~ok], vi[~ok], verdict, ~ok, best_unaffordable)
-                    for name in AFFORD_FIELDS:
-                        afford_parts[name].append(
-                            np.asarray(getattr(verdict, name), dtype=np.int64)[ok]
-                        )
-                else:
-                    ok = rule(cols, ci, vi)
-                ci, vi = ci[ok], vi[ok]
-                funnel[cs, stage] = np.bincount(ci, minlength=cols.n_citizens)[cs]
-            if excluded_keys.size and ci.size:
-                keep = ~np.isin(ci * max(cols.n_vacancies, 1) + vi, excluded_keys)
-                ci, vi = ci[keep], vi[keep]
-                for name in AFFORD_FIELDS:
-                    afford_parts[name][-1] = afford_parts[name][-1][keep]
-            funnel[cs, n_stages - 1] = np.bincount(ci, minlength=cols.n_citizens)[cs]
-            pcs.append(ci)
-            pvs.append(vi)
-            offset += int(ci.size)
-            comp.stop = offset
+            ci, vi = empty, empty
+            if cs.size and vs.size:
+                alive: B | None = None
+                for stage, mask in enumerate(cheap_rule_masks(cols, cs, vs), start=1):
+                    alive = mask if alive is None else alive & mask
+                    funnel[cs, stage] = alive.sum(axis=1)
+                assert alive is not None
+                rows, columns = np.nonzero(alive)
+                ci, vi = cs[rows], vs[columns]
+            blocks.append((ci, vi))
+        # affordability, the costly rule, once over every component's surviving pairs
+        pc = np.concatenate([c for c, _ in blocks]) if blocks else empty
+        pv = np.concatenate([v for _, v in blocks]) if blocks else empty
+        block = np.repeat(np.arange(len(blocks)), [c.size for c, _ in blocks])
+        afford: dict[str, I64] = {name: empty for name in AFFORD_FIELDS}
+        if pc.size:
+            if afford_now is None:  # per component, as before: errors name the same index
+                verdicts = [assess_pairs(cols, c, v) for c, v in blocks if c.size]
+                verdict = VerdictArrays(
+                    **{
+                        name: np.concatenate([getattr(one, name) for one in verdicts])
+                        for name in VerdictArrays.__dataclass_fields__
+                    }
+                )
+            else:
+                verdict = assess_indexed(afford_now[0], pc, afford_now[1], pv, year=cols.as_of.year)
+            ok = np.asarray(verdict.affordable, dtype=np.bool_)
+            _note_unaffordable(cols, pc[~ok], pv[~ok], verdict, ~ok, best_unaffordable)
+            afford = {
+                name: np.asarray(getattr(verdict, name), dtype=np.int64)[ok]
+                for name in AFFORD_FIELDS
+            }
+            pc, pv, block = pc[ok], pv[ok], block[ok]
+            funnel[:, len(HARD_RULE_ARRAYS)] = np.bincount(pc, minlength=cols.n_citizens)
+        if excluded_keys.size and pc.size:
+            keep = ~np.isin(pc * max(cols.n_vacancies, 1) + pv, excluded_keys)
+            pc, pv, block = pc[keep], pv[keep], block[keep]
+            afford = {name: values[keep] for name, values in afford.items()}
+        funnel[:, n_stages - 1] = np.bincount(pc, minlength=cols.n_citizens)
     except InputError as error:
         field_name = "as_of" if "year" in error.field else error.field
         raise ProblemError([(field_name, error.problem)]) from None
+    stops = np.cumsum(np.bincount(block, minlength=len(components))).tolist()
+    for comp, start, stop in zip(components, [0, *stops][:-1], stops, strict=True):
+        comp.start, comp.stop = start, stop
 
-    pc = np.concatenate(pcs) if pcs else np.zeros(0, dtype=np.int64)
-    pv = np.concatenate(pvs) if pvs else np.zeros(0, dtype=np.int64)
-    afford = {
-        name: (np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64))
-        for name, chunks in afford_parts.items()
-    }
     if afford["left_dkk"].size != pc.size:  # components that stopped early add no verdicts
         raise AssertionError("affordability verdicts out of step with pairs")
-    parts = score_parts(cols, pc, pv, bonus_by_muni)
+    everyone = np.arange(cols.n_citizens, dtype=np.int64)
+    per_citizen = {name: rule(cols, everyone) for name, rule in CITIZEN_PARTS.items()}
+    parts: dict[str, I64] = {"housed": bonus_by_muni[cols.c_muni[pc]]}
+    for name in CITIZEN_PARTS:  # the citizen-only rules, once per citizen (score_parts' values)
+        parts[name] = per_citizen[name][pc]
+    for name, pair_rule in PAIR_PARTS.items():
+        parts[name] = pair_rule(cols, pc, pv)
+    priority = np.zeros(cols.n_citizens, dtype=np.int64)
+    for points in per_citizen.values():  # citizen_priority's sum, same order
+        priority += points
     return ScoredProblem(
         cols=cols,
         components=components,
@@ -282,9 +302,22 @@ def score_problem(
         excluded=excluded,
         housed_bonus=auto,
         bonus_by_muni=bonus_by_muni,
-        priority=citizen_priority(cols),
+        priority=priority,
         best_unaffordable=best_unaffordable,
     )
+
+
+def _affordability_columns(cols: Columns) -> tuple[HouseholdColumns, HomeColumns] | None:
+    """Every citizen's and vacancy's validated affordability columns, or None on bad input.
+
+    With None the funnel calls :func:`matcher.rules.assess_pairs` per pair instead, which
+    reports a bad value exactly as before (and only if a pair reaches affordability).
+    """
+    try:
+        validated_year(cols.as_of.year)
+        return household_columns_of(cols), home_columns_of(cols)
+    except InputError:
+        return None
 
 
 def _note_unaffordable(
