@@ -22,4 +22,4 @@ RUN pip install --no-cache-dir -e . && mkdir -p /app/var && chown boligmatch /ap
 
 USER boligmatch
 EXPOSE 8000
-CMD ["boligmatch", "serve", "--host", "0.0.0.0", "--port", "8000"]
+CMD ["boligmatch", "serve", "--no-migrate", "--host", "0.0.0.0", "--port", "8000"]

@@ -12,6 +12,7 @@ from allocation.models import (
     OfferStatus,
     SupportMethod,
 )
+from api.models import ApiKey, IdempotencyRecord  # noqa: F401  (registers the tables)
 from boligmatch.db import Base
 from inventory.models import (
     AllocationRight,

@@ -1,0 +1,278 @@
+"""Citizens' case use cases for municipal staff, scoped to the caller's municipality.
+
+A case of another municipality answers exactly like a missing one (404), so
+staff cannot probe which cases exist elsewhere. The CPR number enters only in
+`create_case`, is validated, turned into its keyed hash and dropped; audit events
+record *which* fields changed, never their (personal) values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from allocation import audit
+from allocation.cpr import InvalidCPR, birth_date, cpr_hash
+from allocation.models import AreaPreference, CaseIncome, CaseStatus, CitizenCase
+from allocation.schemas import CaseCreate, CaseUpdate, CloseReason, IncomeItem, Preferences
+from boligmatch.db import utcnow
+from boligmatch.problems import ProblemError, ProblemItem, conflict, not_found
+
+
+def _cases(municipality_code: str) -> Select[CitizenCase]:
+    return (
+        select(CitizenCase)
+        .where(CitizenCase.municipality_code == municipality_code)
+        .options(selectinload(CitizenCase.income_items), selectinload(CitizenCase.area_preferences))
+    )
+
+
+def _cpr_problem(problem: str) -> ProblemError:
+    return ProblemError(
+        422,
+        "validation-error",
+        "Invalid request",
+        "The CPR number is not valid.",
+        errors=[ProblemItem(field="body.cpr", problem=problem)],
+    )
+
+
+def _income_rows(items: list[IncomeItem]) -> list[CaseIncome]:
+    return [CaseIncome(kind=i.kind, monthly_dkk=i.monthly_dkk) for i in items]
+
+
+def _preference_rows(preferences: Preferences) -> list[AreaPreference]:
+    return [
+        AreaPreference(area=area, rank=rank, avoid=False)
+        for rank, area in enumerate(preferences.areas, start=1)
+    ] + [AreaPreference(area=area, rank=None, avoid=True) for area in preferences.avoid_areas]
+
+
+def _check_dates(homeless_since: dt.date, registered_on: dt.date, deadline: dt.date | None) -> None:
+    if homeless_since > registered_on:
+        raise ProblemError(
+            422,
+            "validation-error",
+            "Invalid request",
+            "A case cannot be registered before the homelessness began.",
+            errors=[ProblemItem(field="body.homeless_since", problem="after registered_on")],
+        )
+    if deadline is not None and deadline < homeless_since:
+        raise ProblemError(
+            422,
+            "validation-error",
+            "Invalid request",
+            "The deadline lies before the homelessness began.",
+            errors=[ProblemItem(field="body.deadline", problem="before homeless_since")],
+        )
+
+
+def create_case(
+    session: Session,
+    *,
+    municipality_code: str,
+    actor: str,
+    body: CaseCreate,
+    cpr_secret: str,
+    today: dt.date | None = None,
+) -> CitizenCase:
+    """Register a case; 409 if the person already has an active case anywhere."""
+    cpr = body.cpr.get_secret_value()
+    try:
+        born = birth_date(cpr)
+        hashed = cpr_hash(cpr, cpr_secret)
+    except InvalidCPR as exc:
+        raise _cpr_problem(str(exc)) from None
+    today = today or dt.date.today()
+    if not 1900 <= born.year <= today.year:
+        raise _cpr_problem("the birth date is not plausible")
+    registered_on = body.registered_on or today
+    _check_dates(body.homeless_since, registered_on, body.deadline)
+    if session.scalar(
+        select(CitizenCase.id).where(
+            CitizenCase.cpr_hash == hashed, CitizenCase.status == CaseStatus.active
+        )
+    ):
+        raise conflict("case-exists", "This person already has an active case.")
+    case_ref = body.case_ref or f"{municipality_code}-{secrets.token_hex(5).upper()}"
+    if session.scalar(select(CitizenCase.id).where(CitizenCase.case_ref == case_ref)):
+        raise conflict("case-ref-exists", "Another case already has this case_ref.")
+    case = CitizenCase(
+        case_ref=case_ref,
+        cpr_hash=hashed,
+        name=body.name,
+        municipality_code=municipality_code,
+        birth_year=born.year,
+        adults=body.household.adults,
+        children=body.household.children,
+        wealth_dkk=body.wealth_dkk,
+        situation=body.situation,
+        homeless_since=body.homeless_since,
+        registered_on=registered_on,
+        deadline=body.deadline,
+        support=body.support,
+        needs_wheelchair=body.needs.wheelchair,
+        needs_ground_floor=body.needs.ground_floor,
+        has_pets=body.needs.pets,
+        kontanthjaelp_since=body.kontanthjaelp_since,
+        status=CaseStatus.active,
+    )
+    case.income_items = _income_rows(body.income)
+    case.area_preferences = _preference_rows(body.preferences)
+    session.add(case)
+    try:
+        session.flush()
+    except IntegrityError:  # a concurrent request registered the same person or ref
+        raise conflict("case-exists", "This person already has an active case.") from None
+    audit.record(
+        session,
+        actor=actor,
+        action="case.create",
+        entity="case",
+        entity_id=case.id,
+        after={"status": case.status, "version": case.version},
+    )
+    return case
+
+
+def get_case(session: Session, *, municipality_code: str, case_id: int) -> CitizenCase:
+    """One case of the caller's municipality (404 for other municipalities' cases)."""
+    case = session.scalar(_cases(municipality_code).where(CitizenCase.id == case_id))
+    if case is None:
+        raise not_found("case")
+    return case
+
+
+def list_cases(
+    session: Session,
+    *,
+    municipality_code: str,
+    case_ref: str | None = None,
+    status: CaseStatus | None = None,
+    limit: int,
+    offset: int,
+) -> tuple[list[CitizenCase], int]:
+    """A page of the municipality's cases by id, optionally one ``case_ref`` or ``status``."""
+    query = _cases(municipality_code)
+    if case_ref is not None:
+        query = query.where(CitizenCase.case_ref == case_ref)
+    if status is not None:
+        query = query.where(CitizenCase.status == status)
+    total = session.scalar(
+        select(func.count()).select_from(query.with_only_columns(CitizenCase.id).subquery())
+    )
+    page = session.scalars(query.order_by(CitizenCase.id).limit(limit).offset(offset)).all()
+    return list(page), int(total or 0)
+
+
+def _stale(current: int) -> ProblemError:
+    return ProblemError(
+        412,
+        "precondition-failed",
+        "Precondition Failed",
+        "The case was changed since you read it; read it again and retry.",
+        headers={"ETag": f'"{current}"'},
+    )
+
+
+def update_case(
+    session: Session,
+    *,
+    municipality_code: str,
+    actor: str,
+    case_id: int,
+    expected_version: int,
+    changes: CaseUpdate,
+) -> CitizenCase:
+    """Apply ``changes`` to an active case still at ``expected_version`` (412 otherwise)."""
+    case = get_case(session, municipality_code=municipality_code, case_id=case_id)
+    if case.version != expected_version:
+        raise _stale(case.version)
+    if case.status is not CaseStatus.active:
+        raise conflict("case-not-active", f"The case is {case.status.value}; it cannot change.")
+    given = changes.model_dump(exclude_unset=True)
+    changed: list[str] = []
+    simple: dict[str, Any] = {
+        k: v
+        for k, v in given.items()
+        if k
+        in {
+            "name",
+            "wealth_dkk",
+            "situation",
+            "homeless_since",
+            "registered_on",
+            "deadline",
+            "support",
+            "kontanthjaelp_since",
+        }
+    }
+    for name, value in simple.items():
+        if value is None and name not in {"name", "deadline", "kontanthjaelp_since"}:
+            continue  # null means "leave as is" for fields that cannot be empty
+        if getattr(case, name) != value:
+            setattr(case, name, value)
+            changed.append(name)
+    if changes.household is not None:
+        case.adults, case.children = changes.household.adults, changes.household.children
+        changed.append("household")
+    if changes.needs is not None:
+        case.needs_wheelchair = changes.needs.wheelchair
+        case.needs_ground_floor = changes.needs.ground_floor
+        case.has_pets = changes.needs.pets
+        changed.append("needs")
+    if changes.income is not None:
+        case.income_items = _income_rows(changes.income)
+        changed.append("income")
+    if changes.preferences is not None:
+        case.area_preferences.clear()
+        session.flush()  # delete old rows before inserting ones with the same area
+        case.area_preferences = _preference_rows(changes.preferences)
+        changed.append("preferences")
+    _check_dates(case.homeless_since, case.registered_on, case.deadline)
+    case.updated_at = utcnow()  # always touch the row, so every update bumps the version
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="case.update",
+        entity="case",
+        entity_id=case.id,
+        before={"version": expected_version},
+        after={"version": case.version, "changed": sorted(changed)},
+    )
+    return case
+
+
+def close_case(
+    session: Session,
+    *,
+    municipality_code: str,
+    actor: str,
+    case_id: int,
+    reason: CloseReason,
+    expected_version: int | None = None,
+) -> CitizenCase:
+    """Close an active case with a reason from a fixed list (kept in the audit trail)."""
+    case = get_case(session, municipality_code=municipality_code, case_id=case_id)
+    if expected_version is not None and case.version != expected_version:
+        raise _stale(case.version)
+    if case.status is not CaseStatus.active:
+        raise conflict("case-not-active", f"The case is {case.status.value} already.")
+    case.status = CaseStatus.closed
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="case.close",
+        entity="case",
+        entity_id=case.id,
+        before={"status": CaseStatus.active},
+        after={"status": case.status, "reason": reason, "version": case.version},
+    )
+    return case

@@ -1,0 +1,203 @@
+"""Pydantic shapes of citizens' cases as staff send and read them.
+
+The CPR number is accepted only in `CaseCreate`, as a `SecretStr` (its repr and
+any accidental log of the model show asterisks) and marked write-only; no output
+model has a field that could carry it or its hash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, model_validator
+
+from allocation.models import CaseStatus, CitizenCase, IncomeKind, SupportMethod
+from inventory.schemas import ShortText, UtcDateTime
+from matcher.columns import whole_months
+
+MAX_DKK = 1_000_000.0
+KONTANTHJAELP_MONTHS = 6  # almenboligloven § 51 b
+
+Money = Annotated[float, Field(ge=0, le=MAX_DKK, allow_inf_nan=False)]
+CaseRef = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")]
+
+
+def _no_nul(value: str | None) -> str | None:
+    if value is not None and "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+Name = Annotated[str | None, Field(max_length=120), AfterValidator(_no_nul)]
+
+
+class Household(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    adults: int = Field(1, ge=1, le=10)
+    children: int = Field(0, ge=0, le=20)
+
+
+class IncomeItem(BaseModel):
+    """One income of the household [DKK/month, before tax]."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: IncomeKind
+    monthly_dkk: Money
+
+
+class Needs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    wheelchair: bool = False
+    ground_floor: bool = False
+    pets: bool = False
+
+
+class Preferences(BaseModel):
+    """Districts wanted (best first) and districts to avoid; no district in both."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    areas: list[ShortText] = Field(default_factory=list, max_length=20)
+    avoid_areas: list[ShortText] = Field(default_factory=list, max_length=20)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Preferences:
+        if len(set(self.areas)) != len(self.areas) or len(set(self.avoid_areas)) != len(
+            self.avoid_areas
+        ):
+            raise ValueError("an area is listed twice")
+        if set(self.areas) & set(self.avoid_areas):
+            raise ValueError("an area is both preferred and avoided")
+        return self
+
+
+class CaseFields(BaseModel):
+    """What staff record about a case (shared by create and read)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name = None
+    household: Household = Household()
+    income: list[IncomeItem] = Field(default_factory=list, max_length=10)
+    wealth_dkk: Money = 0.0
+    situation: int = Field(ge=1, le=9, description="national homelessness situation 1-9")
+    homeless_since: dt.date
+    deadline: dt.date | None = Field(None, description="release or discharge date, if any")
+    support: SupportMethod = SupportMethod.none
+    needs: Needs = Needs()
+    preferences: Preferences = Preferences()
+    kontanthjaelp_since: dt.date | None = Field(
+        None,
+        description="start of the current unbroken period on kontanthjælp (§ 51 b), if any",
+    )
+
+
+class CaseCreate(CaseFields):
+    """A new case. ``cpr`` is stored only as a keyed hash and never returned."""
+
+    cpr: SecretStr = Field(
+        min_length=10,
+        max_length=11,
+        description="CPR number, DDMMYYXXXX or DDMMYY-XXXX (write-only)",
+    )
+    case_ref: CaseRef | None = Field(None, description="your reference; generated when left out")
+    registered_on: dt.date | None = Field(None, description="default: today")
+
+
+class CaseUpdate(BaseModel):
+    """Changes to an active case; fields left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name = None
+    household: Household | None = None
+    income: list[IncomeItem] | None = Field(None, max_length=10)
+    wealth_dkk: Money | None = None
+    situation: int | None = Field(None, ge=1, le=9)
+    homeless_since: dt.date | None = None
+    registered_on: dt.date | None = None
+    deadline: dt.date | None = Field(None, description="null clears it")
+    support: SupportMethod | None = None
+    needs: Needs | None = None
+    preferences: Preferences | None = None
+    kontanthjaelp_since: dt.date | None = Field(None, description="null clears it")
+
+
+class CloseReason(StrEnum):
+    """Why a case is closed (a fixed list, so no free text with personal data is stored)."""
+
+    housed = "housed"
+    housed_elsewhere = "housed_elsewhere"
+    moved_away = "moved_away"
+    no_longer_homeless = "no_longer_homeless"
+    no_contact = "no_contact"
+    deceased = "deceased"
+    duplicate = "duplicate"
+    other = "other"
+
+
+class CaseClose(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: CloseReason
+
+
+class CaseOut(CaseFields):
+    """A case as its own municipality's staff see it (never the CPR number or its hash)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: int
+    case_ref: str
+    municipality_code: str
+    birth_year: int
+    registered_on: dt.date
+    kontanthjaelp_6_months: bool = Field(
+        description="on kontanthjælp 6 consecutive months today (§ 51 b: no listed areas)"
+    )
+    refused_offers: int
+    status: CaseStatus
+    version: int
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+
+    @classmethod
+    def of(cls, case: CitizenCase, *, today: dt.date | None = None) -> CaseOut:
+        since = case.kontanthjaelp_since
+        on_benefit_6_months = (
+            since is not None
+            and whole_months(since, today or dt.date.today()) >= KONTANTHJAELP_MONTHS
+        )
+        return cls(
+            id=case.id,
+            case_ref=case.case_ref,
+            name=case.name,
+            municipality_code=case.municipality_code,
+            birth_year=case.birth_year,
+            household=Household(adults=case.adults, children=case.children),
+            income=[IncomeItem(kind=i.kind, monthly_dkk=i.monthly_dkk) for i in case.income_items],
+            wealth_dkk=case.wealth_dkk,
+            situation=case.situation,
+            homeless_since=case.homeless_since,
+            registered_on=case.registered_on,
+            deadline=case.deadline,
+            support=case.support,
+            needs=Needs(
+                wheelchair=case.needs_wheelchair,
+                ground_floor=case.needs_ground_floor,
+                pets=case.has_pets,
+            ),
+            preferences=Preferences(areas=case.preferred_areas, avoid_areas=case.avoided_areas),
+            kontanthjaelp_since=since,
+            kontanthjaelp_6_months=on_benefit_6_months,
+            refused_offers=case.refused_offers,
+            status=case.status,
+            version=case.version,
+            created_at=case.created_at,
+            updated_at=case.updated_at,
+        )

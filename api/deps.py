@@ -1,0 +1,81 @@
+"""Request-scoped dependencies: the database session and optimistic-concurrency headers.
+
+``SessionDep`` gives each request one session. Its transaction commits when the
+route function returns and rolls back when it raises, *before* the response is
+sent (``scope="function"``), so a client never sees 200 for work that failed to
+commit, and a concurrent writer's lost race becomes a 412 instead of a late error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from sqlalchemy.orm import Session
+
+from api.errors import ProblemError
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request: commit on success, roll back on any error."""
+    with request.app.state.sessions() as session:
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        else:
+            session.commit()
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+IfMatchHeader = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        description='The `ETag` of your last read, e.g. `"3"`; required to change the resource',
+        max_length=64,
+    ),
+]
+
+_ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
+
+
+def etag(version: int) -> str:
+    """The strong ETag of a resource version."""
+    return f'"{version}"'
+
+
+def expected_version(if_match: str | None) -> int:
+    """The version the client last saw: 428 without ``If-Match``, 412 if it is unusable."""
+    if if_match is None or not if_match.strip():
+        raise ProblemError(
+            428,
+            "precondition-required",
+            "Precondition Required",
+            "Send If-Match with the ETag of your last read so concurrent changes are not lost.",
+        )
+    match = _ETAG.match(if_match)
+    if match is None:
+        raise ProblemError(
+            412,
+            "precondition-failed",
+            "Precondition Failed",
+            "If-Match does not name a version of this resource.",
+        )
+    return int(match.group(1))
+
+
+def check_version(current: int, if_match: str | None) -> None:
+    """412 unless ``If-Match`` names the ``current`` version."""
+    if expected_version(if_match) != current:
+        raise ProblemError(
+            412,
+            "precondition-failed",
+            "Precondition Failed",
+            "The resource was changed since you read it; read it again and retry.",
+            headers={"ETag": etag(current)},
+        )

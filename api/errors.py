@@ -1,0 +1,239 @@
+"""Every error as ``application/problem+json`` (RFC 9457), from one place.
+
+Service code raises `ProblemError`; FastAPI's own errors (validation, unknown
+routes, wrong methods, `HTTPException`) and database conflicts are translated by
+the handlers installed with `install_problem_handlers`. An unexpected exception
+becomes a bare 500 problem: its message may hold internals or personal data, so
+it goes to the (CPR-redacted) log and never into the response.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from boligmatch.problems import ProblemError, ProblemItem, conflict, not_found
+
+PROBLEM_BASE = "https://boligmatch.dk/problems/"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+log = logging.getLogger("boligmatch.api")
+
+# Stable problem types for plain HTTP statuses (``type`` slugs, documented in /docs).
+STATUS_SLUGS: dict[int, str] = {
+    400: "bad-request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    406: "not-acceptable",
+    409: "conflict",
+    412: "precondition-failed",
+    413: "content-too-large",
+    415: "unsupported-media-type",
+    422: "validation-error",
+    428: "precondition-required",
+    500: "internal-error",
+    503: "service-unavailable",
+}
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, the body of every 4xx and 5xx response."""
+
+    type: str = Field(examples=[PROBLEM_BASE + "validation-error"])
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = Field(None, description="the request path")
+    errors: list[ProblemItem] | None = None
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    type_slug: str,
+    title: str,
+    detail: str | None = None,
+    *,
+    errors: Sequence[ProblemItem] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """A problem document with the right media type."""
+    body = Problem(
+        type=PROBLEM_BASE + type_slug,
+        title=title,
+        status=status,
+        detail=detail,
+        instance=request.url.path,
+        errors=list(errors) if errors is not None else None,
+    )
+    return JSONResponse(
+        body.model_dump(mode="json", exclude_none=True),
+        status_code=status,
+        headers=dict(headers or {}),
+        media_type=PROBLEM_MEDIA_TYPE,
+    )
+
+
+def _title(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProblemError)
+    return problem_response(
+        request,
+        exc.status,
+        exc.type_slug,
+        exc.title,
+        exc.detail,
+        errors=exc.errors,
+        headers=exc.headers,
+    )
+
+
+async def _on_http_exception(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    status = exc.status_code
+    detail: str | None = exc.detail if isinstance(exc.detail, str) else None
+    if status == 400:
+        # Only the framework raises a bare 400, for a body it cannot parse (bad JSON
+        # bytes, broken multipart): one more invalid request, answered like validation.
+        return problem_response(
+            request,
+            422,
+            "validation-error",
+            "Invalid request",
+            "The request body could not be parsed.",
+            errors=[ProblemItem(field="body", problem="not valid JSON or form data")],
+        )
+    if detail == _title(status):
+        detail = None
+    return problem_response(
+        request,
+        status,
+        STATUS_SLUGS.get(status, f"http-{status}"),
+        _title(status),
+        detail,
+        headers=exc.headers,
+    )
+
+
+def _field(location: Sequence[Any]) -> str:
+    return ".".join(str(part) for part in location)
+
+
+async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    """422 listing each invalid field; the rejected *input* is never echoed (it may be a CPR)."""
+    assert isinstance(exc, RequestValidationError)
+    items = [
+        ProblemItem(field=_field(error.get("loc", ())), problem=str(error.get("msg", "invalid")))
+        for error in exc.errors()
+    ]
+    return problem_response(
+        request,
+        422,
+        "validation-error",
+        "Invalid request",
+        "The request has invalid or missing fields.",
+        errors=items,
+    )
+
+
+async def _on_stale_data(request: Request, exc: Exception) -> JSONResponse:
+    """A concurrent writer changed the row first (optimistic locking lost the race)."""
+    return problem_response(
+        request,
+        412,
+        "precondition-failed",
+        "Precondition Failed",
+        "The resource was changed by someone else; read it again and retry.",
+    )
+
+
+async def _on_integrity_error(request: Request, exc: Exception) -> JSONResponse:
+    """A database constraint refused the change; its message names values, so it is logged only."""
+    log.warning("integrity error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem_response(
+        request,
+        409,
+        "conflict",
+        "Conflict",
+        "The change conflicts with the current state of the data.",
+    )
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem_response(
+        request,
+        500,
+        "internal-error",
+        "Internal Server Error",
+        "Something went wrong on our side. The error has been logged.",
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Answer every error of ``app`` with a problem document."""
+    app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(StarletteHTTPException, _on_http_exception)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(StaleDataError, _on_stale_data)
+    app.add_exception_handler(IntegrityError, _on_integrity_error)
+    app.add_exception_handler(Exception, _on_unexpected)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` entries documenting problem bodies for ``statuses``.
+
+    FastAPI files them under ``application/json``; `problem_media_types` in the
+    app's OpenAPI hook moves every error response to ``application/problem+json``.
+    """
+    return {status: {"model": Problem, "description": _title(status)} for status in statuses}
+
+
+def problem_media_types(schema: dict[str, Any]) -> dict[str, Any]:
+    """Make the OpenAPI document truthful: every 4xx/5xx body is a `Problem` document."""
+    problem_ref = {"$ref": "#/components/schemas/Problem"}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for status, response in operation.get("responses", {}).items():
+                if status.isdigit() and int(status) >= 400:
+                    response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}}
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.pop("HTTPValidationError", None)
+    components.pop("ValidationError", None)
+    components["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    defs = components["Problem"].pop("$defs", {})
+    components.update(defs)
+    return schema
+
+
+__all__ = [
+    "PROBLEM_BASE",
+    "PROBLEM_MEDIA_TYPE",
+    "Problem",
+    "ProblemError",
+    "ProblemItem",
+    "conflict",
+    "install_problem_handlers",
+    "not_found",
+    "problem_responses",
+]

@@ -1,0 +1,303 @@
+"""Load benchmark of the HTTP API: throughput and latency per call and database.
+
+Starts the app with uvicorn (a separate process, so the load generator does not
+share its interpreter) on 127.0.0.1 only, on a fresh SQLite file and, when a
+PostgreSQL URL is given (``--postgres URL`` or ``BOLIGMATCH_TEST_POSTGRES_URL``),
+on a fresh PostgreSQL database that is dropped afterwards. It loads the demo world
+and drives a bounded number of requests from a few concurrent clients:
+
+* ``health``: ``GET /health``, no database: the baseline of the ratios;
+* ``list vacancies``: ``GET /api/v1/vacancies?limit=50`` as staff;
+* ``update vacancy``: ``PATCH /api/v1/vacancies/{id}`` with ``If-Match`` as the
+  association, each client on its own vacancy and following its ETag;
+* ``read match run``: ``GET /api/v1/match-runs/{id}`` as staff, when the offer
+  workflow's endpoint exists (skipped otherwise).
+
+Usage::
+
+    .venv/bin/python bench/load.py                       # SQLite (+ PG if the env var is set)
+    .venv/bin/python bench/load.py --requests 300 --clients 3 --postgres postgresql+psycopg://...
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import httpx
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BENCH_SECRET = "load-benchmark-secret-" + "x" * 24
+os.environ["BOLIGMATCH_JWT_SECRET"] = BENCH_SECRET
+os.environ["BOLIGMATCH_CPR_HASH_SECRET"] = BENCH_SECRET
+
+from api.auth import Role, issue_token  # noqa: E402
+from boligmatch.db import make_engine, session_factory  # noqa: E402
+from boligmatch.generator import generate  # noqa: E402
+from boligmatch.loading import load_world  # noqa: E402
+from boligmatch.migrate import upgrade  # noqa: E402
+from inventory.models import Department, Unit, Vacancy  # noqa: E402
+from inventory.reference_load import load_municipalities  # noqa: E402
+
+
+@dataclass
+class Result:
+    database: str
+    call: str
+    requests: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float]
+
+    @property
+    def throughput(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        if not ordered:
+            return float("nan")
+        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def prepare(url: str) -> tuple[int, list[int]]:
+    """Migrate, load the demo world; return an association and its open vacancy ids."""
+    upgrade(url)
+    engine = make_engine(url)
+    sessions = session_factory(engine)
+    with sessions() as session, session.begin():
+        load_municipalities(session)
+        load_world(session, generate(seed=461), cpr_secret=BENCH_SECRET)
+    with sessions() as session:
+        association_id, _ = session.execute(
+            select(Department.association_id, func.count(Vacancy.id))
+            .join(Unit, Unit.department_id == Department.id)
+            .join(Vacancy, Vacancy.unit_id == Unit.id)
+            .group_by(Department.association_id)
+            .order_by(func.count(Vacancy.id).desc(), Department.association_id)
+        ).first() or (0, 0)
+        vacancies = list(
+            session.scalars(
+                select(Vacancy.id)
+                .join(Vacancy.unit)
+                .join(Unit.department)
+                .where(Department.association_id == association_id)
+                .order_by(Vacancy.id)
+            )
+        )
+    engine.dispose()
+    return int(association_id), vacancies
+
+
+@contextmanager
+def server(url: str) -> Iterator[str]:
+    """uvicorn serving ``create_app()`` on ``url`` at a free loopback port."""
+    port = free_port()
+    env = os.environ | {"BOLIGMATCH_DATABASE_URL": url, "BOLIGMATCH_LOG_LEVEL": "WARNING"}
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
+            "--host", "127.0.0.1", "--port", str(port),
+            "--log-level", "warning", "--no-access-log",
+        ],
+        cwd=ROOT,
+        env=env,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the server did not start")
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def drive(
+    base: str,
+    *,
+    database: str,
+    call: str,
+    total: int,
+    clients: int,
+    max_seconds: float,
+    make: Callable[[int], Callable[[httpx.Client], bool]],
+) -> Result:
+    """Send ``total`` requests from ``clients`` threads; ``make(i)`` builds client i's call."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop_at = time.monotonic() + max_seconds
+    start = threading.Barrier(clients + 1)
+
+    def worker(index: int, count: int) -> None:
+        nonlocal errors
+        call_once = make(index)
+        mine: list[float] = []
+        failed = 0
+        with httpx.Client(base_url=base, timeout=30) as client:
+            call_once(client)  # warm-up, not measured
+            start.wait()
+            for _ in range(count):
+                if time.monotonic() > stop_at:
+                    break
+                began = time.perf_counter()
+                ok = call_once(client)
+                mine.append((time.perf_counter() - began) * 1000)
+                failed += not ok
+        with lock:
+            latencies.extend(mine)
+            errors += failed
+
+    shares = [total // clients + (i < total % clients) for i in range(clients)]
+    threads = [threading.Thread(target=worker, args=(i, n)) for i, n in enumerate(shares)]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - began
+    return Result(database, call, len(latencies), errors, seconds, latencies)
+
+
+def run_database(
+    name: str, url: str, *, total: int, clients: int, max_seconds: float
+) -> list[Result]:
+    association_id, vacancies = prepare(url)
+    staff_token = issue_token(subject="bench-staff", role=Role.staff, municipality_code="461")
+    association_token = issue_token(
+        subject="bench-association", role=Role.association, association_id=association_id
+    )
+    staff = {"Authorization": f"Bearer {staff_token}"}
+    association = {"Authorization": f"Bearer {association_token}"}
+    results: list[Result] = []
+    with server(url) as base:
+        measure = partial(
+            drive, base, database=name, total=total, clients=clients, max_seconds=max_seconds
+        )
+
+        def health(_: int) -> Callable[[httpx.Client], bool]:
+            return lambda c: c.get("/health").status_code == 200
+
+        def listing(_: int) -> Callable[[httpx.Client], bool]:
+            return lambda c: c.get("/api/v1/vacancies?limit=50", headers=staff).status_code == 200
+
+        def updating(index: int) -> Callable[[httpx.Client], bool]:
+            vacancy_id = vacancies[index % len(vacancies)]
+            state = {"etag": ""}
+
+            def call(c: httpx.Client) -> bool:
+                if not state["etag"]:
+                    state["etag"] = c.get(
+                        f"/api/v1/vacancies/{vacancy_id}", headers=association
+                    ).headers["etag"]
+                response = c.patch(
+                    f"/api/v1/vacancies/{vacancy_id}",
+                    json={"rent_dkk": 4000 + (time.perf_counter_ns() % 1000)},
+                    headers=association | {"If-Match": state["etag"]},
+                )
+                state["etag"] = response.headers.get("etag", "")
+                return response.status_code == 200
+
+            return call
+
+        results.append(measure(call="health (baseline)", make=health))
+        results.append(measure(call="list vacancies", make=listing))
+        results.append(measure(call="update vacancy", make=updating))
+        run = httpx.post(f"{base}/api/v1/match-runs", json={}, headers=staff, timeout=120)
+        if run.status_code == 201:
+            run_id = run.json()["id"]
+
+            def reading(_: int) -> Callable[[httpx.Client], bool]:
+                path = f"/api/v1/match-runs/{run_id}"
+                return lambda c: c.get(path, headers=staff).status_code == 200
+
+            results.append(measure(call="read match run", make=reading))
+        else:
+            print(f"  ({name}: no match-run endpoint, status {run.status_code}; skipped)")
+    return results
+
+
+@contextmanager
+def postgres_database(server_url: str) -> Iterator[str]:
+    """A fresh database on the server at ``server_url``, dropped afterwards."""
+    name = f"bm_bench_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def print_table(results: list[Result]) -> None:
+    baselines = {r.database: r.percentile(0.5) for r in results if r.call.startswith("health")}
+    print(
+        f"{'database':<11}{'call':<19}{'requests':>9}{'errors':>7}{'req/s':>8}"
+        f"{'p50 ms':>8}{'p99 ms':>8}{'p50/health':>11}"
+    )
+    for r in results:
+        ratio = r.percentile(0.5) / baselines[r.database] if baselines.get(r.database) else 0
+        print(
+            f"{r.database:<11}{r.call:<19}{r.requests:>9}{r.errors:>7}{r.throughput:>8.0f}"
+            f"{r.percentile(0.5):>8.1f}{r.percentile(0.99):>8.1f}{ratio:>11.1f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=300, help="requests per call type")
+    parser.add_argument("--clients", type=int, default=3, help="concurrent clients (2-4)")
+    parser.add_argument("--max-seconds", type=float, default=60, help="time bound per call type")
+    parser.add_argument("--postgres", default=os.environ.get("BOLIGMATCH_TEST_POSTGRES_URL"))
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
+    args = parser.parse_args()
+    if not 1 <= args.clients <= 8 or not 1 <= args.requests <= 5000:
+        parser.error("--clients 1-8 and --requests 1-5000 keep the benchmark bounded")
+    bounds = {"total": args.requests, "clients": args.clients, "max_seconds": args.max_seconds}
+    print(f"{args.requests} requests per call, {args.clients} clients, {os.cpu_count()} CPUs")
+    results: list[Result] = []
+    if not args.no_sqlite:
+        with tempfile.TemporaryDirectory() as folder:
+            results += run_database("sqlite", f"sqlite:///{folder}/bench.db", **bounds)
+    if args.postgres:
+        with postgres_database(args.postgres) as url:
+            results += run_database("postgresql", url, **bounds)
+    print_table(results)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""`boligmatch token` and `boligmatch api-key create`: credentials for the API.
+
+Tokens are for people (staff, planners, administrators, association staff);
+API keys are for housing associations' own systems and are shown only once.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from boligmatch.commands._common import migrated_sessions
+
+api_key_app = typer.Typer(help="Manage housing associations' API keys.", no_args_is_help=True)
+
+
+def token(
+    role: str = typer.Option(..., "--role", help="staff, association, planner or admin"),
+    subject: str = typer.Option(..., "--subject", help="who the token is for, e.g. an e-mail"),
+    municipality: str | None = typer.Option(
+        None, "--municipality", help="municipality code (required for staff), e.g. 461"
+    ),
+    association_id: int | None = typer.Option(
+        None, "--association-id", help="housing association id (required for association)"
+    ),
+    ttl_minutes: int | None = typer.Option(None, "--ttl-minutes", min=1, help="lifetime"),
+) -> None:
+    """Print a signed bearer token (JWT) for the API."""
+    from api.auth import Role, issue_token
+
+    try:
+        parsed = Role(role)
+    except ValueError:
+        typer.echo(f"error: unknown role {role!r}; use one of {', '.join(Role)}", err=True)
+        raise typer.Exit(2) from None
+    try:
+        typer.echo(
+            issue_token(
+                subject=subject,
+                role=parsed,
+                municipality_code=municipality,
+                association_id=association_id,
+                ttl_minutes=ttl_minutes,
+            )
+        )
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+@api_key_app.command("create")
+def create(
+    association: str = typer.Option(..., "--association", help="the association's exact name"),
+    name: str | None = typer.Option(None, "--name", help="what the key is for"),
+) -> None:
+    """Create an API key for an association's system; it is printed once, never stored."""
+    from api.auth import create_api_key
+
+    sessions = migrated_sessions()
+    try:
+        with sessions() as session, session.begin():
+            key = create_api_key(session, association=association, name=name)
+    except LookupError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(key)
+
+
+@api_key_app.command("revoke")
+def revoke(prefix: str = typer.Argument(..., help="the key's prefix (after 'bm_')")) -> None:
+    """Revoke an API key at once."""
+    from api.auth import revoke_api_key
+
+    sessions = migrated_sessions()
+    with sessions() as session, session.begin():
+        found = revoke_api_key(session, prefix=prefix)
+    if not found:
+        typer.echo(f"error: no active API key with prefix {prefix!r}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"revoked {prefix}")
+
+
+def register(app: typer.Typer) -> None:
+    """Attach `token` and the `api-key` group to the main command line."""
+    app.command("token")(token)
+    app.add_typer(api_key_app, name="api-key")

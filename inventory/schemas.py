@@ -1,0 +1,234 @@
+"""Pydantic shapes of units and vacancies as the API takes and returns them.
+
+Bounds mirror the database's CHECK constraints and the importer's rules, so a
+request the schema accepts is one the database accepts (no 500 from a constraint),
+and the OpenAPI document tells clients the real limits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from inventory.importer import ImportSummary
+from inventory.models import AllocationRight, Unit, UnitKind, Vacancy, VacancyStatus
+
+MAX_ID = 2**31 - 1  # PostgreSQL INTEGER
+MAX_DKK = 1_000_000.0
+
+
+def _no_nul(value: str | None) -> str | None:
+    """Refuse NUL characters, which PostgreSQL cannot store in text."""
+    if value is not None and "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+# Non-empty strings without NUL (PostgreSQL refuses NUL in text).
+ShortText = Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_no_nul)]
+RefText = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_no_nul)]
+AddressText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_nul)]
+NoNul = AfterValidator(_no_nul)
+Money = Annotated[float, Field(ge=0, le=MAX_DKK, allow_inf_nan=False)]
+Latitude = Annotated[float, Field(ge=54.0, le=58.0, description="WGS84 degrees, in Denmark")]
+Longitude = Annotated[float, Field(ge=7.5, le=15.5, description="WGS84 degrees, in Denmark")]
+
+
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; every stored time is UTC (``boligmatch.db.utcnow``)."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+UtcDateTime = Annotated[dt.datetime, AfterValidator(_as_utc)]
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list in a stable order; ``total`` counts all matches."""
+
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+class UnitIn(BaseModel):
+    """A new unit of one of the caller's departments (field meanings as the import list's)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    department_id: RecordId
+    unit_ref: RefText
+    address: AddressText
+    lat: Latitude
+    lon: Longitude
+    area: ShortText | None = Field(None, description="district; found from lat/lon when left out")
+    kind: UnitKind
+    rooms: int = Field(ge=1, le=20)
+    size_m2: float = Field(gt=0, le=1000, allow_inf_nan=False)
+    floor: int = Field(ge=-2, le=60, description="0 = ground floor")
+    elevator: bool
+    wheelchair: bool
+    pets_allowed: bool
+    rent_dkk: Money = Field(description="[DKK/month] excluding utilities")
+    utilities_dkk: Money = Field(description="[DKK/month] a conto")
+    deposit_dkk: Money = Field(description="[DKK] beboerindskud")
+    rent_reduction_dkk: Money = Field(0.0, description="[DKK/month] reform reduction")
+    rent_reduction_until: dt.date | None = None
+    allocation: AllocationRight
+    allocation_municipality_code: str | None = Field(
+        None,
+        min_length=3,
+        max_length=4,
+        pattern=r"^\d{3,4}$",
+        description="who holds the allocation right (default: the department's municipality)",
+    )
+
+    @model_validator(mode="after")
+    def _reduction_within_rent(self) -> UnitIn:
+        if self.rent_reduction_dkk > self.rent_dkk:
+            raise ValueError("rent_reduction_dkk must not exceed rent_dkk")
+        return self
+
+
+class VacancyCreate(BaseModel):
+    """A vacancy for an existing unit (``unit_id``) or for a new one (``unit``), not both."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    unit_id: RecordId | None = None
+    unit: UnitIn | None = None
+    available_from: dt.date
+
+    @model_validator(mode="after")
+    def _one_unit(self) -> VacancyCreate:
+        if (self.unit_id is None) == (self.unit is None):
+            raise ValueError("give exactly one of unit_id and unit")
+        return self
+
+
+class VacancyUpdate(BaseModel):
+    """Changes to an open vacancy and its unit; fields left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    available_from: dt.date | None = None
+    rent_dkk: Money | None = None
+    utilities_dkk: Money | None = None
+    deposit_dkk: Money | None = None
+    rent_reduction_dkk: Money | None = None
+    rent_reduction_until: dt.date | None = Field(None, description="null clears it")
+    pets_allowed: bool | None = None
+    wheelchair: bool | None = None
+    elevator: bool | None = None
+
+
+class UnitOut(BaseModel):
+    """A unit as associations and staff see it (no personal data exists on units)."""
+
+    id: int
+    unit_ref: str
+    association_id: int
+    association: str
+    department_id: int
+    department: str
+    municipality_code: str
+    address: str
+    lat: float
+    lon: float
+    area: str
+    kind: UnitKind
+    rooms: int
+    size_m2: float
+    floor: int
+    elevator: bool
+    wheelchair: bool
+    pets_allowed: bool
+    rent_dkk: float
+    utilities_dkk: float
+    deposit_dkk: float
+    rent_reduction_dkk: float
+    rent_reduction_until: dt.date | None
+    allocation: AllocationRight
+    allocation_municipality_code: str | None
+    listed_area: bool
+
+    @classmethod
+    def of(cls, unit: Unit) -> UnitOut:
+        department = unit.department
+        return cls(
+            id=unit.id,
+            unit_ref=unit.unit_ref,
+            association_id=department.association_id,
+            association=department.association.name,
+            department_id=department.id,
+            department=department.number,
+            municipality_code=department.municipality_code,
+            address=unit.address,
+            lat=unit.lat,
+            lon=unit.lon,
+            area=unit.area,
+            kind=unit.kind,
+            rooms=unit.rooms,
+            size_m2=unit.size_m2,
+            floor=unit.floor,
+            elevator=unit.elevator,
+            wheelchair=unit.wheelchair,
+            pets_allowed=unit.pets_allowed,
+            rent_dkk=unit.rent_dkk,
+            utilities_dkk=unit.utilities_dkk,
+            deposit_dkk=unit.deposit_dkk,
+            rent_reduction_dkk=unit.rent_reduction_dkk,
+            rent_reduction_until=unit.rent_reduction_until,
+            allocation=unit.allocation,
+            allocation_municipality_code=unit.allocation_municipality_code,
+            listed_area=department.listed_area,
+        )
+
+
+class VacancyOut(BaseModel):
+    """A vacancy with its unit; ``version`` is also sent as the ``ETag`` header."""
+
+    id: int
+    unit: UnitOut
+    available_from: dt.date
+    status: VacancyStatus
+    version: int
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+
+    @classmethod
+    def of(cls, vacancy: Vacancy) -> VacancyOut:
+        return cls(
+            id=vacancy.id,
+            unit=UnitOut.of(vacancy.unit),
+            available_from=vacancy.available_from,
+            status=vacancy.status,
+            version=vacancy.version,
+            created_at=vacancy.created_at,
+            updated_at=vacancy.updated_at,
+        )
+
+
+class ImportResult(BaseModel):
+    """What an accepted vacancy list changed."""
+
+    rows: int
+    units_created: int
+    units_updated: int
+    vacancies_created: int
+    vacancies_updated: int
+
+    @classmethod
+    def of(cls, summary: ImportSummary) -> ImportResult:
+        return cls(
+            rows=summary.rows,
+            units_created=summary.units_created,
+            units_updated=summary.units_updated,
+            vacancies_created=summary.vacancies_created,
+            vacancies_updated=summary.vacancies_updated,
+        )

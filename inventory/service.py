@@ -1,0 +1,424 @@
+"""Vacancy use cases, scoped to what the caller may see and change.
+
+An association sees and changes only its own units; municipal staff see the
+vacancies their municipality may allocate (§ 59 allocation right) and those in
+units lying in the municipality. Every change writes an audit event in the same
+transaction. Functions are keyword-only and work inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from shapely.geometry import Point
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from allocation import audit
+from boligmatch.db import utcnow
+from boligmatch.problems import ProblemError, ProblemItem, conflict, not_found
+from inventory.importer import ImportFailed, ImportSummary, import_vacancy_list
+from inventory.models import (
+    ACTIVE_VACANCY_STATUSES,
+    AllocationRight,
+    Department,
+    District,
+    HousingAssociation,
+    Municipality,
+    Unit,
+    UnitKind,
+    Vacancy,
+    VacancyStatus,
+)
+from inventory.schemas import VacancyCreate, VacancyUpdate
+
+AUDITED_VACANCY_FIELDS = ("unit_id", "available_from", "status", "version")
+UPDATABLE_UNIT_FIELDS = (
+    "rent_dkk",
+    "utilities_dkk",
+    "deposit_dkk",
+    "rent_reduction_dkk",
+    "rent_reduction_until",
+    "pets_allowed",
+    "wheelchair",
+    "elevator",
+)
+
+
+@dataclass(frozen=True)
+class VacancyScope:
+    """Whose vacancies a caller may see: one association's, or one municipality's.
+
+    An empty scope (neither set) means every vacancy and is only for administrators.
+    """
+
+    association_id: int | None = None
+    municipality_code: str | None = None
+    unrestricted: bool = False
+
+
+@dataclass(frozen=True)
+class VacancyFilters:
+    status: VacancyStatus | None = None
+    kind: UnitKind | None = None
+    area: str | None = None
+    max_rent_dkk: float | None = None
+    available_before: dt.date | None = None
+
+
+def _visible(scope: VacancyScope) -> ColumnElement[bool]:
+    if scope.association_id is not None:
+        return Department.association_id == scope.association_id
+    if scope.municipality_code is not None:
+        return or_(
+            Unit.allocation_municipality_code == scope.municipality_code,
+            Department.municipality_code == scope.municipality_code,
+        )
+    if scope.unrestricted:
+        return Unit.id.is_not(None)
+    return Unit.id.is_(None)  # no scope, nothing visible
+
+
+def _vacancies(scope: VacancyScope) -> Select[Vacancy]:
+    return (
+        select(Vacancy)
+        .join(Vacancy.unit)
+        .join(Unit.department)
+        .where(_visible(scope))
+        .options(
+            joinedload(Vacancy.unit).joinedload(Unit.department).joinedload(Department.association)
+        )
+    )
+
+
+def _snapshot(vacancy: Vacancy) -> dict[str, Any]:
+    return {name: getattr(vacancy, name) for name in AUDITED_VACANCY_FIELDS}
+
+
+def get_vacancy(session: Session, *, scope: VacancyScope, vacancy_id: int) -> Vacancy:
+    """One visible vacancy (404 when missing or out of scope, so existence does not leak)."""
+    vacancy = session.scalar(_vacancies(scope).where(Vacancy.id == vacancy_id))
+    if vacancy is None:
+        raise not_found("vacancy")
+    return vacancy
+
+
+def list_vacancies(
+    session: Session,
+    *,
+    scope: VacancyScope,
+    filters: VacancyFilters,
+    limit: int,
+    offset: int,
+) -> tuple[list[Vacancy], int]:
+    """A page of visible vacancies ordered by availability then id, and the total count."""
+    query = _vacancies(scope)
+    if filters.status is not None:
+        query = query.where(Vacancy.status == filters.status)
+    if filters.kind is not None:
+        query = query.where(Unit.kind == filters.kind)
+    if filters.area is not None:
+        query = query.where(Unit.area == filters.area)
+    if filters.max_rent_dkk is not None:
+        query = query.where(Unit.rent_dkk - Unit.rent_reduction_dkk <= filters.max_rent_dkk)
+    if filters.available_before is not None:
+        query = query.where(Vacancy.available_from < filters.available_before)
+    total = session.scalar(
+        select(func.count()).select_from(query.options().with_only_columns(Vacancy.id).subquery())
+    )
+    page = session.scalars(
+        query.order_by(Vacancy.available_from, Vacancy.id).limit(limit).offset(offset)
+    ).all()
+    return list(page), int(total or 0)
+
+
+def _place(session: Session, municipality_code: str, lat: float, lon: float) -> str | None:
+    """The district whose polygon covers the point, if any."""
+    point = Point(lon, lat)
+    districts = session.scalars(
+        select(District).where(District.municipality_code == municipality_code)
+    )
+    for district in districts:
+        if district.polygon.covers(point):
+            return district.name
+    return None
+
+
+def _own_department(session: Session, *, scope: VacancyScope, department_id: int) -> Department:
+    department = session.get(Department, department_id)
+    if department is None or (
+        scope.association_id is not None and department.association_id != scope.association_id
+    ):
+        raise ProblemError(
+            422,
+            "validation-error",
+            "Invalid request",
+            "The unit's department is not one of yours.",
+            errors=[ProblemItem(field="body.unit.department_id", problem="unknown department")],
+        )
+    return department
+
+
+def _new_unit(session: Session, *, scope: VacancyScope, body: VacancyCreate) -> Unit:
+    assert body.unit is not None
+    spec = body.unit
+    department = _own_department(session, scope=scope, department_id=spec.department_id)
+    clash = session.scalar(
+        select(Unit.id).where(Unit.department_id == department.id, Unit.unit_ref == spec.unit_ref)
+    )
+    if clash is not None:
+        raise conflict(
+            "unit-exists",
+            f"Unit '{spec.unit_ref}' already exists in this department (id {clash}); "
+            "create the vacancy with its unit_id.",
+        )
+    area = spec.area or _place(session, department.municipality_code, spec.lat, spec.lon)
+    if area is None:
+        raise ProblemError(
+            422,
+            "validation-error",
+            "Invalid request",
+            "The unit's area could not be found.",
+            errors=[
+                ProblemItem(
+                    field="body.unit.area",
+                    problem="no area given and the point lies in no known district",
+                )
+            ],
+        )
+    allocation_code = spec.allocation_municipality_code
+    if allocation_code is None and spec.allocation is AllocationRight.municipal:
+        allocation_code = department.municipality_code
+    if allocation_code is not None and session.get(Municipality, allocation_code) is None:
+        raise ProblemError(
+            422,
+            "validation-error",
+            "Invalid request",
+            "Unknown municipality code.",
+            errors=[
+                ProblemItem(
+                    field="body.unit.allocation_municipality_code", problem="unknown municipality"
+                )
+            ],
+        )
+    unit = Unit(
+        department=department,
+        unit_ref=spec.unit_ref,
+        address=spec.address,
+        lat=spec.lat,
+        lon=spec.lon,
+        area=area,
+        kind=spec.kind,
+        rooms=spec.rooms,
+        size_m2=spec.size_m2,
+        floor=spec.floor,
+        elevator=spec.elevator,
+        wheelchair=spec.wheelchair,
+        pets_allowed=spec.pets_allowed,
+        rent_dkk=spec.rent_dkk,
+        utilities_dkk=spec.utilities_dkk,
+        deposit_dkk=spec.deposit_dkk,
+        rent_reduction_dkk=spec.rent_reduction_dkk,
+        rent_reduction_until=spec.rent_reduction_until,
+        allocation=spec.allocation,
+        allocation_municipality_code=allocation_code,
+    )
+    session.add(unit)
+    session.flush()
+    return unit
+
+
+def create_vacancy(
+    session: Session, *, scope: VacancyScope, actor: str, body: VacancyCreate
+) -> Vacancy:
+    """A new open vacancy for one of the caller's units (an existing one, or new with it)."""
+    if body.unit_id is not None:
+        unit = session.scalar(
+            select(Unit).join(Unit.department).where(Unit.id == body.unit_id, _visible(scope))
+        )
+        if unit is None:
+            raise ProblemError(
+                422,
+                "validation-error",
+                "Invalid request",
+                "The unit is not one of yours.",
+                errors=[ProblemItem(field="body.unit_id", problem="unknown unit")],
+            )
+        active = session.scalar(
+            select(Vacancy.id).where(
+                Vacancy.unit_id == unit.id, Vacancy.status.in_(ACTIVE_VACANCY_STATUSES)
+            )
+        )
+        if active is not None:
+            raise conflict(
+                "vacancy-exists", f"The unit already has an open or offered vacancy (id {active})."
+            )
+    else:
+        unit = _new_unit(session, scope=scope, body=body)
+    vacancy = Vacancy(unit=unit, available_from=body.available_from, status=VacancyStatus.open)
+    session.add(vacancy)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="vacancy.create",
+        entity="vacancy",
+        entity_id=vacancy.id,
+        after=_snapshot(vacancy),
+    )
+    return get_vacancy(session, scope=scope, vacancy_id=vacancy.id)
+
+
+def _require_open(vacancy: Vacancy) -> None:
+    if vacancy.status is not VacancyStatus.open:
+        raise conflict(
+            "vacancy-not-open",
+            f"The vacancy is {vacancy.status.value}; only an open vacancy can be changed.",
+        )
+
+
+def update_vacancy(
+    session: Session,
+    *,
+    scope: VacancyScope,
+    actor: str,
+    vacancy_id: int,
+    expected_version: int,
+    changes: VacancyUpdate,
+) -> Vacancy:
+    """Apply ``changes`` if the vacancy is still at ``expected_version`` (412 otherwise).
+
+    The version check is repeated by the database (SQLAlchemy's version column puts
+    ``WHERE version = :expected`` in the UPDATE), so of concurrent writers holding
+    the same version exactly one wins and the others get 412.
+    """
+    vacancy = get_vacancy(session, scope=scope, vacancy_id=vacancy_id)
+    if vacancy.version != expected_version:
+        raise ProblemError(
+            412,
+            "precondition-failed",
+            "Precondition Failed",
+            "The vacancy was changed since you read it; read it again and retry.",
+            headers={"ETag": f'"{vacancy.version}"'},
+        )
+    _require_open(vacancy)
+    given = changes.model_dump(exclude_unset=True)
+    unit = vacancy.unit
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for name, value in given.items():
+        if value is None and name != "rent_reduction_until":
+            continue  # null means "leave as is" for fields that cannot be empty
+        target: Any = vacancy if name == "available_from" else unit
+        if getattr(target, name) != value:
+            before[name], after[name] = getattr(target, name), value
+            setattr(target, name, value)
+    if unit.rent_reduction_dkk > unit.rent_dkk:
+        raise ProblemError(
+            422,
+            "validation-error",
+            "Invalid request",
+            "The rent reduction would exceed the rent.",
+            errors=[ProblemItem(field="body.rent_reduction_dkk", problem="exceeds rent_dkk")],
+        )
+    # Always touch the vacancy row, so even a unit-only change bumps its version.
+    vacancy.updated_at = utcnow()
+    session.flush()
+    after["version"] = vacancy.version
+    before["version"] = expected_version
+    audit.record(
+        session,
+        actor=actor,
+        action="vacancy.update",
+        entity="vacancy",
+        entity_id=vacancy.id,
+        before=before,
+        after=after,
+    )
+    return vacancy
+
+
+def withdraw_vacancy(
+    session: Session,
+    *,
+    scope: VacancyScope,
+    actor: str,
+    vacancy_id: int,
+    expected_version: int | None = None,
+) -> Vacancy:
+    """Take an open vacancy off the market (status ``withdrawn``)."""
+    vacancy = get_vacancy(session, scope=scope, vacancy_id=vacancy_id)
+    if expected_version is not None and vacancy.version != expected_version:
+        raise ProblemError(
+            412,
+            "precondition-failed",
+            "Precondition Failed",
+            "The vacancy was changed since you read it; read it again and retry.",
+            headers={"ETag": f'"{vacancy.version}"'},
+        )
+    _require_open(vacancy)
+    before = _snapshot(vacancy)
+    vacancy.status = VacancyStatus.withdrawn
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="vacancy.withdraw",
+        entity="vacancy",
+        entity_id=vacancy.id,
+        before=before,
+        after=_snapshot(vacancy),
+    )
+    return vacancy
+
+
+def import_vacancies(
+    session: Session,
+    *,
+    scope: VacancyScope,
+    actor: str,
+    data: bytes,
+    filename: str,
+) -> ImportSummary:
+    """Import a whole vacancy list or nothing (422 problem listing every row's problem).
+
+    An association may only list its own units; the caller's transaction rolls the
+    whole list back on any problem.
+    """
+    only_association: str | None = None
+    if scope.association_id is not None:
+        association = session.get(HousingAssociation, scope.association_id)
+        if association is None:
+            raise ProblemError(403, "forbidden", "Forbidden", "Your association is not known.")
+        only_association = association.name
+    elif not scope.unrestricted:
+        raise ProblemError(403, "forbidden", "Forbidden", "You may not import vacancy lists.")
+    try:
+        summary = import_vacancy_list(session, data, filename, only_association=only_association)
+    except ImportFailed as failed:
+        raise ProblemError(
+            422,
+            "import-failed",
+            "Vacancy list rejected",
+            f"{len(failed.errors)} problem(s) in the list; nothing was imported.",
+            errors=[
+                ProblemItem(row=e.row, column=e.column, problem=e.problem) for e in failed.errors
+            ],
+        ) from None
+    audit.record(
+        session,
+        actor=actor,
+        action="vacancy.import",
+        entity="vacancy_list",
+        entity_id=filename[:64],
+        after={
+            "rows": summary.rows,
+            "units_created": summary.units_created,
+            "units_updated": summary.units_updated,
+            "vacancies_created": summary.vacancies_created,
+            "vacancies_updated": summary.vacancies_updated,
+        },
+    )
+    return summary
