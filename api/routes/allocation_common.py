@@ -1,0 +1,103 @@
+"""What the match-run and offer routes share: today's date, the error mapping, offer bodies.
+
+The allocation services raise :class:`allocation.service_errors.AllocationError`
+without knowing HTTP; :func:`allocation_problems` turns one into the API's
+problem+json, keeping the service's stable ``code`` as the problem type. When the
+service marked the error ``persist`` (an overdue offer was expired on the way to
+refusing an answer) the transaction is committed first, so the expiry is not lost
+with the failed request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from allocation.models import MatchRun, Offer, OfferStatus
+from allocation.service_errors import AllocationError
+from api.errors import ProblemError, ProblemItem
+from inventory.schemas import UtcDateTime
+
+DANISH_TIME = ZoneInfo("Europe/Copenhagen")
+
+
+def today() -> dt.date:
+    """Today in Denmark: answer deadlines are Danish calendar days."""
+    return dt.datetime.now(DANISH_TIME).date()
+
+
+@contextmanager
+def allocation_problems(session: Session) -> Iterator[None]:
+    """Answer an allocation service error as a problem, committing kept changes first."""
+    try:
+        yield
+    except AllocationError as error:
+        if error.persist:
+            session.commit()
+        else:
+            session.rollback()
+        items = [
+            ProblemItem(field=str(e.get("field")), problem=str(e.get("message")))
+            for e in error.errors or []
+        ]
+        raise ProblemError(
+            error.status, error.code, error.title, error.detail, errors=items or None
+        ) from None
+
+
+class OfferOut(BaseModel):
+    """An offer as allocation staff see it (their own municipality only).
+
+    The citizen is named by the pseudonymous ``case_ref``, never by name or CPR.
+    """
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    match_run_id: int | None
+    vacancy_id: int
+    case_id: int
+    case_ref: str
+    rank: int = Field(description="1 = offer first; then the alternates in order")
+    score: int | None
+    status: OfferStatus
+    answer_deadline: dt.date | None = Field(description="last day to answer (inclusive)")
+    decline_reason: str | None
+    decline_note: str | None
+    created_at: UtcDateTime
+    sent_at: UtcDateTime | None
+    answered_at: UtcDateTime | None
+    version: int = Field(description="send it back as If-Match to guard an answer")
+    why: str | None = Field(None, description="the matcher's reason for this proposal")
+
+
+def candidate_reasons(run: MatchRun | None) -> dict[tuple[str, str], str]:
+    """(vacancy id, case_ref) → the matcher's ``why`` text, from a run's result."""
+    if run is None:
+        return {}
+    reasons: dict[tuple[str, str], str] = {}
+    for entry in run.result.get("offers", []):
+        for candidate in entry.get("candidates", []):
+            reasons[(str(entry["vacancy"]), str(candidate["citizen"]))] = str(
+                candidate.get("why", "")
+            )
+    return reasons
+
+
+def offer_out(
+    offer: Offer, refs: dict[int, str], reasons: dict[tuple[str, str], str] | None = None
+) -> OfferOut:
+    """An :class:`OfferOut` for ``offer``; ``refs`` maps case ids to case refs."""
+    ref = refs[offer.case_id]
+    data: dict[str, Any] = {
+        name: getattr(offer, name)
+        for name in OfferOut.model_fields
+        if name not in ("case_ref", "why")
+    }
+    return OfferOut(**data, case_ref=ref, why=(reasons or {}).get((str(offer.vacancy_id), ref)))

@@ -1,0 +1,244 @@
+"""Match runs over HTTP: staff ask for a plan of their municipality and read it back.
+
+Thin routes over :mod:`allocation.match_runs`; a run and everything in it belong to
+one municipality, and another municipality's run answers 404 like a missing one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Query, Request, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from allocation import match_runs, workflow
+from allocation.models import MatchRun
+from api.auth import StaffUser
+from api.deps import SessionDep
+from api.errors import problem_responses
+from api.idempotency import IdempotencyKeyHeader, idempotent
+from api.routes.allocation_common import (
+    OfferOut,
+    allocation_problems,
+    candidate_reasons,
+    offer_out,
+    today,
+)
+from inventory.schemas import RecordId, UtcDateTime
+
+router = APIRouter(prefix="/match-runs", tags=["match runs"])
+
+
+class MatchRunCreate(BaseModel):
+    """Ask for a plan. Both fields are optional."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    as_of: dt.date | None = Field(
+        None,
+        ge=dt.date(2000, 1, 1),
+        le=dt.date(2100, 12, 31),
+        description="planning day; default today (Denmark)",
+    )
+    weights: dict[str, Any] | None = Field(
+        None,
+        description=(
+            "score weights in the matcher's Weights shape (see the problem schema); "
+            "default the documented weights"
+        ),
+    )
+
+
+class AssignmentOut(BaseModel):
+    """One home the plan gives to one citizen, with the score part by part [points]."""
+
+    citizen: str = Field(description="case_ref")
+    vacancy: str = Field(description="vacancy id")
+    score: int
+    breakdown: dict[str, int]
+
+
+class UnmatchedOut(BaseModel):
+    """A citizen the plan leaves without a home, and why."""
+
+    citizen: str = Field(description="case_ref")
+    reason: str
+    text: str
+    feasible_vacancies: int
+    funnel: dict[str, int] = Field(description="homes left after each hard rule, in order")
+
+
+class MatchRunOut(BaseModel):
+    """A stored match run: who asked, what the solver said, the plan."""
+
+    id: int
+    municipality_code: str
+    created_at: UtcDateTime
+    created_by: str
+    purpose: str = Field(description="'match' (asked by staff) or 'propose_next' (re-offer)")
+    method: str = Field(description="solver(s) used: min_cost_flow, cp_sat")
+    status: str = Field(description="OPTIMAL or FEASIBLE")
+    as_of: str
+    objective: int = Field(description="sum of the assigned pairs' scores")
+    citizens: int
+    vacancies: int
+    excluded_pairs: list[list[str]] = Field(description="declined/expired [citizen, vacancy]")
+    stats: dict[str, Any] = Field(description="the solver's statistics")
+    assignments: list[AssignmentOut]
+    unmatched: list[UnmatchedOut]
+
+
+class ExplanationOut(BaseModel):
+    """Why the run proposed a home to a citizen, or why it could not."""
+
+    citizen: str
+    vacancy: str
+    feasible: bool
+    excluded: bool = Field(description="the citizen declined or let this home expire before")
+    score: int | None
+    breakdown: dict[str, int] | None
+    reasons: list[str] = Field(description="each broken hard rule with its numbers")
+    rank: int | None = Field(description="rank among the home's candidates, if listed")
+    why: str | None
+    assigned: bool
+    assigned_vacancy: str | None
+    unmatched: dict[str, Any] | None
+
+
+def run_out(run: MatchRun) -> MatchRunOut:
+    result = run.result
+    return MatchRunOut(
+        id=run.id,
+        municipality_code=run.municipality_code,
+        created_at=run.created_at,
+        created_by=run.created_by,
+        purpose=str(run.stats.get("purpose", "match")),
+        method=run.method,
+        status=run.status,
+        as_of=str(result.get("as_of", run.problem.get("as_of"))),
+        objective=int(result.get("objective", 0)),
+        citizens=len(run.problem.get("citizens", [])),
+        vacancies=len(run.problem.get("vacancies", [])),
+        excluded_pairs=[list(p) for p in run.stats.get("excluded_pairs", [])],
+        stats=dict(result.get("stats", {})),
+        assignments=[
+            AssignmentOut(
+                citizen=a["citizen"],
+                vacancy=a["vacancy"],
+                score=a["score"],
+                breakdown=a["breakdown"],
+            )
+            for a in result.get("assignments", [])
+        ],
+        unmatched=[
+            UnmatchedOut(
+                citizen=u["citizen"],
+                reason=u["reason"],
+                text=u["text"],
+                feasible_vacancies=u["feasible_vacancies"],
+                funnel=u.get("funnel", {}),
+            )
+            for u in result.get("unmatched", [])
+        ],
+    )
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MatchRunOut,
+    responses=problem_responses(401, 403, 409, 422),
+)
+def create_match_run(
+    body: MatchRunCreate,
+    request: Request,
+    session: SessionDep,
+    principal: StaffUser,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Any:
+    """Plan the municipality's open homes and create the ranked proposed offers.
+
+    Earlier proposals that were never sent are withdrawn; pairs a citizen declined
+    or let expire are excluded. A retried request with the same Idempotency-Key
+    gets the first run back instead of a second plan.
+    """
+    assert principal.municipality_code is not None
+
+    def create() -> tuple[MatchRunOut, dict[str, str]]:
+        with allocation_problems(session):
+            run = match_runs.run_match(
+                session=session,
+                municipality_code=principal.municipality_code or "",
+                actor=principal.subject,
+                as_of=body.as_of or today(),
+                weights=body.weights,
+            )
+        return run_out(run), {"Location": f"{request.url.path}/{run.id}"}
+
+    return idempotent(
+        session,
+        request=request,
+        principal=principal,
+        key=idempotency_key,
+        payload=body.model_dump(mode="json"),
+        status_code=status.HTTP_201_CREATED,
+        create=create,
+    )
+
+
+@router.get("/{run_id}", response_model=MatchRunOut, responses=problem_responses(401, 403, 404))
+def read_match_run(run_id: RecordId, session: SessionDep, principal: StaffUser) -> MatchRunOut:
+    """The run: solver status and stats, the assignments and who was left unmatched, why."""
+    with allocation_problems(session):
+        run = match_runs.get_match_run(
+            session=session, run_id=run_id, municipality_code=principal.municipality_code or ""
+        )
+    return run_out(run)
+
+
+@router.get(
+    "/{run_id}/offers", response_model=list[OfferOut], responses=problem_responses(401, 403, 404)
+)
+def read_match_run_offers(
+    run_id: RecordId, session: SessionDep, principal: StaffUser
+) -> list[OfferOut]:
+    """The run's offers by home and rank (rank 1 = the plan's choice), with the matcher's why."""
+    code = principal.municipality_code or ""
+    with allocation_problems(session):
+        run = match_runs.get_match_run(session=session, run_id=run_id, municipality_code=code)
+        offers = workflow.list_offers(
+            session=session,
+            municipality_code=code,
+            today=today(),
+            actor=principal.subject,
+            match_run_id=run.id,
+        )
+    refs = workflow.case_refs(session, [o.case_id for o in offers])
+    reasons = candidate_reasons(run)
+    return [offer_out(o, refs, reasons) for o in offers]
+
+
+@router.get(
+    "/{run_id}/explain",
+    response_model=ExplanationOut,
+    responses=problem_responses(401, 403, 404),
+)
+def explain_match_run_pair(
+    run_id: RecordId,
+    session: SessionDep,
+    principal: StaffUser,
+    citizen: str = Query(description="case_ref of the citizen", max_length=64),
+    vacancy: str = Query(description="vacancy id", max_length=32),
+) -> ExplanationOut:
+    """Why this citizen was (or was not) proposed for this home in this run.
+
+    Every hard rule that failed, with its numbers; or the score part by part, the
+    rank among the home's candidates and the matcher's reasoning.
+    """
+    with allocation_problems(session):
+        run = match_runs.get_match_run(
+            session=session, run_id=run_id, municipality_code=principal.municipality_code or ""
+        )
+        explanation = match_runs.explain_pair(run=run, citizen=citizen, vacancy=vacancy)
+    return ExplanationOut(**explanation)
