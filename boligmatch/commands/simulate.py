@@ -1,0 +1,227 @@
+"""`boligmatch simulate`: scenario replications month by month (CONTRACT.md section 6).
+
+A thin layer over :mod:`planning.runner`: builds the scenarios from the levers (one per
+matching policy, on the same random arrivals and vacancies), runs replications ×
+municipalities × scenarios on the chosen executor, writes the records to Parquet and
+prints time-to-home figures side by side.
+
+Executors. CONTRACT.md section 6 says "on Dask (a local cluster by default)"; issue 6 says
+"a local process pool by default". Both run, with identical results (every task has its
+own seed): the default is the process pool, which needs no cluster start-up and suits
+one machine; ``--dask-local N`` starts a local Dask cluster of N workers and
+``--scheduler ADDRESS`` uses an existing one.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import math
+from pathlib import Path
+from typing import NoReturn
+
+import pandas as pd
+import typer
+
+from planning.runner import ExecutorKind, SimulationResults, run_simulation
+from planning.scenarios import MATCHING_POLICIES, Scenario, SimulationParameters
+
+SUMMARY_COLUMNS = (
+    "arrived",
+    "housed",
+    "removed",
+    "median_days",
+    "p90_days",
+    "share_within_60_days",
+    "mean_queue",
+    "vacancy_days",
+    "vacancy_cost_dkk",
+)
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=2)
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "n/a"
+        return f"{value:.2f}" if abs(value) < 10 else f"{value:,.0f}"
+    return str(value)
+
+
+def summary_table(summary: pd.DataFrame) -> str:
+    """A fixed-width table of :func:`planning.runner.summarise`'s output."""
+    columns = list(summary.columns)
+    cells = [[_cell(v) for v in row] for row in summary.itertuples(index=False)]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.rjust(w) for c, w in zip(columns, widths, strict=True))]
+    lines += ["  ".join(v.rjust(w) for v, w in zip(r, widths, strict=True)) for r in cells]
+    return "\n".join(lines) + "\n"
+
+
+def command(
+    municipality: list[str] = typer.Option(
+        [], "--municipality", "-m", help="Municipality code (repeat for more); default all 98."
+    ),
+    replications: int = typer.Option(1, "--replications", "-r", min=1),
+    months: int = typer.Option(60, "--months", min=1),
+    seed: int = typer.Option(2026, "--seed", help="Root seed (NumPy SeedSequence entropy)."),
+    policy: str = typer.Option(
+        ",".join(MATCHING_POLICIES),
+        "--policy",
+        help="Matching policies to compare, comma-separated: optimiser, greedy, fcfs.",
+    ),
+    baseline: bool = typer.Option(
+        False, "--baseline", help="Also run the default levers, to compare against."
+    ),
+    allocation_share: float = typer.Option(0.25, "--allocation-share", help="§ 59 share, 0-1."),
+    extra_98e_homes: int = typer.Option(
+        0, "--extra-98e-homes", help="New § 98 e homes (national total, by VIVE count)."
+    ),
+    rent_reduction_dkk: float = typer.Option(
+        0.0, "--rent-reduction-dkk", help="§ 98 f-style reduction [DKK/month]; 0 = off."
+    ),
+    rent_reduction_share: float = typer.Option(0.15, "--rent-reduction-share"),
+    max_rent_share: float = typer.Option(0.5, "--max-rent-share"),
+    min_left_per_adult_dkk: int = typer.Option(3500, "--min-left-per-adult-dkk"),
+    decline_rate: float = typer.Option(0.15, "--decline-rate"),
+    max_refusals: int = typer.Option(2, "--max-refusals"),
+    refusal_action: str = typer.Option("review", "--refusal-action", help="remove, review, none"),
+    rounds_per_month: int = typer.Option(2, "--rounds-per-month", min=1),
+    candidate_limit: int = typer.Option(
+        400, "--candidate-limit", help="Longest-waiting citizens put to the matcher per round."
+    ),
+    template_pool: int = typer.Option(
+        256, "--template-pool", min=1, help="Citizen/unit templates drawn per task (variety)."
+    ),
+    by: str = typer.Option(
+        "", "--by", help="Also break down by: age_band, situation, benefit_group, municipality."
+    ),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Run on an existing Dask cluster (scheduler address)."
+    ),
+    dask_local: int | None = typer.Option(
+        None, "--dask-local", help="Start a local Dask cluster with N workers.", min=1
+    ),
+    workers: int | None = typer.Option(
+        None, "--workers", help="Process-pool size (default: CPU count).", min=1
+    ),
+    serial: bool = typer.Option(False, "--serial", help="Run in this process (debugging)."),
+    out: Path = typer.Option(
+        Path("var/simulation"), "--out", help="Directory for the Parquet files and run.json."
+    ),
+    png_path: Path | None = typer.Option(None, "--png", help="Write a chart (PNG) here."),
+    json_output: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar."),
+) -> None:
+    """Simulate months of arrivals, vacancies, offers and declines; compare policies.
+
+    Each replication of each municipality draws its arrivals (VIVE 2024 count x 2.5 a
+    year) and vacancies (stock x 14 % turnover x allocation share) once; every scenario
+    (one per --policy) runs on those same draws (common random numbers). Prints
+    time from registration to home (median, p90, share within 60 days), the mean queue
+    and the rent paid for empty homes per scenario; writes every record to Parquet.
+
+    Executors: a local process pool by default (issue 6; no cluster to start);
+    --dask-local N starts a local Dask cluster, --scheduler ADDRESS uses an existing
+    one (CONTRACT.md section 6). Results are identical on every executor.
+    """
+    policies = [p.strip() for p in policy.split(",") if p.strip()]
+    bad = [p for p in policies if p not in MATCHING_POLICIES]
+    if bad or not policies:
+        _fail(f"unknown policy {', '.join(bad) or '(none)'}; use {', '.join(MATCHING_POLICIES)}")
+    if sum(x is not None and x is not False for x in (scheduler, dask_local, serial)) > 1:
+        _fail("choose one of --scheduler, --dask-local and --serial")
+    try:
+        levers = Scenario(
+            name="levers",
+            allocation_share=allocation_share,
+            extra_98e_homes=extra_98e_homes,
+            rent_reduction_dkk=rent_reduction_dkk,
+            rent_reduction_share=rent_reduction_share,
+            max_rent_share=max_rent_share,
+            min_left_per_adult_dkk=min_left_per_adult_dkk,
+            decline_rate=decline_rate,
+            max_refusals=max_refusals,
+            refusal_action=refusal_action,  # type: ignore[arg-type]
+        )
+        params = SimulationParameters(
+            months=months,
+            rounds_per_month=rounds_per_month,
+            candidate_limit=candidate_limit,
+            template_pool=template_pool,
+        )
+    except ValueError as error:
+        _fail(str(error))
+    default = Scenario()
+    changed = {k: v for k, v in levers.as_dict().items() if getattr(default, k) != v}
+    changed.pop("name", None)
+    base = Scenario(name="baseline") if not changed else levers
+    scenarios = [base.with_policy(p) for p in policies]  # type: ignore[arg-type]
+    if baseline and changed:
+        scenarios = [Scenario().with_policy(p) for p in policies] + scenarios  # type: ignore[arg-type]
+    kind: ExecutorKind = "process"
+    if scheduler:
+        kind = "dask"
+    elif dask_local:
+        kind = "dask-local"
+    elif serial:
+        kind = "serial"
+    try:
+        results: SimulationResults = run_simulation(
+            scenarios=scenarios,
+            params=params,
+            replications=replications,
+            municipalities=municipality or None,
+            seed=seed,
+            kind=kind,
+            workers=dask_local or workers,
+            address=scheduler,
+            progress=progress,
+        )
+    except KeyError as error:
+        _fail(str(error.args[0]))
+    results.to_parquet(out)
+    keys = ["scenario"] + [b.strip() for b in by.split(",") if b.strip()]
+    unknown = set(keys) - {"scenario", "age_band", "situation", "benefit_group", "municipality"}
+    if unknown:
+        _fail(f"unknown --by column(s): {', '.join(sorted(unknown))}")
+    summary = results.summary(by=("scenario",))
+    summary = summary[["scenario", *[c for c in SUMMARY_COLUMNS if c in summary.columns]]]
+    detail = results.summary(by=keys) if len(keys) > 1 else None
+    if png_path is not None:
+        from planning.charts import simulation_png
+
+        simulation_png(results, png_path)
+    if json_output:
+        document = {
+            "format": "boligmatch.simulation-summary/1",
+            "run": results.meta,
+            "summary": json.loads(summary.to_json(orient="records")),
+        }
+        if detail is not None:
+            document["by"] = json.loads(detail.to_json(orient="records"))
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    typer.echo(summary_table(summary), nl=False)
+    if detail is not None:
+        typer.echo()
+        typer.echo(summary_table(detail), nl=False)
+    typer.echo(
+        f"{results.meta['tasks']} tasks, {replications} replication(s), "
+        f"{len(results.meta['municipalities'])} municipalities, {months} months; "
+        f"days = registration to home; median/p90 over citizens registered "
+        f"{params.followup_days}+ days before the end (n/a = longer than the run); "
+        f"records in {out}/"
+    )
+
+
+# Typer's help keeps the docstring's line breaks; join each paragraph so it wraps to the
+# terminal instead of at the source's line length.
+command.__doc__ = "\n\n".join(
+    " ".join(line.strip() for line in part.splitlines())
+    for part in inspect.cleandoc(command.__doc__ or "").split("\n\n")
+)

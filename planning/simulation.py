@@ -1,0 +1,824 @@
+"""Scenario simulation: one municipality, one replication, one scenario, month by month.
+
+Each round (``rounds_per_month`` a month) the model
+
+1. puts the citizens who arrived since the last round on the list: Poisson arrivals at
+   VIVE's 2024 count × ``yearly_factor`` a year, each a citizen of
+   :mod:`boligmatch.generator` (national shares of situation and age, DOMAIN.md 4);
+2. adds the vacancies announced since: almene lettings at the stock × ``turnover_rate``
+   a year, of which the municipality allocates ``allocation_share`` (plus the lever's
+   extra § 98 e homes), each a unit of the municipality's stock;
+3. asks the matcher for offers among the free citizens and vacancies (the round's
+   ``boligmatch.problem/1`` document, scored by :func:`matcher.scoring.score_problem`)
+   under the scenario's matching policy;
+4. lets each offered citizen accept or decline (``decline_rate``); a declined home goes
+   back to the pool without that citizen, and the refusal policy may take the citizen
+   off the list; an accepted home is let from ``max(offer + answer_days, free day)``;
+5. passes on vacancies nobody on the list could take after ``pass_on_days``.
+
+Common random numbers: all randomness comes from the task's seed (a
+:class:`numpy.random.SeedSequence`) through separate child streams for the templates,
+each month's arrivals, each month's lettings and the extra homes. The draws never depend
+on the levers (a letting's allocation is ``u < allocation_share`` with ``u`` drawn either
+way), so scenarios and policies run on the same arrivals and vacancies, and a task gives
+identical results on any executor.
+
+Citizens and units are drawn once per task as a *template pool* with the generator's
+:class:`~boligmatch.generator.Sampler` (its distributions, not a copy of them), and each
+arrival or letting picks a template uniformly: a bootstrap of the generator's
+distribution for citizens, a sample of the municipality's stock for units. Every arrival
+is a new person with its own id, day and decision draws.
+
+Time: day 0 is ``params.start``. The matcher dates each round's problem on the *rate
+anchor* (the last day of the latest year with housing-benefit rates) with every date
+shifted by the same number of days, so the simulation runs in the anchor year's prices
+(real terms): rents and benefits are not indexed over the horizon.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from boligmatch.generator import Citizen as GenCitizen
+from boligmatch.generator import Sampler, citizen_document, vacancy_document
+from boligmatch.generator import Unit as GenUnit
+from boligmatch.generator import Vacancy as GenVacancy
+from boligmatch.reference import MunicipalityCount, municipality_counts
+from matcher.affordability import assess_many
+from matcher.columns import Columns, build_columns, citizen_income
+from matcher.greedy import first_come_first_served, greedy_priority
+from matcher.policy import Policy, Weights
+from matcher.problem import Citizen as CitizenModel
+from matcher.problem import Problem, parse_problem
+from matcher.problem import Vacancy as VacancyModel
+from matcher.rates import RATE_TABLES
+from matcher.rules import (
+    CITIZEN_PARTS,
+    accessibility_array,
+    allocation_right_array,
+    avoided_area_array,
+    household_fits_array,
+    pets_array,
+    youth_unit_array,
+)
+from matcher.scoring import ScoredProblem, score_problem
+from matcher.solver import solve_component
+from planning.scenarios import MatchingPolicy, Scenario, SimulationParameters
+from planning.shortfall import case_group
+
+__all__ = [
+    "AGE_BANDS",
+    "MATCHERS",
+    "Task",
+    "TaskResult",
+    "almene_stock",
+    "apportion",
+    "child_seed",
+    "month_starts",
+    "rate_anchor",
+    "run_task",
+]
+
+AGE_BANDS = ((18, 29, "18-29"), (30, 39, "30-39"), (40, 49, "40-49"), (50, 59, "50-59"))
+"""VIVE's age bands (60+ above the last)."""
+
+CEILING_98E_DKK = 3_500
+"""§ 98 e homes let for at most 3,500 kr./month excluding utilities (DOMAIN.md 3)."""
+
+
+def child_seed(seq: np.random.SeedSequence, *keys: int) -> np.random.SeedSequence:
+    """The child ``seq.spawn(...)[k1].spawn(...)[k2]...`` without mutating ``seq``.
+
+    ``SeedSequence.spawn`` counts the children it has handed out, so calling it twice gives
+    different children; a task must give the same draws however often it runs.
+    """
+    return np.random.SeedSequence(
+        seq.entropy, spawn_key=(*seq.spawn_key, *keys), pool_size=seq.pool_size
+    )
+
+
+def _rng(seq: np.random.SeedSequence, *keys: int) -> np.random.Generator:
+    return np.random.Generator(np.random.PCG64(child_seed(seq, *keys)))
+
+
+def rate_anchor(start: dt.date) -> dt.date:
+    """The day every round's problem is dated on: 31 Dec of the latest rate year ≤ start."""
+    years = sorted(y for y, t in RATE_TABLES.items() if t.housing_benefit is not None)
+    earlier = [y for y in years if y <= start.year]
+    return dt.date((earlier or years)[-1], 12, 31)
+
+
+def apportion(total: int, weights: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Split ``total`` into integers proportional to ``weights`` (largest remainder)."""
+    if total == 0 or weights.sum() <= 0:
+        return np.zeros(len(weights), dtype=np.int64)
+    quota = weights / weights.sum() * total
+    counts = np.floor(quota).astype(np.int64)
+    order = np.lexsort((np.arange(len(weights)), -(quota - counts)))
+    counts[order[: total - int(counts.sum())]] += 1
+    return counts
+
+
+def almene_stock(m: MunicipalityCount, params: SimulationParameters) -> float:
+    """Almene homes in a municipality [homes]: inhabitants × ``almene_per_inhabitant``.
+
+    Inhabitants are VIVE's 2024 count / its per-1,000 rate × 1,000 (the only population
+    figure the project ships), ``population_if_unknown`` where the rate is blank.
+    """
+    if m.per_1000_2024:
+        population = m.homeless_2024 / m.per_1000_2024 * 1000
+    else:
+        population = float(params.population_if_unknown)
+    return population * params.almene_per_inhabitant
+
+
+def _age_band(age: int) -> str:
+    for lo, hi, label in AGE_BANDS:
+        if lo <= age <= hi:
+            return label
+    return "60+"
+
+
+# --- tasks and results ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Task:
+    """One independent unit of work: a replication of one municipality under one scenario.
+
+    ``seed`` is the (replication, municipality) child of the run's root seed: every
+    scenario of a replication shares it (common random numbers).
+    """
+
+    replication: int
+    municipality: str
+    scenario: Scenario
+    params: SimulationParameters
+    seed: np.random.SeedSequence
+    extra_98e_homes: int = 0
+
+    @property
+    def key(self) -> tuple[int, str, str]:
+        return (self.replication, self.municipality, self.scenario.name)
+
+
+@dataclass
+class TaskResult:
+    """A task's records: one row per citizen, per vacancy and per month."""
+
+    key: tuple[int, str, str]
+    citizens: pd.DataFrame
+    vacancies: pd.DataFrame
+    months: pd.DataFrame
+    rounds: int = 0
+    matcher_calls: int = 0
+
+
+# --- the model's state ----------------------------------------------------------------
+
+
+@dataclass
+class _Person:
+    no: int
+    template: int
+    arrival: int
+    cohort: str
+    declines: NDArray[np.float64]
+    offers: int = 0
+    refusals: int = 0
+    busy_until: int = -1
+    housed: int | None = None
+    removed: int | None = None
+    excluded: set[str] = field(default_factory=set)
+    model: CitizenModel | None = None
+
+
+@dataclass
+class _Home:
+    no: int
+    template: int
+    source: str
+    announce: int
+    available: int
+    reduction_dkk: float
+    reduction_until: int | None
+    busy_until: int = -1
+    end: int | None = None
+    outcome: str = "open"
+    model: VacancyModel | None = None
+
+
+@dataclass
+class _Templates:
+    """Validated template models; each round copies them with its own ids and dates."""
+
+    citizens: list[CitizenModel]
+    citizen_offsets: list[tuple[int, int | None, bool]]
+    citizen_groups: list[tuple[str, str, int]]
+    units: list[VacancyModel]
+    unit_until: list[int | None]
+    family: NDArray[np.int64]
+    households: dict[str, NDArray[Any]]
+
+
+def _templates(
+    m: MunicipalityCount, seq: np.random.SeedSequence, anchor: dt.date, size: int
+) -> _Templates:
+    """Draw the task's citizen and unit templates with the generator's Sampler."""
+    sampler = Sampler(_rng(seq, 0), anchor)
+    districts, departments = sampler.places(m)
+    citizens: list[GenCitizen] = [sampler.citizen(m, districts) for _ in range(size)]
+    units: list[GenUnit] = [
+        sampler.unit(m, departments[i % len(departments)], districts, 1.0) for i in range(size)
+    ]
+    models = []
+    offsets: list[tuple[int, int | None, bool]] = []
+    groups: list[tuple[str, str, int]] = []
+    for c in citizens:
+        kinds = {k for k, _ in c.income}
+        offsets.append(
+            (
+                (c.homeless_since - anchor).days,
+                None if c.deadline is None else (c.deadline - anchor).days,
+                "kontanthjaelp" in kinds,
+            )
+        )
+        age = anchor.year - c.birth_year
+        groups.append((_age_band(age), case_group(kinds, age), c.situation))
+        models.append(CitizenModel.model_validate(citizen_document(c)))
+    unit_models = []
+    until: list[int | None] = []
+    for u in units:
+        u.allocation, u.allocation_municipality_code = "municipal", m.code
+        until.append(
+            None if u.rent_reduction_until is None else (u.rent_reduction_until - anchor).days
+        )
+        u.rent_reduction_until = None
+        unit_models.append(VacancyModel.model_validate(vacancy_document(GenVacancy(u, anchor))))
+    family = np.array([i for i, v in enumerate(unit_models) if v.kind == "family"], dtype=np.int64)
+    households = {
+        "income": np.array([citizen_income(c) for c in models], dtype=np.float64),
+        "adults": np.array([c.household.adults for c in models], dtype=np.int64),
+        "children": np.array([c.household.children for c in models], dtype=np.int64),
+        "wealth": np.array([c.wealth_dkk for c in models], dtype=np.float64),
+        "pensioner": np.array([any(i.kind == "folkepension" for i in c.income) for c in models]),
+        "foertid": np.array([any(i.kind == "foertidspension" for i in c.income) for c in models]),
+        "kh": np.array([kh for _, _, kh in offsets], dtype=np.bool_),
+    }
+    return _Templates(models, offsets, groups, unit_models, until, family, households)
+
+
+def _static_feasibility(
+    templates: _Templates, anchor: dt.date, policy: Policy
+) -> tuple[NDArray[np.bool_], Columns]:
+    """The matcher's time-independent hard rules on every (citizen, unit) template pair.
+
+    Shape ``(citizen templates, unit templates)``: allocation right, household fit,
+    accessibility, pets, youth units and avoided areas, by the matcher's own vectorised
+    rules. Used only to shortlist; the matcher re-checks every pair it is given. Also
+    returns the templates' columns, for the matcher's urgency points.
+    """
+    problem = Problem.model_construct(
+        format="boligmatch.problem/1",
+        as_of=anchor,
+        citizens=[
+            c.model_copy(update={"id": f"C{i:07d}", "deadline": None})
+            for i, c in enumerate(templates.citizens)
+        ],
+        vacancies=[v.model_copy(update={"id": f"V{i:07d}"}) for i, v in enumerate(templates.units)],
+        weights=Weights(),
+        policy=policy,
+        municipality_policies={},
+        support_capacity=[],
+        department_caps=[],
+    )
+    cols = build_columns(problem)
+    n_c, n_v = len(templates.citizens), len(templates.units)
+    ci = np.repeat(np.arange(n_c, dtype=np.int64), n_v)
+    vi = np.tile(np.arange(n_v, dtype=np.int64), n_c)
+    ok = np.ones(ci.size, dtype=np.bool_)
+    for rule in (
+        allocation_right_array,
+        household_fits_array,
+        accessibility_array,
+        pets_array,
+        youth_unit_array,
+        avoided_area_array,
+    ):
+        ok &= np.asarray(rule(cols, ci, vi), dtype=np.bool_)
+    # ids are zero-padded, so the matcher's id order is the template order
+    return ok.reshape(n_c, n_v), cols
+
+
+# --- matching policies on the scored graph ---------------------------------------------------
+
+
+def _pairs(scored: ScoredProblem, matched: NDArray[np.bool_]) -> list[tuple[int, int]]:
+    rows = np.flatnonzero(matched)
+    return list(zip(scored.pc[rows].tolist(), scored.pv[rows].tolist(), strict=True))
+
+
+def match_optimiser(scored: ScoredProblem) -> list[tuple[int, int]]:
+    """boligmatch's optimiser: the exact maximum-score matching of every component."""
+    matched = np.zeros(scored.n_pairs, dtype=np.bool_)
+    for comp in scored.components:
+        matched[comp.start : comp.stop] = solve_component(scored, comp).matched
+    return _pairs(scored, matched)
+
+
+def match_greedy(scored: ScoredProblem) -> list[tuple[int, int]]:
+    """Greedy priority list (:func:`matcher.greedy.greedy_priority`)."""
+    return _pairs(scored, greedy_priority(scored).matched)
+
+
+def match_fcfs(scored: ScoredProblem) -> list[tuple[int, int]]:
+    """First come, first served (:func:`matcher.greedy.first_come_first_served`)."""
+    return _pairs(scored, first_come_first_served(scored).matched)
+
+
+MATCHERS: dict[str, Callable[[ScoredProblem], list[tuple[int, int]]]] = {
+    "optimiser": match_optimiser,
+    "greedy": match_greedy,
+    "fcfs": match_fcfs,
+}
+"""The matching policies by name (:data:`planning.scenarios.MATCHING_POLICIES`)."""
+
+
+# --- one task ---------------------------------------------------------------------------
+
+
+def month_starts(params: SimulationParameters) -> list[int]:
+    """Day numbers of the first day of each month of the horizon, and of the day after it."""
+    starts = []
+    day = min(params.start.day, 28)
+    for k in range(params.months + 1):
+        year = params.start.year + (params.start.month - 1 + k) // 12
+        month = (params.start.month - 1 + k) % 12 + 1
+        starts.append((dt.date(year, month, day) - params.start).days)
+    return starts
+
+
+class _Run:
+    """The mutable state of one task while it runs."""
+
+    def __init__(self, task: Task) -> None:
+        counts = {m.code: m for m in municipality_counts()}
+        self.task = task
+        self.m = counts[task.municipality]
+        self.params = task.params
+        self.scenario = task.scenario
+        self.anchor = rate_anchor(task.params.start)
+        self.templates = _templates(self.m, task.seed, self.anchor, task.params.template_pool)
+        self.starts = month_starts(task.params)
+        self.horizon = self.starts[-1]
+        self.policy = Policy(
+            max_rent_share=task.scenario.max_rent_share,
+            min_left_per_adult_dkk=task.scenario.min_left_per_adult_dkk,
+            min_left_per_child_dkk=task.scenario.min_left_per_child_dkk,
+        )
+        self.persons: list[_Person] = []
+        self.homes: list[_Home] = []
+        self.rounds = 0
+        self.matcher_calls = 0
+        self._dates: dict[int, dt.date] = {}
+        self._next_person = self._next_home = 0
+        self._afford: dict[tuple[int, float], NDArray[np.bool_]] = {}
+        self._static: NDArray[np.bool_] | None = None
+        self._template_cols: Columns | None = None
+        self._today = 0
+        self._draw()
+
+    # draws (never depend on the levers other than by thresholds) ------------------------
+
+    def _draw(self) -> None:
+        p, s, seq = self.params, self.scenario, self.task.seed
+        n_templates = len(self.templates.citizens)
+        per_month = self.m.homeless_2024 * p.yearly_factor / 12
+        if p.initial_queue and self.m.homeless_2024:
+            rng = _rng(seq, 1)
+            n = self.m.homeless_2024
+            idx = rng.integers(n_templates, size=n)
+            declines = rng.random((n, p.decline_draws))
+            for j in range(n):
+                self._person(int(idx[j]), 0, "initial", declines[j])
+        for k in range(p.months):
+            rng = _rng(seq, 2, k)
+            n = int(rng.poisson(per_month))
+            idx = rng.integers(n_templates, size=n)
+            days = np.sort(rng.integers(self.starts[k], self.starts[k + 1], size=n))
+            declines = rng.random((n, p.decline_draws))
+            for j in range(n):
+                self._person(int(idx[j]), int(days[j]), "arrival", declines[j])
+        lettings = almene_stock(self.m, p) * p.turnover_rate / 12
+        n_units = len(self.templates.units)
+        for k in range(p.months):
+            rng = _rng(seq, 3, k)
+            n = int(rng.poisson(lettings))
+            u_alloc = rng.random(n)
+            idx = rng.integers(n_units, size=n)
+            days = rng.integers(self.starts[k], self.starts[k + 1], size=n)
+            u_reduce = rng.random(n)
+            for j in np.flatnonzero(u_alloc < s.allocation_share).tolist():
+                self._home(int(idx[j]), int(days[j]), "turnover", float(u_reduce[j]))
+        self._extra_homes()
+        self.persons.sort(key=lambda x: (x.arrival, x.no))
+        self.homes.sort(key=lambda h: (h.announce, h.no))
+
+    def _person(self, template: int, day: int, cohort: str, declines: NDArray[np.float64]) -> None:
+        self.persons.append(_Person(len(self.persons), template, day, cohort, declines))
+
+    def _home(self, template: int, day: int, source: str, u_reduce: float) -> None:
+        unit = self.templates.units[template]
+        stock_until = self.templates.unit_until[template]
+        s = self.scenario
+        reduction = unit.rent_reduction_dkk
+        until_days: int | None = None
+        if reduction and stock_until is not None:  # a § 98 f reduction of the stock
+            until_days = day + max(stock_until, 0)
+        if source == "98e":
+            reduction = max(unit.rent_dkk - CEILING_98E_DKK, 0.0)
+            until_days = None
+        elif (
+            s.rent_reduction_dkk > 0
+            and reduction == 0
+            and unit.kind == "family"
+            and 4_500 <= unit.rent_dkk <= 6_500
+            and u_reduce < s.rent_reduction_share
+        ):
+            reduction = min(s.rent_reduction_dkk, unit.rent_dkk)
+            until_days = day + round(s.rent_reduction_months * 365.25 / 12)
+        announce = max(day - self.params.notice_days, 0)
+        self.homes.append(
+            _Home(len(self.homes), template, source, announce, day, reduction, until_days)
+        )
+
+    def _extra_homes(self) -> None:
+        """The lever's § 98 e homes: built evenly over the build months, then turning over."""
+        n, p, s = self.task.extra_98e_homes, self.params, self.scenario
+        family = self.templates.family
+        if n <= 0 or family.size == 0:
+            return
+        rng = _rng(self.task.seed, 4)
+        build_end = self.starts[min(s.extra_98e_build_months, p.months)]
+        built = [build_end * i // n for i in range(n)] if build_end else [0] * n
+        idx = family[rng.integers(family.size, size=n)]
+        for i in range(n):
+            if built[i] < self.horizon:
+                self._home(int(idx[i]), built[i], "98e", 1.0)
+        for k in range(p.months):
+            mrng = _rng(self.task.seed, 5, k)
+            ready = sum(1 for b in built if b < self.starts[k])
+            count = int(mrng.poisson(ready * p.turnover_rate / 12))
+            pick = family[mrng.integers(family.size, size=count)]
+            days = mrng.integers(self.starts[k], self.starts[k + 1], size=count)
+            for j in range(count):
+                self._home(int(pick[j]), int(days[j]), "98e", 1.0)
+
+    # the round's problem ---------------------------------------------------------------
+
+    def _date(self, day: int, today: int) -> dt.date:
+        """Simulation day ``day`` as the matcher sees it on the round of day ``today``."""
+        offset = day - today
+        date = self._dates.get(offset)
+        if date is None:
+            date = self._dates[offset] = self.anchor + dt.timedelta(days=offset)
+        return date
+
+    def _citizen(self, person: _Person, today: int) -> CitizenModel:
+        """The person's matcher model, dated for the round of day ``today``.
+
+        Each person owns one copy of their template, made on first use; a round only
+        moves its dates (the matcher reads problems, never keeps them).
+        """
+        since, deadline, kh = self.templates.citizen_offsets[person.template]
+        model = person.model
+        if model is None:
+            model = person.model = self.templates.citizens[person.template].model_copy(
+                update={"id": f"C{person.no:07d}"}
+            )
+        homeless_since = self._date(person.arrival + since, today)
+        # Written to the field storage directly: the values are valid dates by
+        # construction, and pydantic's checked __setattr__ dominated a round's cost.
+        model.__dict__.update(
+            registered_on=self._date(person.arrival, today),
+            homeless_since=homeless_since,
+            deadline=None if deadline is None else self._date(person.arrival + deadline, today),
+            # on kontanthjælp since they became homeless (assumption; the § 51 b rule)
+            kontanthjaelp_since=homeless_since if kh else None,
+        )
+        return model
+
+    def _vacancy(self, home: _Home, today: int) -> VacancyModel:
+        """The home's matcher model, dated for the round of day ``today`` (see _citizen)."""
+        model = home.model
+        if model is None:
+            update: dict[str, Any] = {
+                "id": f"V{home.no:07d}",
+                "rent_reduction_dkk": home.reduction_dkk,
+            }
+            if home.source == "98e":
+                update["kind"] = "family"
+            model = home.model = self.templates.units[home.template].model_copy(update=update)
+        model.__dict__.update(
+            available_from=self._date(home.available, today),
+            rent_reduction_until=(
+                None if home.reduction_until is None else self._date(home.reduction_until, today)
+            ),
+        )
+        return model
+
+    # the loop --------------------------------------------------------------------------
+
+    def run(self) -> TaskResult:
+        p, s = self.params, self.scenario
+        matcher = MATCHERS[s.policy]
+        waiting: dict[int, _Person] = {}
+        pool: dict[int, _Home] = {}
+        month_rows = []
+        for k in range(p.months):
+            arrived = housed = removed = new_homes = let = passed = 0
+            length = self.starts[k + 1] - self.starts[k]
+            for r in range(p.rounds_per_month):
+                today = self.starts[k] + length * r // p.rounds_per_month
+                self.rounds += 1
+                arrived += self._admit_people(waiting, today)
+                new_homes += self._admit_homes(pool, today)
+                for person in [x for x in waiting.values() if x.removed is not None]:
+                    del waiting[person.no]
+                free_people = sorted(
+                    (x for x in waiting.values() if x.busy_until <= today),
+                    key=lambda x: (x.arrival, x.no),
+                )
+                free_homes = [h for h in pool.values() if h.busy_until <= today]
+                self._today = today
+                if p.candidate_limit is not None and len(free_people) > p.candidate_limit:
+                    free_people = self._shortlist(free_people, free_homes)
+                if free_people and free_homes:
+                    for person, home in self._match(matcher, free_people, free_homes, today):
+                        outcome = self._offer(person, home, today)
+                        if outcome == "accepted":
+                            del waiting[person.no]
+                            del pool[home.no]
+                            housed += 1
+                            let += 1
+                        elif outcome == "removed":
+                            removed += 1
+                for home in [h for h in pool.values() if h.busy_until <= today]:
+                    if home.available + p.pass_on_days <= today:
+                        home.end, home.outcome = home.available + p.pass_on_days, "passed_on"
+                        del pool[home.no]
+                        passed += 1
+            # whoever arrived (or was announced) after the month's last round waits for the next
+            arrived += self._admit_people(waiting, self.starts[k + 1] - 1)
+            new_homes += self._admit_homes(pool, self.starts[k + 1] - 1)
+            for person in [x for x in waiting.values() if x.removed is not None]:
+                del waiting[person.no]
+            month_rows.append(
+                {
+                    "month": k,
+                    "queue": len(waiting),
+                    "arrivals": arrived,
+                    "housed": housed,
+                    "removed": removed,
+                    "vacancies_new": new_homes,
+                    "vacancies_let": let,
+                    "vacancies_passed_on": passed,
+                    "vacancies_open": len(pool),
+                }
+            )
+        return self._result(month_rows)
+
+    def _shortlist(self, people: list[_Person], homes: list[_Home]) -> list[_Person]:
+        """Each home's ``candidates_per_home`` longest-waiting citizens who may take it.
+
+        ``people`` is in waiting order; homes take turns in id order and each draws its
+        candidates from those no earlier home drew, so the shortlist holds up to
+        ``candidates_per_home`` different citizens per home. "May take it": the
+        matcher's time-independent hard rules on the templates, its affordability
+        function with the home's reduction, and the § 51 b listed-area rule; the matcher
+        re-checks every rule on the pairs it is given.
+        """
+        if self._static is None:
+            self._static, self._template_cols = _static_feasibility(
+                self.templates, self.anchor, self.policy
+            )
+        templates = np.array([x.template for x in people], dtype=np.int64)
+        offsets = self.templates.citizen_offsets
+        arrival = np.array([x.arrival for x in people], dtype=np.int64)
+        since = arrival + np.array([offsets[t][0] for t in templates.tolist()], dtype=np.int64)
+        if self.scenario.policy != "fcfs":  # most urgent first, as the matcher counts urgency
+            order = np.lexsort((arrival, -self._urgency(templates, arrival, since)))
+            people, templates, since = [people[i] for i in order], templates[order], since[order]
+        k = self.params.candidates_per_home
+        chosen: set[int] = set()
+        kh = self.templates.households["kh"][templates]
+        months = self.policy.listed_area_kontanthjaelp_months
+        free = np.ones(len(people), dtype=np.bool_)
+        for home in homes:
+            can = free & self._can_afford(home)[templates] & self._static[templates, home.template]
+            if self.templates.units[home.template].listed_area:
+                can &= ~(kh & ((self._today - since) * 12 >= months * 365))
+            picked = np.flatnonzero(can)[:k]
+            free[picked] = False
+            chosen.update(picked.tolist())
+        return [people[i] for i in sorted(chosen)]
+
+    def _urgency(
+        self, templates: NDArray[np.int64], arrival: NDArray[np.int64], since: NDArray[np.int64]
+    ) -> NDArray[np.int64]:
+        """The matcher's citizen-only points (urgency and waiting) for each person today."""
+        cols = self._template_cols
+        assert cols is not None
+        deadline = [self.templates.citizen_offsets[t][1] for t in templates.tolist()]
+        has_deadline = np.array([d is not None for d in deadline], dtype=np.bool_)
+        deadline_day = arrival + np.array([d or 0 for d in deadline], dtype=np.int64)
+        person_cols = replace(
+            cols,
+            c_muni=cols.c_muni[templates],
+            situation=cols.situation[templates],
+            children=cols.children[templates],
+            homeless_days=self._today - since,
+            waiting_days=self._today - arrival,
+            has_deadline=has_deadline,
+            deadline_days=deadline_day - self._today,
+        )
+        everyone = np.arange(templates.size, dtype=np.int64)
+        points = np.zeros(templates.size, dtype=np.int64)
+        for rule in CITIZEN_PARTS.values():
+            points += rule(person_cols, everyone)
+        return points
+
+    def _can_afford(self, home: _Home) -> NDArray[np.bool_]:
+        """Which citizen templates can afford the home (cached per template and reduction)."""
+        key = (home.template, home.reduction_dkk)
+        verdict = self._afford.get(key)
+        if verdict is None:
+            unit = self.templates.units[home.template]
+            c = self.templates.households
+            verdict = np.asarray(
+                assess_many(
+                    monthly_income_dkk=c["income"],
+                    adults=c["adults"],
+                    children=c["children"],
+                    wealth_dkk=c["wealth"],
+                    pensioner=c["pensioner"],
+                    receives_foertidspension=c["foertid"],
+                    rent_dkk=unit.rent_dkk,
+                    utilities_dkk=unit.utilities_dkk,
+                    size_m2=unit.size_m2,
+                    rent_reduction_dkk=home.reduction_dkk,
+                    heating_included=False,
+                    max_rent_share=self.policy.max_rent_share,
+                    min_left_per_adult_dkk=self.policy.min_left_per_adult_dkk,
+                    min_left_per_child_dkk=self.policy.min_left_per_child_dkk,
+                    year=self.anchor.year,
+                ).affordable,
+                dtype=np.bool_,
+            )
+            self._afford[key] = verdict
+        return verdict
+
+    def _admit_people(self, waiting: dict[int, _Person], today: int) -> int:
+        """Put everyone who arrived by ``today`` on the list; how many."""
+        n = 0
+        while self._next_person < len(self.persons) and (
+            self.persons[self._next_person].arrival <= today
+        ):
+            person = self.persons[self._next_person]
+            waiting[person.no] = person
+            self._next_person += 1
+            n += 1
+        return n
+
+    def _admit_homes(self, pool: dict[int, _Home], today: int) -> int:
+        """Put every vacancy announced by ``today`` in the pool; how many."""
+        n = 0
+        while self._next_home < len(self.homes) and self.homes[self._next_home].announce <= today:
+            home = self.homes[self._next_home]
+            pool[home.no] = home
+            self._next_home += 1
+            n += 1
+        return n
+
+    def _match(
+        self,
+        matcher: Callable[[ScoredProblem], list[tuple[int, int]]],
+        people: list[_Person],
+        homes: list[_Home],
+        today: int,
+    ) -> list[tuple[_Person, _Home]]:
+        problem = Problem.model_construct(
+            format="boligmatch.problem/1",
+            as_of=self.anchor,
+            citizens=[self._citizen(x, today) for x in people],
+            vacancies=[self._vacancy(h, today) for h in homes],
+            weights=Weights(),
+            policy=self.policy,
+            municipality_policies={},
+            support_capacity=[],
+            department_caps=[],
+        )
+        home_ids = {f"V{h.no:07d}" for h in homes}
+        exclude = {(f"C{x.no:07d}", v) for x in people for v in x.excluded if v in home_ids}
+        scored = score_problem(parse_problem(problem), exclude=exclude)
+        self.matcher_calls += 1
+        if scored.n_pairs == 0:
+            return []
+        person_of = {f"C{x.no:07d}": x for x in people}
+        home_of = {f"V{h.no:07d}": h for h in homes}
+        cols = scored.cols
+        pairs = matcher(scored)
+        return [
+            (person_of[cols.citizen_ids[c]], home_of[cols.vacancy_ids[v]])
+            for c, v in sorted(pairs, key=lambda cv: cols.vacancy_ids[cv[1]])
+        ]
+
+    def _offer(self, person: _Person, home: _Home, today: int) -> str:
+        p, s = self.params, self.scenario
+        draw = person.declines[person.offers] if person.offers < person.declines.size else 1.0
+        person.offers += 1
+        answered = today + p.answer_days
+        if draw < s.decline_rate:
+            person.refusals += 1
+            person.excluded.add(f"V{home.no:07d}")
+            person.busy_until = home.busy_until = answered
+            if s.refusal_action == "remove" and person.refusals > s.max_refusals:
+                person.removed = answered
+                return "removed"
+            return "declined"
+        lease = max(answered, home.available)
+        person.housed = lease
+        home.end, home.outcome = lease, "let"
+        return "accepted"
+
+    def _result(self, month_rows: list[dict[str, Any]]) -> TaskResult:
+        rep, code, name = self.task.key
+        policy: MatchingPolicy = self.scenario.policy
+        ids: dict[str, Any] = {
+            "replication": rep,
+            "municipality": code,
+            "scenario": name,
+            "policy": policy,
+        }
+        groups = self.templates.citizen_groups
+        citizens = pd.DataFrame(
+            {
+                "cohort": [x.cohort for x in self.persons],
+                "age_band": [groups[x.template][0] for x in self.persons],
+                "benefit_group": [groups[x.template][1] for x in self.persons],
+                "situation": np.array([groups[x.template][2] for x in self.persons], np.int8),
+                "registered_day": np.array([x.arrival for x in self.persons], np.int32),
+                "housed_day": np.array(
+                    [math.nan if x.housed is None else x.housed for x in self.persons], np.float64
+                ),
+                "removed": np.array([x.removed is not None for x in self.persons], np.bool_),
+                "offers": np.array([x.offers for x in self.persons], np.int16),
+                "refusals": np.array([x.refusals for x in self.persons], np.int16),
+            }
+        )
+        units = self.templates.units
+        rent = np.array([units[h.template].rent_dkk - h.reduction_dkk for h in self.homes])
+        end = np.array(
+            [self.horizon if h.end is None else h.end for h in self.homes], dtype=np.int64
+        )
+        available = np.array([h.available for h in self.homes], dtype=np.int64)
+        days = np.clip(end - available, 0, None)
+        vacancies = pd.DataFrame(
+            {
+                "source": [h.source for h in self.homes],
+                "kind": [
+                    "family" if h.source == "98e" else units[h.template].kind for h in self.homes
+                ],
+                "rent_dkk": rent,
+                "available_day": available.astype(np.int32),
+                "end_day": end.astype(np.int32),
+                "outcome": [h.outcome for h in self.homes],
+                "vacancy_days": days.astype(np.int32),
+                "vacancy_cost_dkk": days * rent * 12 / 365,
+            }
+        )
+        months = pd.DataFrame(month_rows)
+        for frame in (citizens, vacancies, months):
+            for column, value in reversed(ids.items()):
+                frame.insert(0, column, value)
+        return TaskResult(
+            key=self.task.key,
+            citizens=citizens,
+            vacancies=vacancies,
+            months=months,
+            rounds=self.rounds,
+            matcher_calls=self.matcher_calls,
+        )
+
+
+def run_task(task: Task) -> TaskResult:
+    """Run one task (a top-level function, so every executor can pickle it)."""
+    return _Run(task).run()

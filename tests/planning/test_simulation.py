@@ -1,0 +1,219 @@
+"""The scenario simulation: accounting, levers, common random numbers, executors."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from boligmatch.reference import municipality_counts
+from planning.runner import (
+    SimulationResults,
+    make_tasks,
+    run_simulation,
+    run_tasks,
+    summarise,
+)
+from planning.scenarios import Scenario, SimulationParameters, policy_comparison
+from planning.simulation import Task, almene_stock, child_seed, run_task
+
+SMALL = SimulationParameters(months=4, rounds_per_month=2, template_pool=48)
+CODE = "329"  # Ringsted: VIVE 2024 count 19
+FANOE = "563"  # Fanø: VIVE 2024 count 1
+
+
+def _task(scenario: Scenario, code: str = CODE, params: SimulationParameters = SMALL) -> Task:
+    return Task(0, code, scenario, params, np.random.SeedSequence(7))
+
+
+def test_a_task_accounts_for_every_citizen_and_home() -> None:
+    result = run_task(_task(Scenario()))
+    c, v, m = result.citizens, result.vacancies, result.months
+    housed = c["housed_day"].notna()
+    assert housed.sum() > 0
+    assert (c.loc[housed, "housed_day"] >= c.loc[housed, "registered_day"]).all()
+    let = v[v["outcome"] == "let"]
+    assert len(let) == housed.sum() == m["housed"].sum() == m["vacancies_let"].sum()
+    assert (v["vacancy_days"] >= 0).all()
+    assert (let["end_day"] >= let["available_day"]).all()
+    passed = v[v["outcome"] == "passed_on"]
+    assert (passed["vacancy_days"] == SMALL.pass_on_days).all()
+    # the initial queue is VIVE's 2024 count
+    ringsted = next(x for x in municipality_counts() if x.code == CODE)
+    assert (c["cohort"] == "initial").sum() == ringsted.homeless_2024 == 19
+    assert m["arrivals"].sum() == len(c)
+    assert m["queue"].iloc[-1] == (~housed & ~c["removed"]).sum()
+    assert m["vacancies_new"].sum() == len(v)
+    assert set(c["benefit_group"]) <= {
+        "kh_under_30",
+        "kh_30_plus",
+        "foertidspension",
+        "folkepension",
+        "other",
+    }
+
+
+def test_same_task_same_result() -> None:
+    first, again = run_task(_task(Scenario())), run_task(_task(Scenario()))
+    pd.testing.assert_frame_equal(first.citizens, again.citizens)
+    pd.testing.assert_frame_equal(first.vacancies, again.vacancies)
+
+
+def test_policies_share_arrivals_and_vacancies() -> None:
+    results = [run_task(_task(s)) for s in policy_comparison()]
+    arrivals = [r.citizens[["registered_day", "age_band", "situation", "cohort"]] for r in results]
+    homes = [r.vacancies[["available_day", "kind", "rent_dkk", "source"]] for r in results]
+    for other in arrivals[1:]:
+        pd.testing.assert_frame_equal(arrivals[0], other)
+    for other in homes[1:]:
+        pd.testing.assert_frame_equal(homes[0], other)
+    assert {r.citizens["policy"].iloc[0] for r in results} == {"optimiser", "greedy", "fcfs"}
+
+
+def test_a_larger_allocation_share_adds_vacancies_and_keeps_the_others() -> None:
+    quarter = run_task(_task(Scenario(allocation_share=0.25))).vacancies
+    half = run_task(_task(Scenario(allocation_share=0.5))).vacancies
+    key = ["available_day", "kind", "rent_dkk"]
+    small = Counter(map(tuple, quarter[key].to_numpy().tolist()))
+    large = Counter(map(tuple, half[key].to_numpy().tolist()))
+    assert len(half) > len(quarter)
+    assert not small - large  # every quarter-share letting is also a half-share letting
+
+
+def test_extra_98e_homes_are_cheap_and_counted() -> None:
+    task = replace(_task(Scenario(extra_98e_homes=20)), extra_98e_homes=20)
+    assert (
+        make_tasks(
+            scenarios=[Scenario(extra_98e_homes=5989)],
+            params=SMALL,
+            replications=1,
+            municipalities=[CODE],
+        )[0].extra_98e_homes
+        == 19
+    )  # apportioned by VIVE's 2024 count
+    v = run_task(task).vacancies
+    extra = v[v["source"] == "98e"]
+    assert len(extra) >= 20
+    assert (extra["rent_dkk"] <= 3500).all()
+    assert (extra["kind"] == "family").all()
+
+
+def test_rent_reduction_lever_lowers_some_rents() -> None:
+    base = run_task(_task(Scenario())).vacancies
+    cut = run_task(_task(Scenario(rent_reduction_dkk=1414, rent_reduction_share=1.0))).vacancies
+    assert len(base) == len(cut)
+    lowered = base["rent_dkk"].to_numpy() - cut["rent_dkk"].to_numpy()
+    assert set(np.round(lowered[lowered > 0], 6)) == {1414.0}
+    assert (lowered >= 0).all()
+
+
+def test_refusal_policy_remove() -> None:
+    always = Scenario(decline_rate=1.0, max_refusals=1, refusal_action="remove")
+    c = run_task(_task(always)).citizens
+    assert c["housed_day"].notna().sum() == 0
+    assert (c.loc[c["removed"], "refusals"] == 2).all()
+    assert c["removed"].sum() > 0
+    never = run_task(_task(Scenario(decline_rate=0.0))).citizens
+    assert never["refusals"].sum() == 0 and not never["removed"].any()
+
+
+def test_a_municipality_with_almost_nobody() -> None:
+    result = run_task(_task(Scenario(), code=FANOE))
+    assert len(result.months) == SMALL.months
+    laesoe = next(m for m in municipality_counts() if m.code == "825")  # count 0, no rate
+    assert laesoe.per_1000_2024 is None
+    assert almene_stock(laesoe, SMALL) == pytest.approx(1800 * SMALL.almene_per_inhabitant)
+    quiet = run_task(_task(Scenario(), code="825"))
+    assert len(quiet.citizens) == quiet.months["arrivals"].sum() == 0
+
+
+def test_seeds_depend_on_replication_and_municipality_only() -> None:
+    everyone = make_tasks(scenarios=policy_comparison(), params=SMALL, replications=2, seed=5)
+    some = make_tasks(
+        scenarios=[Scenario()], params=SMALL, replications=2, municipalities=["461"], seed=5
+    )
+    assert len(everyone) == 2 * 98 * 3
+    odense = [t for t in everyone if t.municipality == "461"]
+    for task in some:
+        same = [t for t in odense if t.replication == task.replication]
+        assert {t.seed.spawn_key for t in same} == {task.seed.spawn_key}
+    assert len({t.seed.spawn_key for t in everyone}) == 2 * 98
+    root = np.random.SeedSequence(5)
+    expected = root.spawn(2)[1].spawn(98)[0]
+    assert everyone[98 * 3].seed.spawn_key == expected.spawn_key
+    assert child_seed(expected, 3).spawn_key == (*expected.spawn_key, 3)
+
+
+def test_summary_percentiles_count_the_not_housed_as_waiting() -> None:
+    citizens = pd.DataFrame(
+        {
+            "replication": 0,
+            "scenario": "s",
+            "registered_day": [0, 0, 0, 0, 0, 100],
+            "housed_day": [10.0, 20.0, 30.0, 90.0, np.nan, 110.0],
+            "removed": False,
+        }
+    )
+    results = SimulationResults(citizens, pd.DataFrame(), pd.DataFrame(), {"horizon_days": 200})
+    row = summarise(results, by=("scenario",), followup_days=150).iloc[0]
+    # followed: registered by day 50 -> waits 10, 20, 30, 90, inf
+    assert row["median_days"] == 30
+    assert np.isnan(row["p90_days"])  # falls among the not housed
+    # within 60 days: the five registered by day 140 and the sixth (day 100 <= 140)
+    assert row["share_within_60_days"] == pytest.approx(4 / 6)
+    assert row["housed"] == 5 and row["arrived"] == 6
+
+
+def test_parquet_round_trip(tmp_path: Path) -> None:
+    results = run_simulation(
+        scenarios=[Scenario()], params=SMALL, municipalities=[FANOE], kind="serial"
+    )
+    results.to_parquet(tmp_path)
+    back = SimulationResults.read_parquet(tmp_path)
+    pd.testing.assert_frame_equal(results.citizens, back.citizens)
+    pd.testing.assert_frame_equal(results.months, back.months)
+    assert back.meta["horizon_days"] == 120  # Jan-Apr 2027
+
+
+@pytest.mark.slow
+def test_process_pool_and_dask_give_identical_results() -> None:
+    tasks = make_tasks(
+        scenarios=policy_comparison(),
+        params=SimulationParameters(months=2, rounds_per_month=1, template_pool=32),
+        replications=1,
+        municipalities=[CODE, FANOE],
+        seed=11,
+    )
+    from planning.runner import executor
+
+    with executor("process", workers=2) as pool:
+        on_pool = run_tasks(tasks, pool)
+    with executor("dask-local", workers=2, processes=False) as dask:
+        on_dask = run_tasks(tasks, dask)
+    assert [r.key for r in on_pool] == [r.key for r in on_dask] == [t.key for t in tasks]
+    for a, b in zip(on_pool, on_dask, strict=True):
+        pd.testing.assert_frame_equal(a.citizens, b.citizens)
+        pd.testing.assert_frame_equal(a.vacancies, b.vacancies)
+        pd.testing.assert_frame_equal(a.months, b.months)
+    serial = run_task(tasks[0])
+    pd.testing.assert_frame_equal(serial.citizens, on_dask[0].citizens)
+
+
+def test_an_existing_dask_cluster_by_address() -> None:
+    from distributed import LocalCluster
+
+    from planning.runner import executor
+
+    task = _task(Scenario(), code=FANOE)
+    with (
+        LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        executor("dask", address=cluster.scheduler_address) as dask,
+    ):
+        (remote,) = run_tasks([task], dask)
+    pd.testing.assert_frame_equal(remote.citizens, run_task(task).citizens)
