@@ -1,0 +1,1 @@
+"""Server-rendered web pages for allocation staff, housing associations and planners."""

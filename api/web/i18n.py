@@ -1,0 +1,365 @@
+"""The web pages' words in Danish (the default) and English.
+
+Staff, associations and planners are Danish, so every page speaks Danish unless
+the user picks English (``?lang=en`` once, then a cookie remembers it). All text
+lives in one table so a missing translation is a test failure, not a surprise on
+a page: :data:`STRINGS` maps a key to its Danish and English wording, and
+:func:`translator` returns the lookup function the templates call as ``t(...)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+Lang = Literal["da", "en"]
+LANGS: tuple[Lang, ...] = ("da", "en")
+DEFAULT_LANG: Lang = "da"
+LANG_COOKIE = "bm_lang"
+
+# key: (Danish, English). ``{name}`` placeholders are filled by ``t(key, name=...)``.
+STRINGS: dict[str, tuple[str, str]] = {
+    # layout
+    "app_name": ("boligmatch", "boligmatch"),
+    "skip_to_content": ("Spring til indhold", "Skip to content"),
+    "language": ("Sprog", "Language"),
+    "sign_out": ("Log ud", "Sign out"),
+    "signed_in_as": ("Logget ind som {who}", "Signed in as {who}"),
+    "main_nav": ("Hovedmenu", "Main menu"),
+    "role_staff": ("Boligsocial anvisning", "Allocation staff"),
+    "role_association": ("Boligorganisation", "Housing association"),
+    "role_planner": ("Planlægning", "Planning"),
+    "role_admin": ("Administrator", "Administrator"),
+    "footer": (
+        "boligmatch · Housing First-anvisning. Forslag er beslutningsstøtte; "
+        "medarbejdere træffer afgørelsen.",
+        "boligmatch · Housing First allocation. Proposals are a decision aid; staff decide.",
+    ),
+    "error": ("Fejl", "Error"),
+    "not_found": (
+        "Siden findes ikke, eller du har ikke adgang til den.",
+        "The page does not exist, or you may not see it.",
+    ),
+    "forbidden": ("Din rolle har ikke adgang til denne side.", "Your role may not open this page."),
+    "csrf_failed": (
+        "Formularen er udløbet eller kom fra en anden side. Prøv igen.",
+        "The form has expired or came from another site. Please try again.",
+    ),
+    "back": ("Tilbage", "Back"),
+    "yes": ("ja", "yes"),
+    "no": ("nej", "no"),
+    "none": ("ingen", "none"),
+    "dkk_month": ("kr./md.", "DKK/month"),
+    # sign-in
+    "sign_in": ("Log ind", "Sign in"),
+    "sign_in_intro": (
+        "Log ind med den adgangsnøgle (token) eller API-nøgle, som din administrator har "
+        "udstedt med kommandoen boligmatch token.",
+        "Sign in with the access token or API key your administrator issued with the "
+        "boligmatch token command.",
+    ),
+    "token_label": ("Token eller API-nøgle", "Token or API key"),
+    "token_help": (
+        "Indsæt hele nøglen. Den gemmes kun i en sikker cookie i denne browser.",
+        "Paste the whole key. It is kept only in a secure cookie in this browser.",
+    ),
+    "token_invalid": ("Nøglen er ugyldig eller udløbet.", "The key is not valid or has expired."),
+    "token_missing": ("Indsæt en nøgle.", "Paste a key."),
+    "demo_title": ("Demo-login (kun til udvikling)", "Demo sign-in (development only)"),
+    "demo_intro": (
+        "Denne genvej findes kun, når BOLIGMATCH_ENVIRONMENT er development eller test. "
+        "Den udsteder en token for den valgte rolle.",
+        "This shortcut exists only when BOLIGMATCH_ENVIRONMENT is development or test. "
+        "It issues a token for the chosen role.",
+    ),
+    "demo_role": ("Rolle", "Role"),
+    "demo_staff": ("Anvisning, kommune {code}", "Allocation staff, municipality {code}"),
+    "demo_association": ("Boligorganisation: {name}", "Housing association: {name}"),
+    "demo_planner": ("Planlægger", "Planner"),
+    "demo_submit": ("Log ind som demo-bruger", "Sign in as demo user"),
+    # staff
+    "staff_title": ("Anvisning – {name}", "Allocation – {name}"),
+    "open_vacancies": ("Ledige boliger", "Open vacancies"),
+    "active_cases": ("Aktive sager", "Active cases"),
+    "run_match": ("Kør matchning", "Run a match"),
+    "run_match_help": (
+        "Matcher kommunens ledige boliger med de aktive sager og laver rangerede forslag.",
+        "Matches the municipality's open vacancies with the active cases and proposes "
+        "ranked offers.",
+    ),
+    "latest_run": ("Seneste matchning", "Latest match run"),
+    "no_run_yet": ("Der er ikke kørt nogen matchning endnu.", "No match has been run yet."),
+    "run_summary": (
+        "Kørsel {id}: {assigned} af {vacancies} boliger fordelt, {citizens} borgere, "
+        "status {status}.",
+        "Run {id}: {assigned} of {vacancies} homes assigned, {citizens} citizens, status {status}.",
+    ),
+    "see_offers": ("Se forslag", "See offers"),
+    "offers_near_deadline": ("Tilbud tæt på svarfrist", "Offers close to their deadline"),
+    "no_offers_near_deadline": (
+        "Ingen sendte tilbud venter på svar.",
+        "No sent offer is waiting for an answer.",
+    ),
+    "deadline_soon": ("Svarfrist snart", "Deadline soon"),
+    "days_left": ("{n} dage tilbage", "{n} days left"),
+    "day_left": ("1 dag tilbage", "1 day left"),
+    "vacancy": ("Bolig", "Home"),
+    "address": ("Adresse", "Address"),
+    "area": ("Område", "Area"),
+    "kind": ("Type", "Kind"),
+    "rooms": ("Værelser", "Rooms"),
+    "size": ("m²", "m²"),
+    "rent": ("Husleje", "Rent"),
+    "rent_after": ("Husleje efter nedsættelse", "Rent after reduction"),
+    "utilities": ("Forbrug", "Utilities"),
+    "available_from": ("Ledig fra", "Available from"),
+    "status": ("Status", "Status"),
+    "allocation": ("Anvisningsret", "Allocation right"),
+    "case": ("Sag", "Case"),
+    "case_ref": ("Sagsnr.", "Case ref"),
+    "name": ("Navn", "Name"),
+    "birth_year": ("Fødselsår", "Birth year"),
+    "household": ("Husstand", "Household"),
+    "adults_children": ("{a} voksne, {c} børn", "{a} adults, {c} children"),
+    "situation": ("Situation", "Situation"),
+    "homeless_since": ("Hjemløs siden", "Homeless since"),
+    "registered_on": ("Registreret", "Registered"),
+    "deadline": ("Frist", "Deadline"),
+    "support": ("Støtte", "Support"),
+    "income": ("Indkomst", "Income"),
+    "refused_offers": ("Afslåede tilbud", "Refused offers"),
+    "offers": ("Tilbud", "Offers"),
+    "history": ("Historik", "History"),
+    "no_history": ("Ingen hændelser endnu.", "No events yet."),
+    "when": ("Tidspunkt", "When"),
+    "who": ("Hvem", "Who"),
+    "what": ("Hændelse", "Event"),
+    "ranked_offers": ("Rangerede forslag", "Ranked offers"),
+    "ranked_intro": (
+        "Den første kandidat er den, planen giver boligen; de næste er reserver, hvis "
+        "tilbuddet afslås. Forslag er beslutningsstøtte.",
+        "The first candidate is the one the plan gives the home to; the others are "
+        "alternates if the offer is declined. Proposals are a decision aid.",
+    ),
+    "rank": ("Nr.", "Rank"),
+    "candidate": ("Kandidat", "Candidate"),
+    "score": ("Point", "Score"),
+    "breakdown": ("Pointfordeling", "Score breakdown"),
+    "no_candidates": (
+        "Ingen borger opfylder kravene til denne bolig.",
+        "No citizen meets the rules for this home.",
+    ),
+    "why_not": ("Hvorfor ikke en anden borger?", "Why not another citizen?"),
+    "why_not_help": (
+        "Vælg en sag for at se, hvilke regler der udelukker den.",
+        "Pick a case to see which rules rule it out.",
+    ),
+    "explain": ("Forklar", "Explain"),
+    "explanation": ("Forklaring", "Explanation"),
+    "feasible": ("Mulig", "Feasible"),
+    "ruled_out": ("Udelukket", "Ruled out"),
+    "rules_failed": ("Regler, der ikke er opfyldt", "Rules that failed"),
+    "send_offer": ("Send tilbud", "Send offer"),
+    "offer_sent": ("Tilbud sendt. Svarfrist {date}.", "Offer sent. Answer by {date}."),
+    "accept": ("Registrér ja tak", "Record acceptance"),
+    "decline": ("Registrér afslag", "Record decline"),
+    "decline_reason": ("Årsag til afslag", "Reason for declining"),
+    "decline_note": ("Bemærkning", "Note"),
+    "counts_as_refusal": ("Tæller som afslag", "Counts as a refusal"),
+    "offer_accepted": (
+        "Tilbuddet er accepteret. Boligen er udlejet.",
+        "The offer was accepted. The home is let.",
+    ),
+    "offer_declined": ("Afslaget er registreret.", "The decline was recorded."),
+    "next_proposed": ("Næste kandidat er foreslået.", "The next candidate was proposed."),
+    "offer_status_proposed": ("foreslået", "proposed"),
+    "offer_status_sent": ("sendt", "sent"),
+    "offer_status_accepted": ("accepteret", "accepted"),
+    "offer_status_declined": ("afslået", "declined"),
+    "offer_status_expired": ("udløbet", "expired"),
+    "offer_status_withdrawn": ("trukket tilbage", "withdrawn"),
+    "reason_too_expensive": ("for dyr", "too expensive"),
+    "reason_wrong_area": ("forkert område", "wrong area"),
+    "reason_too_small": ("for lille", "too small"),
+    "reason_accessibility": ("tilgængelighed", "accessibility"),
+    "reason_health": ("helbred", "health"),
+    "reason_no_answer": ("intet svar", "no answer"),
+    "reason_other": ("andet", "other"),
+    "sent_at": ("Sendt", "Sent"),
+    "answered_at": ("Besvaret", "Answered"),
+    "answer_deadline": ("Svarfrist", "Answer by"),
+    "map": ("Kort", "Map"),
+    "map_title": ("Kort over {name}", "Map of {name}"),
+    "map_desc": (
+        "Bydele og ledige boliger. Hold musen over et punkt for detaljer.",
+        "Districts and vacancies. Hover a point for details.",
+    ),
+    "legend": ("Forklaring", "Legend"),
+    "legend_open": ("Ledig bolig", "Open vacancy"),
+    "legend_offered": ("Tilbudt bolig", "Offered home"),
+    "legend_district": ("Bydel", "District"),
+    "no_districts": ("Ingen bydele er registreret.", "No districts are registered."),
+    "kind_family": ("familiebolig", "family"),
+    "kind_youth": ("ungdomsbolig", "youth"),
+    "kind_elderly": ("ældrebolig", "elderly"),
+    "kind_skaev": ("skæv bolig", "skæv (small special)"),
+    "kind_transitional": ("udslusningsbolig", "transitional"),
+    "vstatus_open": ("ledig", "open"),
+    "vstatus_offered": ("tilbudt", "offered"),
+    "vstatus_let": ("udlejet", "let"),
+    "vstatus_withdrawn": ("trukket tilbage", "withdrawn"),
+    "alloc_municipal": ("kommunal", "municipal"),
+    "alloc_association": ("boligorganisation", "association"),
+    "situation_1": ("gade", "street"),
+    "situation_2": ("natvarmestue", "night shelter"),
+    "situation_3": ("forsorgshjem/herberg", "shelter/hostel"),
+    "situation_4": ("hotel/vandrehjem", "hotel or hostel"),
+    "situation_5": ("midlertidigt hos familie/venner", "temporarily with family/friends"),
+    "situation_6": ("udslusningsbolig", "transitional unit"),
+    "situation_7": ("løsladelse inden for en måned", "release from prison within a month"),
+    "situation_8": ("udskrivning inden for en måned", "discharge within a month"),
+    "situation_9": ("andet", "other"),
+    "case_status_active": ("aktiv", "active"),
+    "case_status_housed": ("boligplaceret", "housed"),
+    "case_status_closed": ("lukket", "closed"),
+    "case_status_removed": ("fjernet fra listen", "removed from the list"),
+    "case_not_found": ("Sagen findes ikke.", "No such case."),
+    # association
+    "association_title": ("Boligorganisation – {name}", "Housing association – {name}"),
+    "your_units": ("Jeres boliger", "Your units"),
+    "your_vacancies": ("Jeres ledige boliger", "Your vacancies"),
+    "offer_status_title": ("Status for tilbud på jeres boliger", "Status of offers on your homes"),
+    "offer_status_intro": (
+        "Kun tilbud, kommunen har sendt. Der vises ingen oplysninger om borgeren.",
+        "Only offers the municipality has sent. Nothing about the citizen is shown.",
+    ),
+    "no_offers": ("Ingen tilbud endnu.", "No offers yet."),
+    "department": ("Afdeling", "Department"),
+    "unit_ref": ("Boligens id", "Unit id"),
+    "report_vacancy": ("Meld ledig bolig", "Report a vacancy"),
+    "upload_list": ("Upload liste", "Upload a list"),
+    "upload_title": ("Upload liste over ledige boliger", "Upload a vacancy list"),
+    "upload_intro": (
+        "CSV (komma eller semikolon, UTF-8) eller Excel (.xlsx). Hele listen kontrolleres, "
+        "før noget gemmes: er der fejl, gemmes intet.",
+        "CSV (comma or semicolon, UTF-8) or Excel (.xlsx). The whole list is checked "
+        "before anything is saved: if there is an error, nothing is saved.",
+    ),
+    "file": ("Fil", "File"),
+    "upload": ("Upload og kontrollér", "Upload and check"),
+    "upload_errors": (
+        "{n} fejl i listen. Intet er gemt. Ret fejlene og upload igen.",
+        "{n} errors in the list. Nothing was saved. Fix them and upload again.",
+    ),
+    "upload_ok": (
+        "Listen er gemt: {rows} rækker, {created} nye og {updated} ændrede boliger, "
+        "{vcreated} nye ledige boliger.",
+        "The list was saved: {rows} rows, {created} new and {updated} changed units, "
+        "{vcreated} new vacancies.",
+    ),
+    "row": ("Række", "Row"),
+    "column": ("Kolonne", "Column"),
+    "problem": ("Fejl", "Problem"),
+    "columns_doc": ("Kolonner", "Columns"),
+    "required": ("påkrævet", "required"),
+    "optional": ("valgfri", "optional"),
+    "no_file": ("Vælg en fil.", "Choose a file."),
+    "report_title": ("Meld en ledig bolig", "Report a vacancy"),
+    "report_intro": (
+        "Vælg boligen og datoen, hvor den bliver ledig.",
+        "Pick the unit and the day it becomes free.",
+    ),
+    "unit": ("Bolig", "Unit"),
+    "choose": ("Vælg …", "Choose …"),
+    "save": ("Gem", "Save"),
+    "report_ok": ("Boligen er meldt ledig.", "The vacancy was reported."),
+    "field_required": ("Skal udfyldes.", "Required."),
+    "invalid_date": ("Skriv en dato som ÅÅÅÅ-MM-DD.", "Enter a date as YYYY-MM-DD."),
+    "unknown_unit": ("Vælg en af jeres boliger.", "Pick one of your units."),
+    "date_too_old": (
+        "Datoen må ikke ligge mere end 30 dage tilbage.",
+        "The date may not be more than 30 days ago.",
+    ),
+    # planner
+    "planner_title": ("Planlægning – boligmangel", "Planning – housing shortfall"),
+    "shortfall_table": ("Boligmangel pr. kommune", "Shortfall per municipality"),
+    "shortfall_intro": (
+        "Årlig efterspørgsel (VIVE-tælling × faktor, eller kommunens egne sager) mod "
+        "udbuddet af betalelige boliger med kommunal anvisningsret. Positivt gab = mangel. "
+        "Klik på en kolonneoverskrift for at sortere.",
+        "Yearly demand (VIVE count × factor, or the municipality's own cases) against the "
+        "supply of affordable homes with a municipal allocation right. Positive gap = "
+        "shortfall. Click a column heading to sort.",
+    ),
+    "municipality": ("Kommune", "Municipality"),
+    "region": ("Region", "Region"),
+    "homeless_2022": ("Hjemløse 2022", "Homeless 2022"),
+    "homeless_2024": ("Hjemløse 2024", "Homeless 2024"),
+    "yearly_demand": ("Efterspørgsel/år", "Demand/year"),
+    "supply_per_year": ("Udbud/år", "Supply/year"),
+    "gap_per_year": ("Gab/år", "Gap/year"),
+    "suppressed": ("skjult (lille antal)", "hidden (small count)"),
+    "totals": ("I alt", "Total"),
+    "chart": ("Diagram", "Chart"),
+    "chart_alt": (
+        "Søjlediagram over de {n} kommuner med størst boligmangel.",
+        "Bar chart of the {n} municipalities with the largest shortfall.",
+    ),
+    "sort_by": ("Sortér efter {col}", "Sort by {col}"),
+    "scenarios": ("Scenarier", "Scenarios"),
+    "scenario_title": ("Sammenlign matchningspolitikker", "Compare matching policies"),
+    "scenario_intro": (
+        "Simulerer en lille kommune over et antal måneder med hver af de tre politikker og "
+        "sammenligner tiden til bolig. Kører i baggrunden.",
+        "Simulates a small municipality over some months with each of the three policies "
+        "and compares the time to a home. Runs in the background.",
+    ),
+    "months": ("Måneder", "Months"),
+    "replications": ("Gentagelser", "Replications"),
+    "seed": ("Startværdi (seed)", "Seed"),
+    "start": ("Start", "Start"),
+    "running": ("Kører …", "Running …"),
+    "progress": ("Fremskridt", "Progress"),
+    "finished": ("Færdig", "Finished"),
+    "failed": ("Fejlede", "Failed"),
+    "results": ("Resultater", "Results"),
+    "plot_alt": (
+        "Diagram over tid til bolig for hver politik.",
+        "Plot of time to a home for each policy.",
+    ),
+    "scenario_unavailable": (
+        "Simuleringen er ikke tilgængelig endnu.",
+        "The simulation is not available yet.",
+    ),
+    "must_be_int": (
+        "Skriv et helt tal mellem {lo} og {hi}.",
+        "Enter a whole number between {lo} and {hi}.",
+    ),
+    "policy": ("Politik", "Policy"),
+    "recent_runs": ("Seneste kørsler", "Recent runs"),
+    "state_queued": ("i kø", "queued"),
+    "state_running": ("kører", "running"),
+    "state_finished": ("færdig", "finished"),
+    "state_failed": ("fejlede", "failed"),
+    "job_not_found": ("Kørslen findes ikke.", "No such run."),
+}
+
+
+def translator(lang: Lang) -> Callable[..., str]:
+    """The ``t(key, **values)`` function for ``lang``; unknown keys show as themselves."""
+    index = LANGS.index(lang)
+
+    def t(key: str, /, **values: object) -> str:
+        entry = STRINGS.get(key)
+        text = entry[index] if entry else key
+        return text.format(**values) if values else text
+
+    return t
+
+
+def pick_lang(query: str | None, cookie: str | None) -> Lang:
+    """``?lang=`` wins, then the cookie, then Danish."""
+    for candidate in (query, cookie):
+        if candidate in LANGS:
+            return candidate  # type: ignore[return-value,unused-ignore]
+    return DEFAULT_LANG
