@@ -19,13 +19,29 @@ app = typer.Typer(
 
 def _register() -> None:
     """Import the command modules and attach their commands to the app."""
-    from boligmatch.commands import demo, housing_benefit, import_vacancies, migrate, solve
+    from boligmatch.commands import (
+        auth,
+        demo,
+        expire_offers,
+        housing_benefit,
+        import_vacancies,
+        migrate,
+        serve,
+        shortfall,
+        simulate,
+        solve,
+    )
 
     app.command("demo")(demo.command)
+    app.command("serve")(serve.command)
     app.command("migrate")(migrate.command)
+    app.command("solve")(solve.command)
     app.command("import-vacancies")(import_vacancies.command)
     app.command("housing-benefit")(housing_benefit.command)
-    app.command("solve")(solve.command)
+    app.command("shortfall")(shortfall.command)
+    app.command("simulate")(simulate.command)
+    app.command("expire-offers")(expire_offers.command)
+    auth.register(app)
 
 
 def main() -> None:

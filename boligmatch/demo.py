@@ -46,18 +46,26 @@ def format_offers(result: dict[str, Any], vacancies: dict[str, Vacancy], limit: 
         f"{'vacancy':>7}  {'address':<26} {'area':<12} {'kind':<12} {'rooms':>5} "
         f"{'rent kr.':>9}  offer to (score) · then, if declined",
     ]
-    for offer in result["offers"]:
+    offers = sorted(result["offers"], key=lambda o: (len(o["vacancy"]), o["vacancy"]))
+    for offer in offers:
         vacancy = vacancies[offer["vacancy"]]
         unit = vacancy.unit
         rent = unit.rent_dkk - unit.rent_reduction_dkk
         candidates = offer["candidates"][:limit]
-        if candidates:
+        if not candidates:
+            who = "no eligible citizen"
+        elif not candidates[0]["assigned"]:
+            who = "nobody planned; alternates " + ", ".join(
+                f"{c['citizen']} (planned for {c['planned_vacancy']})"
+                if c["planned_vacancy"]
+                else c["citizen"]
+                for c in candidates
+            )
+        else:
             first, *rest = candidates
-            who = f"{first['citizen']} ({first['score']})"
+            who = f"{first['citizen']} ({first['score']:,})"
             if rest:
                 who += " · " + ", ".join(c["citizen"] for c in rest)
-        else:
-            who = "no eligible citizen"
         lines.append(
             f"{offer['vacancy']:>7}  {unit.address[:26]:<26} {unit.area[:12]:<12} "
             f"{unit.kind.value:<12} {unit.rooms:>5} {_money(rent):>9}  {who}"
@@ -73,7 +81,7 @@ def run_demo(
 ) -> dict[str, Any]:
     """Load, match, store and print; returns the result document."""
     from allocation.match_runs import run_match
-    from planning.shortfall import rent_band_summary
+    from planning.shortfall import ShortfallParameters, rent_band_summary
 
     settings = get_settings()
     loaded = ensure_demo_loaded(sessions, cpr_secret=settings.cpr_hash_secret)
@@ -86,7 +94,8 @@ def run_demo(
         result = run.result
         vacancy_ids = [int(o["vacancy"]) for o in result["offers"]]
         vacancies = {
-            str(v.id): v for v in session.scalars(select(Vacancy).where(Vacancy.id.in_(vacancy_ids)))
+            str(v.id): v
+            for v in session.scalars(select(Vacancy).where(Vacancy.id.in_(vacancy_ids)))
         }
         for v in vacancies.values():
             _ = v.unit.department
@@ -95,7 +104,9 @@ def run_demo(
             .select_from(CitizenCase)
             .where(CitizenCase.municipality_code == DEMO_MUNICIPALITY)
         )
-        bands = rent_band_summary(session, DEMO_MUNICIPALITY)
+        bands = rent_band_summary(
+            session, DEMO_MUNICIPALITY, params=ShortfallParameters(as_of=as_of)
+        )
         run_id = run.id
     stats = result.get("stats", {})
     echo(f"boligmatch demo: {municipality.name} ({municipality.code}), as of {as_of.isoformat()}")
@@ -108,7 +119,7 @@ def run_demo(
         f"matcher: {run.method}; status {result['status']}; objective {result['objective']}; "
         f"{len(result['assignments'])} of {len(vacancies)} vacancies assigned; "
         f"{len(result['unmatched'])} citizens without a home this round; "
-        f"{stats.get('feasible_pairs', '?')} feasible pairs of {stats.get('pairs', '?')}"
+        f"{stats.get('feasible_pairs', '?')} feasible pairs of {stats.get('pairs_evaluated', '?')}"
     )
     echo(f"stored as match run {run_id}\n")
     echo("Ranked offers (offer to the first; the others are alternates, a forecast):")
@@ -116,5 +127,5 @@ def run_demo(
     echo("")
     echo("Shortfall per rent band (homes with a municipal allocation right):")
     for band in bands:
-        echo(f"  {band}")
+        echo(f"  {band.line()}")
     return result
