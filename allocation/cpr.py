@@ -27,7 +27,7 @@ def birth_date(cpr: str) -> dt.date:
     """
     match = _CPR.match(cpr.strip())
     if not match:
-        raise InvalidCPR("CPR number must be 10 digits, as DDMMYYXXXX or DDMMYY-XXXX")
+        raise InvalidCPR("CPR number must be 10 digits, as DDMMYYNNNN or DDMMYY-NNNN")
     day, month, yy, serial = (int(g) for g in match.groups())
     seventh = serial // 1000
     if seventh <= 3:

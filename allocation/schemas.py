@@ -103,7 +103,7 @@ class CaseCreate(CaseFields):
     cpr: SecretStr = Field(
         min_length=10,
         max_length=11,
-        description="CPR number, DDMMYYXXXX or DDMMYY-XXXX (write-only)",
+        description="CPR number, DDMMYYNNNN or DDMMYY-NNNN (write-only)",
     )
     case_ref: CaseRef | None = Field(None, description="your reference; generated when left out")
     registered_on: dt.date | None = Field(None, description="default: today")

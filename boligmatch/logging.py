@@ -27,7 +27,7 @@ _STANDARD = set(logging.makeLogRecord({}).__dict__) | {
 
 
 def redact(text: str) -> str:
-    """``text`` with anything shaped like a CPR number (DDMMYY-XXXX) replaced."""
+    """``text`` with anything shaped like a CPR number (DDMMYY-NNNN) replaced."""
     return CPR_LIKE.sub(REDACTED, text)
 
 

@@ -10,6 +10,7 @@ offer of another municipality is "not found" here exactly as in the API.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, Response
@@ -295,14 +296,15 @@ def _back(next_url: str, fallback: str) -> str:
     return next_url if next_url.startswith("/staff") and "//" not in next_url else fallback
 
 
-@router.post("/offers/{offer_id}/send")
-def send(
+def _answer(
     request: Request,
     offer_id: int,
-    csrf: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "",
+    csrf: str,
+    next_url: str,
+    action: Callable[..., object],
+    done: str,
 ) -> Response:
-    """Send a proposed offer; the answer deadline follows the municipality's policy."""
+    """Run one offer transition for the signed-in staff member and return to the page."""
     principal = _staff(request)
     if isinstance(principal, Response):
         return principal
@@ -310,7 +312,7 @@ def send(
         return error_page(request, 403, "csrf_failed")
     try:
         with transaction(request) as session:
-            workflow.send_offer(
+            action(
                 session=session,
                 offer_id=offer_id,
                 actor=principal.subject,
@@ -319,7 +321,18 @@ def send(
             )
     except (AllocationError, ProblemError) as error:
         return _service_error(request, error)
-    return redirect(_with_done(_back(next, "/staff"), "sent"))
+    return redirect(_with_done(_back(next_url, "/staff"), done))
+
+
+@router.post("/offers/{offer_id}/send")
+def send(
+    request: Request,
+    offer_id: int,
+    csrf: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
+) -> Response:
+    """Send a proposed offer; the answer deadline follows the municipality's policy."""
+    return _answer(request, offer_id, csrf, next, workflow.send_offer, "sent")
 
 
 def _with_done(url: str, done: str) -> str:
@@ -336,23 +349,7 @@ def accept(
     next: Annotated[str, Form()] = "",
 ) -> Response:
     """Record that the citizen said yes: the home is let and the case housed."""
-    principal = _staff(request)
-    if isinstance(principal, Response):
-        return principal
-    if not csrf_ok(request, csrf):
-        return error_page(request, 403, "csrf_failed")
-    try:
-        with transaction(request) as session:
-            workflow.accept_offer(
-                session=session,
-                offer_id=offer_id,
-                actor=principal.subject,
-                today=danish_today(),
-                municipality_code=_code(principal),
-            )
-    except (AllocationError, ProblemError) as error:
-        return _service_error(request, error)
-    return redirect(_with_done(_back(next, "/staff"), "accepted"))
+    return _answer(request, offer_id, csrf, next, workflow.accept_offer, "accepted")
 
 
 @router.post("/offers/{offer_id}/decline")
