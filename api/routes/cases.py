@@ -12,6 +12,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from allocation import cases as service
+from allocation import workflow
 from allocation.models import CaseStatus
 from allocation.schemas import CaseClose, CaseCreate, CaseOut, CaseUpdate
 from api.auth import Principal, StaffUser
@@ -158,6 +159,10 @@ def close_case(
         case_id=case_id,
         reason=body.reason,
         expected_version=version,
+    )
+    # A closed case takes no more offers: its proposed and sent ones are withdrawn.
+    workflow.withdraw_open_offers(
+        session=session, actor=principal.subject, why="case closed", case_id=case.id
     )
     response.headers["ETag"] = etag(case.version)
     return CaseOut.of(case)

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Path, Query, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
 
+from allocation import workflow
 from api.auth import AssociationOrAdmin, AssociationOrStaff, AssociationUser, Principal, Role
 from api.deps import IfMatchHeader, SessionDep, etag, expected_version
 from api.errors import ProblemError, problem_responses
@@ -225,6 +226,10 @@ def withdraw_vacancy(
         actor=principal.subject,
         vacancy_id=vacancy_id,
         expected_version=version,
+    )
+    # Proposals on a home that is no longer vacant are moot.
+    workflow.withdraw_open_offers(
+        session=session, actor=principal.subject, why="vacancy withdrawn", vacancy_id=vacancy.id
     )
     response.headers["ETag"] = etag(vacancy.version)
     return VacancyOut.of(vacancy)

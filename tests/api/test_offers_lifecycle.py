@@ -378,3 +378,43 @@ def test_who_sees_what(api: Any) -> None:
     # Staff endpoints stay closed to associations.
     _problem(api.request("association", "GET", "/api/v1/offers"), 403, "forbidden")
     _problem(api.request("staff", "GET", "/api/v1/association/offers"), 403, "forbidden")
+
+
+def test_closing_a_case_or_withdrawing_a_home_withdraws_its_open_offers(api: Any) -> None:
+    run = _run(api)
+    ranked = _ranked_offers(api, run["id"])
+    vacancy_id, candidates = next((v, c) for v, c in ranked.items() if c)
+    sent = _send(api, candidates[0]["id"])
+    with api.sessions() as s:
+        case_id = s.scalar(select(Offer.case_id).where(Offer.id == sent["id"]))
+    response = api.request(
+        "staff", "POST", f"/api/v1/cases/{case_id}/close", json={"reason": "moved_away"}
+    )
+    assert response.status_code == 200, response.text
+    with api.sessions() as s:
+        statuses = set(s.scalars(select(Offer.status).where(Offer.case_id == case_id)))
+        home = s.get(Vacancy, vacancy_id)
+        assert home is not None and home.status == VacancyStatus.open  # given back
+    assert statuses == {OfferStatus.withdrawn}
+    assert _audit(api, "offer.withdraw", sent["id"]) == 1
+
+    # The association withdraws one of its open homes that has proposals on it.
+    with api.sessions() as s:
+        own = s.scalar(
+            select(Offer.vacancy_id)
+            .join(Vacancy, Vacancy.id == Offer.vacancy_id)
+            .join(Unit)
+            .join(Department)
+            .where(
+                Department.association_id == api.association_id,
+                Offer.status == OfferStatus.proposed,
+                Vacancy.status == VacancyStatus.open,
+            )
+            .limit(1)
+        )
+    assert own is not None, "the generated world gives the association a proposal"
+    response = api.request("association", "POST", f"/api/v1/vacancies/{own}/withdraw")
+    assert response.status_code == 200, response.text
+    with api.sessions() as s:
+        left = set(s.scalars(select(Offer.status).where(Offer.vacancy_id == own)))
+    assert left == {OfferStatus.withdrawn}
