@@ -46,6 +46,7 @@ from matcher.errors import (
     check_number_array,
 )
 from matcher.housing_benefit import (
+    BenefitTerms,
     HeatingMode,
     HousingBenefitEstimate,
     HousingBenefitInput,
@@ -54,10 +55,13 @@ from matcher.housing_benefit import (
     check_flag,
     check_heating,
     estimate,
+    home_benefit_arrays,
+    household_benefit_terms,
     hundredths,
     hundredths_array,
     monthly_benefit_arrays,
     round_ore_to_dkk,
+    take_terms,
     validated_area_array,
     validated_year,
 )
@@ -570,26 +574,41 @@ CHUNK_PAIRS = 1 << 16
 """Pairs computed at a time by :func:`assess_many`."""
 
 
-def _verdict_arrays(columns: tuple[NDArray[Any], ...], year: int) -> VerdictArrays:
-    """The verdict numbers of broadcast, validated fixed-point columns (see assess_many)."""
+def _verdict_arrays(
+    columns: tuple[NDArray[Any], ...], year: int, terms: BenefitTerms | None = None
+) -> VerdictArrays:
+    """The verdict numbers of broadcast, validated fixed-point columns (see assess_many).
+
+    ``terms``: the households' benefit terms per pair when the caller has them
+    (:func:`matcher.housing_benefit.household_benefit_terms` of the same columns).
+    """
     (
         income_ore, n_adults, n_children, wealth_ore, is_pensioner, gets_fp, gross_ore,
         utilities_ore, area, heat_in, ppm, adult_min, child_min, el_in, caps,
     ) = columns  # fmt: skip
-    benefit = monthly_benefit_arrays(
-        rent_ore=gross_ore,
-        income_ore=income_ore,
-        wealth_ore=wealth_ore,
-        area_centi_m2=area,
-        adults=n_adults,
-        children=n_children,
-        heating_included=heat_in,
-        electricity_included=el_in,
-        pensioner=is_pensioner,
-        receives_foertidspension=gets_fp,
-        boligydelse_caps_apply=caps,
-        year=year,
-    )
+    if terms is not None:
+        benefit = home_benefit_arrays(
+            terms,
+            rent_ore=gross_ore,
+            area_centi_m2=area,
+            heating_included=heat_in,
+            electricity_included=el_in,
+        )
+    else:
+        benefit = monthly_benefit_arrays(
+            rent_ore=gross_ore,
+            income_ore=income_ore,
+            wealth_ore=wealth_ore,
+            area_centi_m2=area,
+            adults=n_adults,
+            children=n_children,
+            heating_included=heat_in,
+            electricity_included=el_in,
+            pensioner=is_pensioner,
+            receives_foertidspension=gets_fp,
+            boligydelse_caps_apply=caps,
+            year=year,
+        )
     income_kr = _ore_to_dkk(income_ore)
     gross_kr = _ore_to_dkk(gross_ore)
     net = gross_kr + _ore_to_dkk(utilities_ore) - benefit
@@ -734,6 +753,16 @@ def assess_indexed(
     """
     checked_year = validated_year(year)
     h, v = households, homes
+    terms = household_benefit_terms(
+        income_ore=h.income_ore,
+        wealth_ore=h.wealth_ore,
+        adults=h.adults,
+        children=h.children,
+        pensioner=h.pensioner,
+        receives_foertidspension=h.receives_foertidspension,
+        boligydelse_caps_apply=h.boligydelse_caps_apply,
+        year=checked_year,
+    )
     parts = []
     for lo in range(0, max(int(household.size), 1), CHUNK_PAIRS):
         hi_ = household[lo : lo + CHUNK_PAIRS]
@@ -746,7 +775,7 @@ def assess_indexed(
             h.min_left_per_adult_dkk[hi_], h.min_left_per_child_dkk[hi_], off,
             h.boligydelse_caps_apply[hi_],
         )  # fmt: skip
-        parts.append(_verdict_arrays(columns, checked_year))
+        parts.append(_verdict_arrays(columns, checked_year, take_terms(terms, hi_)))
     if len(parts) == 1:
         return parts[0]
     return VerdictArrays(

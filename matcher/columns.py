@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,6 +29,45 @@ INTENSIVE_METHODS = (SUPPORT_METHODS.index("ICM"), SUPPORT_METHODS.index("ACT"))
 I64 = NDArray[np.int64]
 F64 = NDArray[np.float64]
 B = NDArray[np.bool_]
+
+
+def lexorder(*keys: NDArray[Any]) -> I64:
+    """``np.lexsort(keys)`` (last key primary), with the keys packed into few int64 words.
+
+    Keys whose value ranges multiply to less than 2**62 share a word (the more important
+    key in the high digits), so the sort makes one pass per word instead of one per key;
+    the order is the same, ties included (both sorts are stable).
+    """
+    n = keys[0].size if keys else 0
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    words: list[I64] = []
+    word: I64 | None = None
+    span = 1
+    for key in reversed(keys):  # primary first
+        lo, hi = int(key.min()), int(key.max())
+        size = hi - lo + 1
+        if size >= 1 << 62:  # too wide to offset or share a word: a word of its own
+            if word is not None:
+                words.append(word)
+            words.append(key.astype(np.int64))
+            word, span = None, 1
+            continue
+        digit = key.astype(np.int64) - lo
+        if word is not None and span * size < 1 << 62:
+            word = word * size + digit
+            span *= size
+        else:
+            if word is not None:
+                words.append(word)
+            word, span = digit, size
+    if word is not None:
+        words.append(word)
+    if len(words) == 1:
+        order: I64 = np.argsort(words[0], kind="stable")
+        return order
+    packed: I64 = np.lexsort(words[::-1])
+    return packed
 
 
 def whole_months(start: date, end: date) -> int:
@@ -157,9 +198,89 @@ def build_columns(problem: Problem) -> Columns:
     as_of = problem.as_of
     citizens = sorted(problem.citizens, key=lambda c: c.id)
     vacancies = sorted(problem.vacancies, key=lambda v: v.id)
+    today = as_of.toordinal()
+    support_index = {method: i for i, method in enumerate(SUPPORT_METHODS)}
+    # one pass over the citizens (each citizen's objects read while they are in cache);
+    # the municipality and area indices are filled in below, once every code is known
+    c_codes: list[str] = []
+    c_pref_areas: list[list[str]] = []
+    c_avoid_areas: list[list[str]] = []
+    c_int_rows = []
+    c_needs_rows = []
+    c_float_rows = []
+    for c in citizens:
+        household, needs, preferences = c.household, c.needs, c.preferences
+        place = preferences.place
+        kinds = [i.kind for i in c.income]
+        c_codes.append(c.municipality_code)
+        c_pref_areas.append(preferences.areas)
+        c_avoid_areas.append(preferences.avoid_areas)
+        c_int_rows.append(
+            (
+                household.adults,
+                household.children,
+                as_of.year - c.birth_year,
+                c.situation,
+                today - c.homeless_since.toordinal(),
+                today - c.registered_on.toordinal(),
+                -1 if c.kontanthjaelp_since is None else whole_months(c.kontanthjaelp_since, as_of),
+                support_index[c.support],
+                0 if c.deadline is None else c.deadline.toordinal() - today,
+            )
+        )
+        c_needs_rows.append(
+            (
+                needs.wheelchair,
+                needs.ground_floor,
+                needs.pets,
+                "folkepension" in kinds,
+                "foertidspension" in kinds,
+                c.deadline is not None,
+                place is not None,
+            )
+        )
+        c_float_rows.append(
+            (
+                citizen_income_fast(c),
+                c.wealth_dkk,
+                math.nan if place is None else place.lat,
+                math.nan if place is None else place.lon,
+            )
+        )
+    # and one over the vacancies
+    v_int_rows = []
+    v_float_rows = []
+    v_bool_rows = []
+    v_reduction = []
+    v_reduction_temporary = []
+    for v in vacancies:
+        v_int_rows.append(
+            (
+                v.municipality_code,
+                v.area,
+                v.department,
+                v.rooms,
+                v.floor,
+                v.available_from.toordinal() - today,
+            )
+        )
+        v_float_rows.append((v.size_m2, v.rent_dkk, v.utilities_dkk, v.lat, v.lon))
+        v_bool_rows.append(
+            (
+                v.allocation == "municipal",
+                v.wheelchair,
+                v.elevator,
+                v.pets_allowed,
+                v.listed_area,
+                v.kind == "youth",
+            )
+        )
+        reduction = effective_reduction(v, as_of)
+        v_reduction.append(reduction)
+        v_reduction_temporary.append(v.rent_reduction_until is not None and reduction > 0)
     codes = sorted(
-        {c.municipality_code for c in citizens}
-        | {v.municipality_code for v in vacancies}
+        set(c_codes)
+        | {row[0] for row in v_int_rows}
         | {t.municipality_code for t in problem.support_capacity}
     )
     muni_index = {code: i for i, code in enumerate(codes)}
@@ -167,13 +288,13 @@ def build_columns(problem: Problem) -> Columns:
     weights = [problem.weights_for(code) for code in codes]
 
     areas = sorted(
-        {v.area for v in vacancies}
-        | {a for c in citizens for a in c.preferences.areas}
-        | {a for c in citizens for a in c.preferences.avoid_areas}
+        {row[1] for row in v_int_rows}
+        | set(chain.from_iterable(c_pref_areas))
+        | set(chain.from_iterable(c_avoid_areas))
         | {a for t in problem.support_capacity for a in t.areas}
     )
     area_index = {a: i for i, a in enumerate(areas)}
-    departments = sorted({v.department for v in vacancies})
+    departments = sorted({row[2] for row in v_int_rows})
     department_index = {d: i for i, d in enumerate(departments)}
 
     def ints(values: list[int]) -> I64:
@@ -185,14 +306,13 @@ def build_columns(problem: Problem) -> Columns:
     def bools(values: list[bool]) -> B:
         return np.asarray(values, dtype=np.bool_).reshape(-1)
 
-    kinds = [[i.kind for i in c.income] for c in citizens]
     n_areas = len(areas)
     pref: dict[int, int] = {}
     avoid: set[int] = set()
-    for ci, citizen in enumerate(citizens):
-        for rank, area in enumerate(citizen.preferences.areas):
+    for ci, (pref_areas, avoid_areas) in enumerate(zip(c_pref_areas, c_avoid_areas, strict=True)):
+        for rank, area in enumerate(pref_areas):
             pref.setdefault(ci * n_areas + area_index[area], rank)
-        for area in citizen.preferences.avoid_areas:
+        for area in avoid_areas:
             avoid.add(ci * n_areas + area_index[area])
     pref_keys = np.asarray(sorted(pref), dtype=np.int64)
     pref_ranks = np.asarray([pref[k] for k in sorted(pref)], dtype=np.int64)
@@ -208,87 +328,28 @@ def build_columns(problem: Problem) -> Columns:
             ):
                 team_of[method, vi] = t_index
 
-    today = as_of.toordinal()
-    support_index = {method: i for i, method in enumerate(SUPPORT_METHODS)}
-    # one pass per entity, one value per column (see the Columns fields below)
     c_int = np.asarray(
-        [
-            (
-                muni_index[c.municipality_code],
-                c.household.adults,
-                c.household.children,
-                as_of.year - c.birth_year,
-                c.situation,
-                today - c.homeless_since.toordinal(),
-                today - c.registered_on.toordinal(),
-                -1 if c.kontanthjaelp_since is None else whole_months(c.kontanthjaelp_since, as_of),
-                support_index[c.support],
-                0 if c.deadline is None else c.deadline.toordinal() - today,
-            )
-            for c in citizens
-        ],
+        [(muni_index[code], *row) for code, row in zip(c_codes, c_int_rows, strict=True)],
         dtype=np.int64,
     ).reshape(-1, 10)
-    c_needs = np.asarray(
-        [
-            (
-                c.needs.wheelchair,
-                c.needs.ground_floor,
-                c.needs.pets,
-                "folkepension" in k,
-                "foertidspension" in k,
-                c.deadline is not None,
-                c.preferences.place is not None,
-            )
-            for c, k in zip(citizens, kinds, strict=True)
-        ],
-        dtype=np.bool_,
-    ).reshape(-1, 7)
-    c_float = np.asarray(
-        [
-            (
-                citizen_income_fast(c),
-                c.wealth_dkk,
-                math.nan if p is None else p.lat,
-                math.nan if p is None else p.lon,
-            )
-            for c in citizens
-            for p in (c.preferences.place,)
-        ],
-        dtype=np.float64,
-    ).reshape(-1, 4)
+    c_needs = np.asarray(c_needs_rows, dtype=np.bool_).reshape(-1, 7)
+    c_float = np.asarray(c_float_rows, dtype=np.float64).reshape(-1, 4)
     v_int = np.asarray(
         [
             (
-                muni_index[v.municipality_code],
-                v.rooms,
-                v.floor,
-                v.available_from.toordinal() - today,
-                area_index[v.area],
-                department_index[v.department],
+                muni_index[code],
+                rooms,
+                floor,
+                available,
+                area_index[area],
+                department_index[department],
             )
-            for v in vacancies
+            for code, area, department, rooms, floor, available in v_int_rows
         ],
         dtype=np.int64,
     ).reshape(-1, 6)
-    v_float = np.asarray(
-        [(v.size_m2, v.rent_dkk, v.utilities_dkk, v.lat, v.lon) for v in vacancies],
-        dtype=np.float64,
-    ).reshape(-1, 5)
-    v_bool = np.asarray(
-        [
-            (
-                v.allocation == "municipal",
-                v.wheelchair,
-                v.elevator,
-                v.pets_allowed,
-                v.listed_area,
-                v.kind == "youth",
-            )
-            for v in vacancies
-        ],
-        dtype=np.bool_,
-    ).reshape(-1, 6)
+    v_float = np.asarray(v_float_rows, dtype=np.float64).reshape(-1, 5)
+    v_bool = np.asarray(v_bool_rows, dtype=np.bool_).reshape(-1, 6)
 
     def column(table: np.ndarray, j: int) -> np.ndarray:
         return np.ascontiguousarray(table[:, j])
@@ -331,13 +392,8 @@ def build_columns(problem: Problem) -> Columns:
         size_m2=column(v_float, 0),
         rent=column(v_float, 1),
         utilities=column(v_float, 2),
-        reduction=floats([effective_reduction(v, as_of) for v in vacancies]),
-        reduction_temporary=bools(
-            [
-                v.rent_reduction_until is not None and effective_reduction(v, as_of) > 0
-                for v in vacancies
-            ]
-        ),
+        reduction=floats(v_reduction),
+        reduction_temporary=bools(v_reduction_temporary),
         wheelchair=column(v_bool, 1),
         floor=column(v_int, 2),
         elevator=column(v_bool, 2),

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from matcher.columns import I64, B, Columns
-from matcher.offers import _first_per_group, citizen_order, home_of
+from matcher.offers import _first_per_group, citizen_order, commas, home_of
 from matcher.rules import HARD_RULE_NAMES, RuleContext, check_pair
 from matcher.scoring import FUNNEL_NAMES, ScoredProblem, score_pair
 
@@ -119,10 +119,10 @@ def unmatched(
     named_holder = holder[named_v]
     context = _Named(
         vacancy=named_v.tolist(),
-        score=score[named_rows].tolist(),
-        loss=loss[named_rows].tolist(),
+        score=commas(score[named_rows].tolist()),
+        loss=commas(loss[named_rows].tolist()),
         holder=named_holder.tolist(),
-        holder_score=np.where(named_holder >= 0, score[holder_pair[named_v]], 0).tolist(),
+        holder_score=commas(np.where(named_holder >= 0, score[holder_pair[named_v]], 0).tolist()),
         count=np.bincount(pc[mine_all], minlength=cols.n_citizens).tolist(),
     )
     out = []
@@ -154,13 +154,16 @@ def unmatched(
 
 @dataclass(frozen=True)
 class _Named:
-    """Plain lists for the homes an outranked text names (each citizen's first few pairs)."""
+    """Plain lists for the homes an outranked text names (each citizen's first few pairs).
+
+    The points (``score``, ``loss``, ``holder_score``) are already in words (``1,234``).
+    """
 
     vacancy: list[int]
-    score: list[int]
-    loss: list[int]
+    score: list[str]
+    loss: list[str]
     holder: list[int]
-    holder_score: list[int]
+    holder_score: list[str]
     count: list[int]
 
 
@@ -186,11 +189,11 @@ def _outranked_text(cols: Columns, c: int, first: int, stop: int, n: _Named) -> 
     for k in range(first, stop):
         v = n.vacancy[k]
         if n.holder[k] < 0:
-            named.append(f"{cols.vacancy_ids[v]} is left unassigned (score {n.score[k]:,})")
+            named.append(f"{cols.vacancy_ids[v]} is left unassigned (score {n.score[k]})")
             continue
         named.append(
             f"{cols.vacancy_ids[v]} went to {cols.citizen_ids[n.holder[k]]} (score "
-            f"{n.holder_score[k]:,} against this citizen's {n.score[k]:,})"
+            f"{n.holder_score[k]} against this citizen's {n.score[k]})"
         )
     count = n.count[c]
     return (
@@ -198,7 +201,7 @@ def _outranked_text(cols: Columns, c: int, first: int, stop: int, n: _Named) -> 
         + "; ".join(named)
         + ("; ..." if count > MAX_NAMED_HOMES else "")
         + f". Housing this citizen in {cols.vacancy_ids[n.vacancy[first]]} instead would "
-        f"lower the plan's total by at least {n.loss[first]:,} points (forecast)"
+        f"lower the plan's total by at least {n.loss[first]} points (forecast)"
     )
 
 

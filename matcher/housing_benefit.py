@@ -483,6 +483,45 @@ def monthly_benefit_arrays(
     The arithmetic is :func:`estimate`'s, step for step, in int64; the arrays broadcast
     together. Used by :func:`estimate_many` and :func:`matcher.affordability.assess_many`.
     """
+    terms = household_benefit_terms(
+        income_ore=income_ore,
+        wealth_ore=wealth_ore,
+        adults=adults,
+        children=children,
+        pensioner=pensioner,
+        receives_foertidspension=receives_foertidspension,
+        boligydelse_caps_apply=boligydelse_caps_apply,
+        year=year,
+    )
+    return home_benefit_arrays(
+        terms,
+        rent_ore=rent_ore,
+        area_centi_m2=area_centi_m2,
+        heating_included=heating_included,
+        electricity_included=electricity_included,
+    )
+
+
+BenefitTerms = dict[str, Any]
+"""The household-only terms of :func:`monthly_benefit_arrays` (arrays or plain ints)."""
+
+
+def household_benefit_terms(
+    *,
+    income_ore: NDArray[np.int64],
+    wealth_ore: NDArray[np.int64],
+    adults: NDArray[np.int64],
+    children: NDArray[np.int64],
+    pensioner: NDArray[np.bool_],
+    receives_foertidspension: NDArray[np.bool_],
+    boligydelse_caps_apply: NDArray[np.bool_],
+    year: int,
+) -> BenefitTerms:
+    """The part of :func:`monthly_benefit_arrays` that depends on the household only.
+
+    Computed once per household, then gathered per pair (:func:`take_terms`) for
+    :func:`home_benefit_arrays`: the same int64 arithmetic, element for element.
+    """
     bs = _scheme_ints(year, "boligsikring")
     yd = _scheme_ints(year, "boligydelse")
 
@@ -495,22 +534,6 @@ def monthly_benefit_arrays(
         return np.where(pensioner, getattr(yd, name), getattr(bs, name)).astype(np.int64)
 
     persons = adults + children
-    per_m2 = np.where(
-        heating_included,
-        -(pick("heating_deduction_ore") + pick("hot_water_deduction_ore")),
-        pick("heating_addition_ore"),
-    ) - np.where(electricity_included, pick("electricity_deduction_ore"), 0)
-    expense = np.maximum(0, 12 * rent_ore * _U_PER_ORE + area_centi_m2 * per_m2)
-    cap_c = bs.first_person_c + bs.per_extra_person_c * (persons - 1)
-    quotient, remainder = np.divmod(expense, area_centi_m2)
-    scaled = np.where(
-        area_centi_m2 > cap_c,
-        quotient * cap_c + (2 * remainder * cap_c + area_centi_m2) // (2 * area_centi_m2),
-        expense,
-    )
-    caps = ~pensioner | boligydelse_caps_apply
-    b = np.where(caps, np.minimum(scaled, pick("max_expense_u")), scaled)
-
     lower = pick("wealth_lower_ore")
     upper = pick("wealth_upper_ore")
     between = np.minimum(np.maximum(0, wealth_ore - lower), upper - lower)
@@ -521,19 +544,67 @@ def monthly_benefit_arrays(
     extra_children = np.minimum(np.maximum(children - 1, 0), pick("extra_children_counted"))
     threshold_v = pick("threshold_v") + extra_children * pick("per_child_v")
     excess_v = np.maximum(0, income_v - threshold_v)
-    formula_n = pick("rent_pm") * (b + pick("supplement_u")) * 1000 - pick("income_pm") * excess_v
-    own_n = np.maximum(pick("own_income_pm") * income_v, pick("own_min_u") * _N_PER_U)
-    yearly_n = np.minimum(formula_n, b * _N_PER_U - own_n)
     raised = children >= pick("max_increase_from_children")
-    max_n = pick("max_benefit_u") * (1000 + np.where(raised, pick("max_increase_pm"), 0)) * 1000
-    yearly_n = np.where(caps, np.minimum(yearly_n, max_n), yearly_n)
     cap_pm = pick("childless_cap_pm")
-    childless_cap = (children == 0) & (cap_pm >= 0) & ~receives_foertidspension
-    yearly_n = np.where(childless_cap, np.minimum(yearly_n, cap_pm * b * 1000), yearly_n)
+    return {
+        "hot": -(pick("heating_deduction_ore") + pick("hot_water_deduction_ore")),
+        "heating": pick("heating_addition_ore"),
+        "electricity": pick("electricity_deduction_ore"),
+        "cap_c": bs.first_person_c + bs.per_extra_person_c * (persons - 1),
+        "caps": ~pensioner | boligydelse_caps_apply,
+        "max_expense": pick("max_expense_u"),
+        "rent_pm": pick("rent_pm"),
+        "supplement": pick("supplement_u"),
+        "income_cut": pick("income_pm") * excess_v,
+        "own_n": np.maximum(pick("own_income_pm") * income_v, pick("own_min_u") * _N_PER_U),
+        "max_n": pick("max_benefit_u")
+        * (1000 + np.where(raised, pick("max_increase_pm"), 0))
+        * 1000,
+        "cap_pm": cap_pm,
+        "childless_cap": (children == 0) & (cap_pm >= 0) & ~receives_foertidspension,
+        "min_payout": pick("min_payout_dkk"),
+    }
+
+
+def take_terms(terms: BenefitTerms, index: NDArray[np.int64]) -> BenefitTerms:
+    """Per-household terms gathered per pair (``index`` names each pair's household)."""
+    return {
+        name: value[index] if isinstance(value, np.ndarray) and value.ndim else value
+        for name, value in terms.items()
+    }
+
+
+def home_benefit_arrays(
+    terms: BenefitTerms,
+    *,
+    rent_ore: NDArray[np.int64],
+    area_centi_m2: NDArray[np.int64],
+    heating_included: NDArray[np.bool_],
+    electricity_included: NDArray[np.bool_],
+) -> NDArray[np.int64]:
+    """:func:`monthly_benefit_arrays` from the household terms and the homes' arrays."""
+    t = terms
+    per_m2 = np.where(heating_included, t["hot"], t["heating"]) - np.where(
+        electricity_included, t["electricity"], 0
+    )
+    expense = np.maximum(0, 12 * rent_ore * _U_PER_ORE + area_centi_m2 * per_m2)
+    cap_c = t["cap_c"]
+    quotient, remainder = np.divmod(expense, area_centi_m2)
+    scaled = np.where(
+        area_centi_m2 > cap_c,
+        quotient * cap_c + (2 * remainder * cap_c + area_centi_m2) // (2 * area_centi_m2),
+        expense,
+    )
+    caps = t["caps"]
+    b = np.where(caps, np.minimum(scaled, t["max_expense"]), scaled)
+    formula_n = t["rent_pm"] * (b + t["supplement"]) * 1000 - t["income_cut"]
+    yearly_n = np.minimum(formula_n, b * _N_PER_U - t["own_n"])
+    yearly_n = np.where(caps, np.minimum(yearly_n, t["max_n"]), yearly_n)
+    yearly_n = np.where(t["childless_cap"], np.minimum(yearly_n, t["cap_pm"] * b * 1000), yearly_n)
     yearly_n = np.maximum(0, yearly_n)
 
     monthly = (2 * yearly_n + 12 * _N_PER_DKK) // (24 * _N_PER_DKK)
-    monthly = np.where(12 * monthly < pick("min_payout_dkk"), 0, monthly)
+    monthly = np.where(12 * monthly < t["min_payout"], 0, monthly)
     return np.asarray(monthly, dtype=np.int64)
 
 

@@ -14,9 +14,8 @@ from itertools import pairwise, repeat
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
-from matcher.columns import I64, B
+from matcher.columns import I64, B, lexorder
 from matcher.rules import CITIZEN_PARTS
 from matcher.scoring import PART_NAMES, ScoredProblem
 
@@ -32,6 +31,15 @@ _LABELS = {
     "stays_affordable": "stays affordable",
     "support_fit": "support fit",
 }
+
+
+def commas(values: list[int]) -> list[str]:
+    """``f"{value:,}"`` of each value, formatting each distinct value once.
+
+    Grouped formatting costs several times ``str``; the texts repeat few distinct values.
+    """
+    text = {value: f"{value:,}" for value in set(values)}
+    return list(map(text.__getitem__, values))
 
 
 def breakdown(scored: ScoredProblem, k: int) -> dict[str, int]:
@@ -60,6 +68,8 @@ _AFFORDABLE = (
     " Affordable: gross rent {:,} kr., housing benefit {:,} kr., net housing cost {:,} kr., "
     "{:,} kr. left a month ({:,} kr. required)."
 )
+_AFFORDABLE_TEXT = _AFFORDABLE.replace("{:,}", "{}")
+""":data:`_AFFORDABLE` taking the numbers already in words (:func:`commas`)."""
 _LABEL_LIST = tuple(_LABELS[name] for name in PART_NAMES)
 _HEAD_LABELS = _LABEL_LIST[:_N_CITIZEN_PARTS]
 _PAIR_LABELS = _LABEL_LIST[_N_CITIZEN_PARTS:]
@@ -96,45 +106,6 @@ def home_of(scored: ScoredProblem, matched: B) -> I64:
     home = np.full(scored.cols.n_citizens, -1, dtype=np.int64)
     home[scored.pc[matched]] = scored.pv[matched]
     return home
-
-
-def lexorder(*keys: NDArray[Any]) -> I64:
-    """``np.lexsort(keys)`` (last key primary), with the keys packed into few int64 words.
-
-    Keys whose value ranges multiply to less than 2**62 share a word (the more important
-    key in the high digits), so the sort makes one pass per word instead of one per key;
-    the order is the same, ties included (both sorts are stable).
-    """
-    n = keys[0].size if keys else 0
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    words: list[I64] = []
-    word: I64 | None = None
-    span = 1
-    for key in reversed(keys):  # primary first
-        lo, hi = int(key.min()), int(key.max())
-        size = hi - lo + 1
-        if size >= 1 << 62:  # too wide to offset or share a word: a word of its own
-            if word is not None:
-                words.append(word)
-            words.append(key.astype(np.int64))
-            word, span = None, 1
-            continue
-        digit = key.astype(np.int64) - lo
-        if word is not None and span * size < 1 << 62:
-            word = word * size + digit
-            span *= size
-        else:
-            if word is not None:
-                words.append(word)
-            word, span = digit, size
-    if word is not None:
-        words.append(word)
-    if len(words) == 1:
-        order: I64 = np.argsort(words[0], kind="stable")
-        return order
-    packed: I64 = np.lexsort(words[::-1])
-    return packed
 
 
 def citizen_order(scored: ScoredProblem, matched: B, loss: I64) -> I64:
@@ -210,40 +181,52 @@ def vacancy_offers(
     ]
     pair_parts = np.stack([scored.parts[n][rows] for n in PART_NAMES[_N_CITIZEN_PARTS:]], 1)
     # the pair parts in words, once per distinct combination (few: most are 0 or fixed)
-    tails, tail_at = (
-        np.unique(pair_parts, axis=0, return_inverse=True)
-        if rows.size
-        else (pair_parts, np.zeros(0, dtype=np.int64))
-    )
-    tail_texts = [
-        ", ".join(
+    pair_keys = list(map(tuple, pair_parts.tolist()))
+    tail_text = dict.fromkeys(pair_keys, "")
+    for tail in tail_text:
+        tail_text[tail] = ", ".join(
             [f"{label} {value:,}" for label, value in zip(_PAIR_LABELS, tail, strict=True) if value]
         )
-        for tail in tails.tolist()
-    ]
     affordable = list(
         map(
-            _AFFORDABLE.format,
-            *(scored.afford[n][rows].tolist() for n in AFFORD_ORDER),
+            _AFFORDABLE_TEXT.format,
+            *(commas(scored.afford[n][rows].tolist()) for n in AFFORD_ORDER),
         )
     )
+    points_list = score[rows].tolist()
+    lost_list = loss[rows].tolist()
     candidates = []
-    for rank, c, v, points, lost, assigned, planned, head, tail, money in zip(
+    for (
+        rank,
+        c,
+        v,
+        points,
+        points_text,
+        lost,
+        lost_text,
+        assigned,
+        planned,
+        head,
+        tail,
+        money,
+    ) in zip(
         (ranks + 1).tolist(),
         rows_c.tolist(),
         pv[rows].tolist(),
-        score[rows].tolist(),
-        loss[rows].tolist(),
+        points_list,
+        commas(points_list),
+        lost_list,
+        commas(lost_list),
         matched[rows].tolist(),
         home[rows_c].tolist(),
         map(heads.__getitem__, at.tolist()),
-        map(tail_texts.__getitem__, np.ravel(tail_at).tolist()),
+        map(tail_text.__getitem__, pair_keys),
         affordable,
         strict=True,
     ):
         citizen = citizen_ids[c]
         named = f"{head}, {tail}" if head and tail else head or tail
-        words = f"score {points:,} ({named})" if named else "score 0"
+        words = f"score {points_text} ({named})" if named else "score 0"
         if assigned:
             why = f"The plan gives this home to {citizen}: {words}.{money}"
         else:
@@ -258,7 +241,7 @@ def vacancy_offers(
                 else "the plan does not house this citizen"
             )
             why = (
-                f"Alternate ({first_text}); forecast: the plan loses at least {lost:,} points "
+                f"Alternate ({first_text}); forecast: the plan loses at least {lost_text} points "
                 f"if this citizen gets the home; {where}; {words}.{money}"
             )
         candidates.append(

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from matcher.affordability import HomeColumns, HouseholdColumns, VerdictArrays, assess_indexed
-from matcher.columns import I64, B, Columns, build_columns
+from matcher.columns import I64, B, Columns, build_columns, lexorder
 from matcher.errors import InputError
 from matcher.housing_benefit import validated_year
 from matcher.policy import auto_housed_bonus, housed_bonus
@@ -335,14 +335,21 @@ def _note_unaffordable(
     required = np.asarray(verdict.required_left_dkk, dtype=np.int64)[failed]
     gross = np.asarray(verdict.gross_rent_dkk, dtype=np.int64)[failed]
     margin = left - required
-    order = np.lexsort((vi, -margin, ci))
+    order = lexorder(vi, -margin, ci)  # np.lexsort's order, one packed word
     first = np.ones(order.size, dtype=np.bool_)
     first[1:] = ci[order][1:] != ci[order][:-1]
-    for k in order[first]:
-        c = int(ci[k])
+    k = order[first]
+    for c, v, left_k, required_k, gross_k in zip(
+        ci[k].tolist(),
+        vi[k].tolist(),
+        left[k].tolist(),
+        required[k].tolist(),
+        gross[k].tolist(),
+        strict=True,
+    ):
         best[c] = {
-            "vacancy": int(vi[k]),
-            "left_dkk": int(left[k]),
-            "required_left_dkk": int(required[k]),
-            "gross_rent_dkk": int(gross[k]),
+            "vacancy": v,
+            "left_dkk": left_k,
+            "required_left_dkk": required_k,
+            "gross_rent_dkk": gross_k,
         }

@@ -13,7 +13,8 @@ from matcher_testkit import problems
 
 from matcher.affordability import assess_indexed
 from matcher.api import dumps_result, solve_problem
-from matcher.offers import lexorder
+from matcher.columns import lexorder
+from matcher.offers import commas
 from matcher.problem import parse_problem
 from matcher.rules import (
     HARD_RULE_ARRAYS,
@@ -101,3 +102,8 @@ def test_lexorder_is_lexsort(rows: list[tuple[int, int, bool, int]]) -> None:
     a, b, c, d = (np.asarray(col) for col in zip(*rows, strict=True))
     for keys in ((a, b, c, d), (d, c, b), (b, c), (d,), (c, d, b, a)):
         assert np.array_equal(lexorder(*keys), np.lexsort(keys))
+
+
+@given(st.lists(st.integers(-(10**12), 10**12) | st.integers(-5000, 5000), max_size=60))
+def test_commas_is_grouped_format(values: list[int]) -> None:
+    assert commas(values) == [f"{value:,}" for value in values]
