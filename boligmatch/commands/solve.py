@@ -62,14 +62,12 @@ def command(
     except OSError as error:
         _fail(f"{problem_file}: cannot read the file ({error.strerror or error})")
     try:
-        document = json.loads(text)
+        result, timings = solve_timed(text, explain=explain)
     except json.JSONDecodeError as error:
         _fail(
             f"{problem_file}: not valid JSON "
             f"(line {error.lineno}, column {error.colno}: {error.msg})"
         )
-    try:
-        result, timings = solve_timed(document, explain=explain)
     except ProblemError as error:
         for path, message in error.issues:
             typer.echo(f"error: {path}: {message}", err=True)

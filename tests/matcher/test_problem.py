@@ -9,10 +9,12 @@ import jsonschema
 import pytest
 from matcher_testkit import citizen, problem, vacancy
 
+from boligmatch.generator import generate_problem
 from matcher.api import solve_problem
 from matcher.problem import (
     SCHEMA_DIR,
     ProblemError,
+    loads_problem,
     parse_problem,
     problem_schema,
     result_schema,
@@ -89,6 +91,9 @@ def test_bad_input_names_the_field_path(mutate: Any, path: str, words: str) -> N
     mutate(document)
     found = issues(document)
     assert any(p == path and words in m for p, m in found), found
+    with pytest.raises(ProblemError) as from_text:
+        loads_problem(json.dumps(document))
+    assert from_text.value.issues == found
 
 
 def test_overlapping_support_teams_are_an_error() -> None:
@@ -108,6 +113,23 @@ def test_overlapping_support_teams_are_an_error() -> None:
 
 def test_not_an_object() -> None:
     assert issues([1, 2]) == [("(document)", "must be a JSON object")]
+    with pytest.raises(ProblemError) as caught:
+        loads_problem("[1, 2]")
+    assert caught.value.issues == [("(document)", "must be a JSON object")]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_text_and_parsed_json_give_the_same_problem(seed: int) -> None:
+    document = generate_problem(seed=seed, n_citizens=300, n_vacancies=100, national=seed == 3)
+    text = json.dumps(document)
+    assert loads_problem(text) == parse_problem(json.loads(text))
+    assert loads_problem(text.encode()) == parse_problem(document)
+
+
+@pytest.mark.parametrize("text", ["", "{", '{"format": "boligmatch.problem/1",}', "[1] 2"])
+def test_text_that_is_not_json_is_a_json_error(text: str) -> None:
+    with pytest.raises(json.JSONDecodeError):
+        loads_problem(text)
 
 
 def test_committed_schema_files_equal_the_generated_ones() -> None:
