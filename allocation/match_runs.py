@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from allocation.audit import record
@@ -345,6 +345,25 @@ def get_match_run(*, session: Session, run_id: int, municipality_code: str) -> M
     if run is None or run.municipality_code != municipality_code:
         raise NotFound("match-run-not-found", "Match run not found", f"No match run {run_id}.")
     return run
+
+
+def list_match_runs(
+    *, session: Session, municipality_code: str, limit: int, offset: int
+) -> tuple[list[MatchRun], int]:
+    """The municipality's runs, newest first (by id), one page; and how many in all."""
+    total = session.scalar(
+        select(func.count())
+        .select_from(MatchRun)
+        .where(MatchRun.municipality_code == municipality_code)
+    )
+    runs = session.scalars(
+        select(MatchRun)
+        .where(MatchRun.municipality_code == municipality_code)
+        .order_by(MatchRun.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return list(runs), int(total or 0)
 
 
 def pair_problem(

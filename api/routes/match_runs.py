@@ -7,7 +7,7 @@ one municipality, and another municipality's run answers 404 like a missing one.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -25,7 +25,7 @@ from api.routes.allocation_common import (
     offer_out,
     today,
 )
-from inventory.schemas import RecordId, UtcDateTime
+from inventory.schemas import Page, RecordId, UtcDateTime
 
 router = APIRouter(prefix="/match-runs", tags=["match runs"])
 
@@ -69,8 +69,8 @@ class UnmatchedOut(BaseModel):
     funnel: dict[str, int] = Field(description="homes left after each hard rule, in order")
 
 
-class MatchRunOut(BaseModel):
-    """A stored match run: who asked, what the solver said, the plan."""
+class MatchRunSummary(BaseModel):
+    """A stored match run in a list: who asked, what the solver said, how much it housed."""
 
     id: int
     municipality_code: str
@@ -83,6 +83,13 @@ class MatchRunOut(BaseModel):
     objective: int = Field(description="sum of the assigned pairs' scores")
     citizens: int
     vacancies: int
+    housed: int = Field(description="citizens the plan gives a home")
+    unmatched_citizens: int = Field(description="citizens the plan leaves without one")
+
+
+class MatchRunOut(MatchRunSummary):
+    """A stored match run: who asked, what the solver said, the plan."""
+
     excluded_pairs: list[list[str]] = Field(description="declined/expired [citizen, vacancy]")
     stats: dict[str, Any] = Field(description="the solver's statistics")
     assignments: list[AssignmentOut]
@@ -106,20 +113,30 @@ class ExplanationOut(BaseModel):
     unmatched: dict[str, Any] | None
 
 
+def run_summary(run: MatchRun) -> dict[str, Any]:
+    """The fields of :class:`MatchRunSummary` of a stored run."""
+    result = run.result
+    return {
+        "id": run.id,
+        "municipality_code": run.municipality_code,
+        "created_at": run.created_at,
+        "created_by": run.created_by,
+        "purpose": str(run.stats.get("purpose", "match")),
+        "method": run.method,
+        "status": run.status,
+        "as_of": str(result.get("as_of", run.problem.get("as_of"))),
+        "objective": int(result.get("objective", 0)),
+        "citizens": len(run.problem.get("citizens", [])),
+        "vacancies": len(run.problem.get("vacancies", [])),
+        "housed": len(result.get("assignments", [])),
+        "unmatched_citizens": len(result.get("unmatched", [])),
+    }
+
+
 def run_out(run: MatchRun) -> MatchRunOut:
     result = run.result
     return MatchRunOut(
-        id=run.id,
-        municipality_code=run.municipality_code,
-        created_at=run.created_at,
-        created_by=run.created_by,
-        purpose=str(run.stats.get("purpose", "match")),
-        method=run.method,
-        status=run.status,
-        as_of=str(result.get("as_of", run.problem.get("as_of"))),
-        objective=int(result.get("objective", 0)),
-        citizens=len(run.problem.get("citizens", [])),
-        vacancies=len(run.problem.get("vacancies", [])),
+        **run_summary(run),
         excluded_pairs=[list(p) for p in run.stats.get("excluded_pairs", [])],
         stats=dict(result.get("stats", {})),
         assignments=[
@@ -184,6 +201,28 @@ def create_match_run(
         payload=body.model_dump(mode="json"),
         status_code=status.HTTP_201_CREATED,
         create=create,
+    )
+
+
+@router.get("", response_model=Page[MatchRunSummary], responses=problem_responses(401, 403))
+def list_match_runs(
+    session: SessionDep,
+    principal: StaffUser,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> Page[MatchRunSummary]:
+    """The municipality's match runs, newest first, paginated (the plans themselves by id)."""
+    runs, total = match_runs.list_match_runs(
+        session=session,
+        municipality_code=principal.municipality_code or "",
+        limit=limit,
+        offset=offset,
+    )
+    return Page[MatchRunSummary](
+        items=[MatchRunSummary(**run_summary(run)) for run in runs],
+        total=total,
+        limit=limit,
+        offset=offset,
     )
 
 

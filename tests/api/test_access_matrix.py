@@ -36,6 +36,7 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/cases/{case_id}/close"): frozenset({STAFF}),
     # match runs and offers (workflow helper): staff; associations see offer status only
     ("POST", "/api/v1/match-runs"): frozenset({STAFF}),
+    ("GET", "/api/v1/match-runs"): frozenset({STAFF}),
     ("GET", "/api/v1/match-runs/{run_id}"): frozenset({STAFF}),
     ("GET", "/api/v1/match-runs/{run_id}/offers"): frozenset({STAFF}),
     ("GET", "/api/v1/match-runs/{run_id}/explain"): frozenset({STAFF}),

@@ -343,6 +343,7 @@ def test_who_sees_what(api: Any) -> None:
         "offer-not-found",
     )
     assert api.request("staff_other", "GET", "/api/v1/offers").json() == []
+    assert api.request("staff_other", "GET", "/api/v1/match-runs").json()["total"] == 0
     # The association's view of the same plan.
     with api.sessions() as s:
         own = set(
@@ -418,3 +419,21 @@ def test_closing_a_case_or_withdrawing_a_home_withdraws_its_open_offers(api: Any
     with api.sessions() as s:
         left = set(s.scalars(select(Offer.status).where(Offer.vacancy_id == own)))
     assert left == {OfferStatus.withdrawn}
+
+
+def test_match_runs_are_listed_newest_first_with_their_counts(api: Any) -> None:
+    first = _run(api)
+    second = _run(api, **{"Idempotency-Key": "list-test-second-run"})
+    listed = api.request("staff", "GET", "/api/v1/match-runs").json()
+    assert listed["total"] == 2
+    assert [r["id"] for r in listed["items"]] == [second["id"], first["id"]]
+    for item, run in zip(listed["items"], (second, first), strict=True):
+        assert item["housed"] == len(run["assignments"]) > 0
+        assert item["unmatched_citizens"] == len(run["unmatched"])
+        for field in ("status", "objective", "citizens", "vacancies", "created_by", "purpose"):
+            assert item[field] == run[field]
+        assert "assignments" not in item  # the plan itself is read by id
+    page = api.request("staff", "GET", "/api/v1/match-runs?limit=1&offset=1").json()
+    assert [r["id"] for r in page["items"]] == [first["id"]]
+    assert (page["total"], page["limit"], page["offset"]) == (2, 1, 1)
+    _problem(api.request("staff", "GET", "/api/v1/match-runs?limit=0"), 422, "validation-error")
