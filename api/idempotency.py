@@ -6,10 +6,15 @@ A replay with the same body returns the stored response; the same key with a
 different body is a client error (422), because silently answering for another
 request would hide a bug. The body is fingerprinted with a *keyed* hash, since a
 case's body holds a CPR number and a plain hash of it could be brute-forced.
+
+Stored answers are kept for ``idempotency_retention_hours`` (a setting, default 24):
+long enough for any client's retries, short enough that the copies of created cases'
+responses do not pile up. Expired ones are deleted whenever a key is used.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -19,13 +24,14 @@ from typing import Annotated, Any
 from fastapi import Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.auth import Principal
 from api.errors import ProblemError
 from api.models import IdempotencyRecord
+from boligmatch.db import utcnow
 from boligmatch.settings import get_settings
 
 IdempotencyKeyHeader = Annotated[
@@ -57,6 +63,17 @@ def route_of(request: Request) -> str:
     return f"{request.method} {path}"
 
 
+def purge_expired(session: Session, *, now: dt.datetime | None = None) -> int:
+    """Delete the stored answers older than the retention; how many were deleted."""
+    hours = get_settings().idempotency_retention_hours
+    cutoff = (now or utcnow()) - dt.timedelta(hours=hours)
+    result = session.execute(
+        delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff),
+        execution_options={"synchronize_session": False},
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def idempotent(
     session: Session,
     *,
@@ -75,6 +92,7 @@ def idempotent(
     route = route_of(request)
     request_hash = fingerprint(payload)
     if key is not None:
+        purge_expired(session)
         stored = session.scalar(
             select(IdempotencyRecord).where(
                 IdempotencyRecord.key == key,

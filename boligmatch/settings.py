@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     cpr_hash_secret: str = DEVELOPMENT_SECRET
     jwt_secret: str = DEVELOPMENT_SECRET
     jwt_ttl_minutes: int = Field(8 * 60, ge=1)
+    idempotency_retention_hours: int = Field(
+        24,
+        ge=1,
+        le=24 * 90,
+        description="how long a stored answer to an Idempotency-Key is replayed, then deleted",
+    )
     log_level: str = "INFO"
     turnover_rate: float = Field(0.14, gt=0, lt=1, description="share of the stock let per year")
     default_policy: MunicipalityPolicy = MunicipalityPolicy()
