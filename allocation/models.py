@@ -174,8 +174,9 @@ class MatchRun(Base):
 class Offer(Base):
     """An offer of a vacancy to a citizen and its answer.
 
-    The database itself guarantees the two invariants the workflow relies on: at
-    most one accepted offer per vacancy and at most one accepted offer per citizen.
+    The database itself guarantees the invariants the workflow relies on: at most one
+    accepted offer per vacancy and per citizen, and at most one sent (unanswered) offer
+    per vacancy and per citizen.
     """
 
     __tablename__ = "offers"
@@ -193,6 +194,20 @@ class Offer(Base):
             unique=True,
             sqlite_where=text("status = 'accepted'"),
             postgresql_where=text("status = 'accepted'"),
+        ),
+        Index(
+            "uq_offers_sent_vacancy",
+            "vacancy_id",
+            unique=True,
+            sqlite_where=text("status = 'sent'"),
+            postgresql_where=text("status = 'sent'"),
+        ),
+        Index(
+            "uq_offers_sent_case",
+            "case_id",
+            unique=True,
+            sqlite_where=text("status = 'sent'"),
+            postgresql_where=text("status = 'sent'"),
         ),
         CheckConstraint("rank >= 1", name="rank_positive"),
         CheckConstraint(

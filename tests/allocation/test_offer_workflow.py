@@ -295,6 +295,17 @@ def test_invalid_transitions_are_conflicts(world: sessionmaker[Session]) -> None
         with pytest.raises(Conflict) as offered:
             workflow.send_offer(session=s, offer_id=alternate.id, actor=STAFF, today=TODAY)
         assert offered.value.code == "vacancy-already-offered"
+        # ... and so does the database, when the service is bypassed.
+        with pytest.raises(IntegrityError), s.begin_nested():
+            alternate.status = OfferStatus.sent
+            s.flush()
+        s.refresh(alternate)
+        assert alternate.status == OfferStatus.proposed
+        other_home = s.scalar(select(Vacancy.id).where(Vacancy.id != first.vacancy_id).limit(1))
+        assert other_home is not None
+        with pytest.raises(IntegrityError), s.begin_nested():  # one offer answered at a time
+            s.add(Offer(vacancy_id=other_home, case_id=first.case_id, status=OfferStatus.sent))
+            s.flush()
         with pytest.raises(PreconditionFailed):
             workflow.accept_offer(
                 session=s,
