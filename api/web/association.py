@@ -131,6 +131,22 @@ def report_form(request: Request) -> Response:
         return _report_form(request, session, principal)
 
 
+def available_from_problem(text: str) -> str | None:
+    """The message key of what is wrong with a typed available-from day, or None.
+
+    A vacancy may be reported up to 30 days late; shared by both report forms.
+    """
+    if not text.strip():
+        return "field_required"
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return "invalid_date"
+    if day < danish_today() - dt.timedelta(days=30):
+        return "date_too_old"
+    return None
+
+
 def _field_of(location: str) -> str:
     """Map a service/pydantic error location onto the form field it belongs to."""
     if "available_from" in location:
@@ -157,16 +173,9 @@ def report(
         errors["unit_id"] = "field_required"
     elif not unit_id.strip().isdigit():
         errors["unit_id"] = "unknown_unit"
-    if not available_from.strip():
-        errors["available_from"] = "field_required"
-    else:
-        try:
-            day = dt.date.fromisoformat(available_from.strip())
-        except ValueError:
-            errors["available_from"] = "invalid_date"
-        else:
-            if day < danish_today() - dt.timedelta(days=30):
-                errors["available_from"] = "date_too_old"
+    date_problem = available_from_problem(available_from)
+    if date_problem is not None:
+        errors["available_from"] = date_problem
     with transaction(request) as session:
         if errors:
             return _report_form(

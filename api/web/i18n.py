@@ -280,6 +280,82 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Datoen må ikke ligge mere end 30 dage tilbage.",
         "The date may not be more than 30 days ago.",
     ),
+    # association: a vacancy in a new unit
+    "new_unit": ("Ny bolig", "New unit"),
+    "new_unit_hint": (
+        "Er boligen ikke på listen? Meld den ledig som en ny bolig.",
+        "Is the unit not in the list? Report it as a new unit.",
+    ),
+    "report_new_title": ("Meld en ny bolig ledig", "Report a vacancy in a new unit"),
+    "report_new_intro": (
+        "Boligen er ikke i jeres liste endnu. Udfyld boligens oplysninger og datoen, hvor "
+        "den bliver ledig. Tal kan skrives med decimalkomma, fx 4250,50.",
+        "The unit is not in your list yet. Fill in its details and the day it becomes "
+        "free. Numbers may be written with a decimal comma or point, e.g. 4250.50.",
+    ),
+    "fs_place": ("Beliggenhed", "Location"),
+    "fs_home": ("Boligen", "The home"),
+    "fs_money": ("Husleje og indskud", "Rent and deposit"),
+    "fs_letting": ("Anvisning og ledighed", "Allocation and availability"),
+    "latitude": ("Breddegrad", "Latitude"),
+    "longitude": ("Længdegrad", "Longitude"),
+    "lat_help": ("Decimalgrader (WGS84), fx 55,3959.", "Decimal degrees (WGS84), e.g. 55.3959."),
+    "lon_help": ("Decimalgrader (WGS84), fx 10,3883.", "Decimal degrees (WGS84), e.g. 10.3883."),
+    "district": ("Bydel", "District"),
+    "area_auto": ("Find bydelen ud fra positionen", "Find the district from the position"),
+    "size_m2": ("Størrelse, m²", "Size, m²"),
+    "floor": ("Etage", "Floor"),
+    "floor_help": ("0 = stueetage, -1 = kælder.", "0 = ground floor, -1 = basement."),
+    "access_pets": ("Adgang og husdyr", "Access and pets"),
+    "elevator": ("Elevator", "Lift"),
+    "wheelchair": ("Egnet til kørestol", "Wheelchair accessible"),
+    "pets_allowed": ("Husdyr tilladt", "Pets allowed"),
+    "rent_label": ("Husleje uden forbrug, kr./md.", "Rent excluding utilities, DKK/month"),
+    "utilities_label": ("Forbrug a conto, kr./md.", "Utilities on account, DKK/month"),
+    "deposit_label": ("Indskud, kr.", "Deposit, DKK"),
+    "reduction_label": ("Huslejenedsættelse, kr./md.", "Rent reduction, DKK/month"),
+    "reduction_help": ("Tomt felt = ingen nedsættelse.", "Leave empty for no reduction."),
+    "reduction_until_label": ("Nedsættelsen slutter", "The reduction ends"),
+    "form_has_errors": (
+        "Intet er gemt. Ret de markerede felter.",
+        "Nothing was saved. Correct the marked fields.",
+    ),
+    "too_long": ("Højst {n} tegn.", "At most {n} characters."),
+    "at_least": ("Skal være mindst {n}.", "Must be at least {n}."),
+    "more_than": ("Skal være større end {n}.", "Must be more than {n}."),
+    "at_most": ("Må højst være {n}.", "Must be at most {n}."),
+    "below": ("Skal være under {n}.", "Must be below {n}."),
+    "must_be_number": ("Skriv et tal, fx 4250,50.", "Enter a number, e.g. 4250.50."),
+    "must_be_whole_number": ("Skriv et helt tal.", "Enter a whole number."),
+    "choose_one": ("Vælg en af mulighederne.", "Pick one of the options."),
+    "invalid_value": ("Ugyldig værdi.", "Not a valid value."),
+    "reduction_exceeds_rent": (
+        "Nedsættelsen må ikke være større end huslejen.",
+        "The reduction may not exceed the rent.",
+    ),
+    "unknown_department": ("Vælg en af jeres afdelinger.", "Pick one of your departments."),
+    "unknown_district": (
+        "Vælg en bydel i afdelingens kommune.",
+        "Pick a district in the department's municipality.",
+    ),
+    "area_not_found": (
+        "Positionen ligger ikke i nogen kendt bydel. Vælg bydelen, eller ret positionen.",
+        "The position lies in no known district. Pick the district or correct the position.",
+    ),
+    "unknown_municipality": (
+        "Kommunen med anvisningsretten kendes ikke.",
+        "The municipality holding the allocation right is not known.",
+    ),
+    "unit_exists": (
+        "Afdelingen har allerede en bolig med dette id. Meld den ledig i formularen for "
+        "eksisterende boliger.",
+        "The department already has a unit with this id. Report it with the form for "
+        "existing units.",
+    ),
+    "could_not_save": (
+        "Boligen kunne ikke gemmes: {detail}",
+        "The unit could not be saved: {detail}",
+    ),
     # planner
     "planner_title": ("Planlægning – boligmangel", "Planning – housing shortfall"),
     "shortfall_table": ("Boligmangel pr. kommune", "Shortfall per municipality"),

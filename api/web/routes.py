@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from api.auth import Role, issue_token
 from api.web import association as association_pages
+from api.web import association_units as association_unit_pages
 from api.web import planner as planner_pages
 from api.web import staff as staff_pages
 from api.web.pages import START_PAGES, error_page, guard, redirect, render
@@ -179,6 +180,7 @@ def logout(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
 
 router.include_router(staff_pages.router)
 router.include_router(association_pages.router)
+router.include_router(association_unit_pages.router)
 router.include_router(planner_pages.router)
 
 __all__ = ["guard", "router"]

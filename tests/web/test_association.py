@@ -1,20 +1,28 @@
 """A housing association in the browser: its units and vacancies, a vacancy list
-uploaded with an error, fixed and uploaded again, a vacancy reported with a form."""
+uploaded with an error, fixed and uploaded again, a vacancy reported with a form, and
+a vacancy in a new unit reported with the second form (never in another association's
+department)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 from web_helpers import Site, association_choice, demo_sign_in
 
+from api.auth import Role, issue_token
+from api.web.association_units import MESSAGE_KEYS, decimal_text
+from api.web.i18n import STRINGS
 from boligmatch.db import make_engine
-from inventory.models import Unit
+from inventory.models import Department, Unit, Vacancy, VacancyStatus
 
 pytestmark = pytest.mark.browser
 
@@ -148,3 +156,201 @@ def test_association_reports_a_vacancy_with_messages_next_to_the_fields(
     expect(page.locator(".flash.ok")).to_have_text("Boligen er meldt ledig.")
     free_ref = free[1].split(" / ")[1].split(" –")[0]
     expect(page.locator("#vacancies")).to_contain_text(free_ref)
+
+
+def _new_unit(db_url: str, unit_ref: str) -> dict[str, Any] | None:
+    """The saved unit with this ref, its department's association and its vacancy."""
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        row = (
+            conn.execute(
+                select(
+                    Unit.address,
+                    Unit.lat,
+                    Unit.area,
+                    Unit.size_m2,
+                    Unit.elevator,
+                    Unit.wheelchair,
+                    Unit.rent_dkk,
+                    Unit.rent_reduction_dkk,
+                    Unit.rent_reduction_until,
+                    Unit.allocation_municipality_code,
+                    Department.association_id,
+                    Vacancy.available_from,
+                    Vacancy.status,
+                )
+                .join(Department, Department.id == Unit.department_id)
+                .join(Vacancy, Vacancy.unit_id == Unit.id)
+                .where(Unit.unit_ref == unit_ref)
+            )
+            .mappings()
+            .one_or_none()
+        )
+    engine.dispose()
+    return dict(row) if row is not None else None
+
+
+def test_association_reports_a_vacancy_in_a_new_unit_with_messages_next_to_the_fields(
+    page: Page, site: Site
+) -> None:
+    free_on = dt.date.today() + dt.timedelta(days=60)
+    reduction_ends = free_on + dt.timedelta(days=365)
+    demo_sign_in(page, association_choice(site.association_id))
+    page.goto("/association/report")
+    page.get_by_role("link", name="Meld en ny bolig ledig").click()
+    expect(page).to_have_url(re.compile(r"/association/report-new$"))
+    expect(page.locator("h1")).to_have_text("Meld en ny bolig ledig")
+    before = _units(site.db_url)
+
+    # Every field but the address, and a reduction larger than the rent.
+    page.get_by_label("Afdeling").select_option(index=1)  # the first of its own departments
+    page.get_by_label("Boligens id").fill("NY-7")
+    page.get_by_label("Breddegrad").fill("55,3959")
+    page.get_by_label("Længdegrad").fill("10,37")
+    page.get_by_label("Type").select_option("family")
+    page.get_by_label("Værelser").fill("2")
+    page.get_by_label("Størrelse, m²").fill("61,5")
+    page.get_by_label("Etage").fill("1")
+    page.get_by_label("Elevator").check()
+    page.get_by_label("Husleje uden forbrug, kr./md.").fill("4.250,50")
+    page.get_by_label("Forbrug a conto, kr./md.").fill("650")
+    page.get_by_label("Indskud, kr.").fill("12000")
+    page.get_by_label("Huslejenedsættelse, kr./md.").fill("5000")
+    page.get_by_label("Nedsættelsen slutter").fill(reduction_ends.isoformat())
+    page.get_by_label("Anvisningsret").select_option("municipal")
+    page.get_by_label("Ledig fra").fill(free_on.isoformat())
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.get_by_role("button", name="Gem").click()
+    assert answer.value.status == 422
+    expect(page.locator("#form-errors")).to_contain_text("Intet er gemt.")
+    expect(page.locator(".field-error")).to_have_count(2)
+    expect(page.locator("#address-err")).to_have_text("Skal udfyldes.")
+    expect(page.locator("#address")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#address")).to_have_attribute("aria-describedby", "address-err")
+    expect(page.locator("#rent_reduction_dkk-err")).to_have_text(
+        "Nedsættelsen må ikke være større end huslejen."
+    )
+    expect(page.locator("#rent_reduction_dkk")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#rent_reduction_dkk")).to_have_attribute(
+        "aria-describedby", "rent_reduction_dkk-help rent_reduction_dkk-err"
+    )
+    expect(page.locator("#rent_dkk")).not_to_have_attribute("aria-invalid", "true")
+    # What was typed comes back as typed.
+    expect(page.locator("#unit_ref")).to_have_value("NY-7")
+    expect(page.locator("#lat")).to_have_value("55,3959")
+    expect(page.locator("#rent_dkk")).to_have_value("4.250,50")
+    expect(page.locator("#kind")).to_have_value("family")
+    expect(page.locator("#allocation")).to_have_value("municipal")
+    expect(page.locator("#elevator")).to_be_checked()
+    expect(page.locator("#wheelchair")).not_to_be_checked()
+    expect(page.locator("#available_from")).to_have_value(free_on.isoformat())
+    assert _units(site.db_url) == before  # nothing saved
+    assert _new_unit(site.db_url, "NY-7") is None
+
+    page.get_by_label("Adresse").fill("Nyvej 7, 2. tv")
+    page.get_by_label("Huslejenedsættelse, kr./md.").fill("250,50")
+    page.get_by_role("button", name="Gem").click()
+    expect(page).to_have_url(re.compile(r"/association\?done=reported$"))
+    expect(page.locator(".flash.ok")).to_have_text("Boligen er meldt ledig.")
+    expect(page.locator("#vacancies")).to_contain_text("NY-7")
+    new_row = page.locator("#units tbody tr", has_text="NY-7")
+    expect(new_row).to_contain_text("Nyvej 7, 2. tv")
+    expect(new_row).to_contain_text("Skt. Klemens")  # found from the position
+    assert _units(site.db_url) == before + 1
+    assert _new_unit(site.db_url, "NY-7") == {
+        "address": "Nyvej 7, 2. tv",
+        "lat": 55.3959,
+        "area": "Skt. Klemens",
+        "size_m2": 61.5,
+        "elevator": True,
+        "wheelchair": False,
+        "rent_dkk": 4250.5,
+        "rent_reduction_dkk": 250.5,
+        "rent_reduction_until": reduction_ends,
+        "allocation_municipality_code": "461",
+        "association_id": site.association_id,
+        "available_from": free_on,
+        "status": VacancyStatus.open,
+    }
+
+
+def _departments(db_url: str, association_id: int) -> tuple[int, int]:
+    """One department of the association, and one of another association."""
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        own = conn.execute(
+            select(func.min(Department.id)).where(Department.association_id == association_id)
+        ).scalar_one()
+        other = conn.execute(
+            select(func.min(Department.id)).where(Department.association_id != association_id)
+        ).scalar_one()
+    engine.dispose()
+    return int(own), int(other)
+
+
+def test_a_new_unit_in_another_associations_department_is_refused(site: Site) -> None:
+    own, other = _departments(site.db_url, site.association_id)
+    token = issue_token(
+        subject="web-test-association", role=Role.association, association_id=site.association_id
+    )
+    cookies = {"bm_auth": token, "bm_sid": "a-session-id", "bm_lang": "en"}
+    fields = {
+        "department_id": str(other),
+        "unit_ref": "WEB-NEW-1",
+        "address": "Fremmedvej 1",
+        "lat": "55.3959",
+        "lon": "10.37",
+        "kind": "youth",
+        "rooms": "1",
+        "size_m2": "34",
+        "floor": "0",
+        "rent_dkk": "3100",
+        "utilities_dkk": "400",
+        "deposit_dkk": "9000",
+        "allocation": "municipal",
+        "available_from": (dt.date.today() + dt.timedelta(days=30)).isoformat(),
+    }
+    before = _units(site.db_url)
+    with httpx.Client(base_url=site.base_url, cookies=cookies) as client:
+        form = client.get("/association/report-new")
+        assert form.status_code == 200
+        assert f'<option value="{own}"' in form.text
+        assert f'<option value="{other}"' not in form.text  # only its own are offered
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', form.text)
+        assert csrf is not None
+        assert client.post("/association/report-new", data=fields).status_code == 403
+
+        refused = client.post("/association/report-new", data={**fields, "csrf": csrf.group(1)})
+        assert refused.status_code == 422
+        assert re.findall(r'<p id="([a-z_]+)-err"', refused.text) == ["department_id"]
+        message = re.search(
+            r'<p id="department_id-err" class="field-error">([^<]*)</p>', refused.text
+        )
+        assert message is not None and message.group(1) == "Pick one of your departments."
+        assert re.search(r'<select id="department_id"[^>]*aria-invalid="true"', refused.text)
+        assert 'value="Fremmedvej 1"' in refused.text  # what was typed comes back
+        assert _units(site.db_url) == before  # nothing saved
+        assert _new_unit(site.db_url, "WEB-NEW-1") is None
+
+        # The same unit in its own department is saved; a second time the ref is taken.
+        own_fields = {**fields, "department_id": str(own), "csrf": csrf.group(1)}
+        saved = client.post("/association/report-new", data=own_fields)
+        assert saved.status_code == 303
+        assert saved.headers["location"] == "/association?done=reported"
+        again = client.post("/association/report-new", data=own_fields)
+        assert again.status_code == 422
+        assert re.findall(r'<p id="([a-z_]+)-err"', again.text) == ["unit_ref"]
+        assert "already has a unit with this id" in again.text
+    unit = _new_unit(site.db_url, "WEB-NEW-1")
+    assert unit is not None and unit["association_id"] == site.association_id
+    assert _units(site.db_url) == before + 1
+
+
+def test_new_unit_numbers_take_a_decimal_comma_and_messages_exist_in_both_languages() -> None:
+    assert decimal_text("1234,50") == "1234.50"
+    assert decimal_text(" 1.234,50 ", money=True) == "1234.50"
+    assert decimal_text("1,234.50", money=True) == "1234.50"
+    assert decimal_text("4.250", money=True) == "4250"  # Danish thousands in kroner
+    assert decimal_text("55.3959") == "55.3959"  # a point is a decimal point elsewhere
+    assert decimal_text("12 000", money=True) == "12000"
+    assert not MESSAGE_KEYS - set(STRINGS)
