@@ -23,20 +23,13 @@ from api.routes.allocation_common import today as danish_today
 from api.routes.vacancies import MAX_UPLOAD_BYTES, scope_of
 from api.web.pages import error_page, guard, redirect, render, transaction
 from api.web.session import csrf_ok
-from boligmatch.problems import ProblemError
+from boligmatch.problems import ProblemError, ProblemItem
 from inventory import service as inventory
 from inventory.importer import COLUMNS
 from inventory.models import Department, HousingAssociation, Unit, Vacancy
 from inventory.schemas import VacancyCreate
 
 router = APIRouter(prefix="/association", include_in_schema=False)
-
-
-class _UploadProblem:
-    """One row error of a rejected list, as shown in the table."""
-
-    def __init__(self, row: int | None, column: str | None, problem: str) -> None:
-        self.row, self.column, self.problem = row, column, problem
 
 
 def _assoc(request: Request) -> Principal | Response:
@@ -206,7 +199,7 @@ def report(
 def _upload_page(
     request: Request,
     *,
-    problems: list[_UploadProblem] | None = None,
+    problems: list[ProblemItem] | None = None,
     summary: Any = None,
     file_error: str | None = None,
     filename: str | None = None,
@@ -262,8 +255,7 @@ def upload(
                 filename=file.filename,
             )
     except ProblemError as problem:  # the transaction was rolled back: nothing saved
-        problems = [_UploadProblem(e.row, e.column, e.problem) for e in (problem.errors or [])] or [
-            _UploadProblem(None, None, problem.detail or problem.title)
-        ]
+        # The service's row errors are shown as they are; a refusal without any, as one line.
+        problems = problem.errors or [ProblemItem(problem=problem.detail or problem.title)]
         return _upload_page(request, problems=problems, filename=file.filename, status_code=422)
     return _upload_page(request, summary=summary, filename=file.filename)

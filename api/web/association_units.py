@@ -22,7 +22,6 @@ from pydantic_core import ErrorDetails
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.auth import Principal
 from api.routes.vacancies import scope_of
 from api.web.association import _assoc, _association_id, available_from_problem
 from api.web.i18n import Lang, translator
@@ -278,13 +277,13 @@ def _district_problem(session: Session, departments: list[Department], form: New
 def _page(
     request: Request,
     session: Session,
-    principal: Principal,
+    departments: list[Department],
     *,
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    departments = _own_departments(session, _association_id(principal))
+    """The form; ``departments`` are the association's own, already read by the caller."""
     return render(
         request,
         "association_report.html",
@@ -308,7 +307,7 @@ def new_unit_form(request: Request) -> Response:
     if isinstance(principal, Response):
         return principal
     with transaction(request) as session:
-        return _page(request, session, principal)
+        return _page(request, session, _own_departments(session, _association_id(principal)))
 
 
 def _service_messages(problem: ProblemError, say: Callable[..., str]) -> dict[str, str]:
@@ -352,5 +351,7 @@ def report_new_unit(request: Request, form: Annotated[NewUnitForm, Form()]) -> R
             except ProblemError as problem:
                 errors = _service_messages(problem, say)
         if errors:
-            return _page(request, session, principal, values=values, errors=errors, status_code=422)
+            return _page(
+                request, session, departments, values=values, errors=errors, status_code=422
+            )
     return redirect("/association?done=reported")

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, Response
 
 from api.auth import Principal, Role
-from api.web.jobs import CHART_LOCK, ScenarioJob, jobs_of
+from api.web.jobs import CHART_LOCK, jobs_of
 from api.web.pages import error_page, guard, redirect, render, transaction
 from api.web.session import csrf_ok
 from boligmatch.reference import municipality_counts
@@ -187,32 +187,27 @@ def start_scenario(
     return redirect(f"/planner/scenarios/{job.id}")
 
 
-def _job(request: Request, job_id: str) -> ScenarioJob | None:
-    return jobs_of(request.app).get(job_id)
+def _job_page(request: Request, job_id: str, template: str) -> Response:
+    """A job's page or its status fragment: the same guard and lookup, another template."""
+    principal = _planner(request)
+    if isinstance(principal, Response):
+        return principal
+    job = jobs_of(request.app).get(job_id)
+    if job is None:
+        return error_page(request, 404, "job_not_found")
+    return render(request, template, {"job": job})
 
 
 @router.get("/scenarios/{job_id}")
 def scenario_page(request: Request, job_id: str) -> Response:
     """A comparison: a progress bar while it runs, then the results table and the plot."""
-    principal = _planner(request)
-    if isinstance(principal, Response):
-        return principal
-    job = _job(request, job_id)
-    if job is None:
-        return error_page(request, 404, "job_not_found")
-    return render(request, "planner_job.html", {"job": job})
+    return _job_page(request, job_id, "planner_job.html")
 
 
 @router.get("/scenarios/{job_id}/status")
 def scenario_status(request: Request, job_id: str) -> Response:
     """The status fragment the page polls (it stops polling once the job is done)."""
-    principal = _planner(request)
-    if isinstance(principal, Response):
-        return principal
-    job = _job(request, job_id)
-    if job is None:
-        return error_page(request, 404, "job_not_found")
-    return render(request, "_job_status.html", {"job": job})
+    return _job_page(request, job_id, "_job_status.html")
 
 
 @router.get("/scenarios/{job_id}/plot.png")
@@ -221,7 +216,7 @@ def scenario_plot(request: Request, job_id: str) -> Response:
     principal = _planner(request)
     if isinstance(principal, Response):
         return principal
-    job = _job(request, job_id)
+    job = jobs_of(request.app).get(job_id)
     if job is None or job.png is None:
         return Response(status_code=404)
     return Response(job.png, media_type="image/png", headers={"Cache-Control": "no-store"})

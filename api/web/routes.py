@@ -25,7 +25,8 @@ from api.web import association as association_pages
 from api.web import association_units as association_unit_pages
 from api.web import planner as planner_pages
 from api.web import staff as staff_pages
-from api.web.pages import START_PAGES, error_page, guard, redirect, render
+from api.web.i18n import translator
+from api.web.pages import START_PAGES, error_page, guard, lang_of, redirect, render
 from api.web.session import (
     AUTH_COOKIE,
     csrf_ok,
@@ -57,9 +58,6 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def _demo_choices(request: Request) -> list[tuple[str, str]]:
-    from api.web.i18n import translator
-    from api.web.pages import lang_of
-
     t = translator(lang_of(request))
     choices = [(f"staff:{DEMO_MUNICIPALITY}", t("demo_staff", code=DEMO_MUNICIPALITY))]
     with request.app.state.sessions() as session:

@@ -29,14 +29,14 @@ from api.web.pages import error_page, guard, redirect, render, transaction
 from api.web.session import csrf_ok
 from boligmatch.problems import ProblemError
 from inventory import service as inventory
-from inventory.models import Municipality, Vacancy, VacancyStatus
+from inventory.models import ACTIVE_VACANCY_STATUSES, Municipality, Vacancy
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 
 #: A sent offer with this many days or fewer left is highlighted.
 DEADLINE_WARNING_DAYS = 2
 #: Messages a redirect may ask a page to show (``?done=``): a whitelist, never free text.
-DONE_MESSAGES = {"sent", "accepted", "declined", "proposed"}
+DONE_MESSAGES = {"sent", "accepted", "declined"}
 _SCORE_PARTS = re.compile(r"score ([\d,]+) \(([^)]*)\)")
 _PART = re.compile(r"^(.*\S) (-?[\d,]+)$")
 
@@ -89,17 +89,27 @@ def _service_error(request: Request, error: Exception) -> Response:
 
 
 def _latest_run(session: Session, code: str) -> MatchRun | None:
-    run_id = session.scalar(
-        select(MatchRun.id)
-        .where(MatchRun.municipality_code == code)
-        .order_by(MatchRun.id.desc())
-        .limit(1)
-    )
-    return (
-        None
-        if run_id is None
-        else match_runs.get_match_run(session=session, run_id=run_id, municipality_code=code)
-    )
+    """The municipality's newest run: the first page of the service's own listing."""
+    runs, _ = match_runs.list_match_runs(session=session, municipality_code=code, limit=1, offset=0)
+    return runs[0] if runs else None
+
+
+def _live_vacancies(session: Session, principal: Principal) -> list[Vacancy]:
+    """The open, then the offered, homes the principal may see (each list by availability).
+
+    The service filters by one status at a time, so the active statuses are listed in turn.
+    """
+    vacancies: list[Vacancy] = []
+    for status in ACTIVE_VACANCY_STATUSES:
+        page, _ = inventory.list_vacancies(
+            session,
+            scope=scope_of(principal),
+            filters=inventory.VacancyFilters(status=status),
+            limit=200,
+            offset=0,
+        )
+        vacancies += page
+    return vacancies
 
 
 def _run_summary(run: MatchRun) -> dict[str, Any]:
@@ -148,18 +158,9 @@ def start(request: Request, done: str | None = None) -> Response:
     code = _code(principal)
     with transaction(request) as session:
         municipality = session.get(Municipality, code)
-        scope = scope_of(principal)
-        vacancies: list[Vacancy] = []
-        for status in (VacancyStatus.open, VacancyStatus.offered):
-            page, _ = inventory.list_vacancies(
-                session,
-                scope=scope,
-                filters=inventory.VacancyFilters(status=status),
-                limit=200,
-                offset=0,
-            )
-            vacancies += page
-        vacancies.sort(key=lambda v: (v.available_from, v.id))
+        vacancies = sorted(
+            _live_vacancies(session, principal), key=lambda v: (v.available_from, v.id)
+        )
         cases, total_cases = case_service.list_cases(
             session, municipality_code=code, status=CaseStatus.active, limit=500, offset=0
         )
@@ -296,6 +297,12 @@ def _back(next_url: str, fallback: str) -> str:
     return next_url if next_url.startswith("/staff") and "//" not in next_url else fallback
 
 
+def _with_done(url: str, done: str) -> str:
+    path, _, anchor = url.partition("#")
+    sep = "&" if "?" in path else "?"
+    return f"{path}{sep}done={done}" + (f"#{anchor}" if anchor else "")
+
+
 def _answer(
     request: Request,
     offer_id: int,
@@ -303,8 +310,13 @@ def _answer(
     next_url: str,
     action: Callable[..., object],
     done: str,
+    **details: object,
 ) -> Response:
-    """Run one offer transition for the signed-in staff member and return to the page."""
+    """Run one offer transition for the signed-in staff member and return to the page.
+
+    ``details`` are the transition's own arguments beyond the shared ones (a decline's
+    reason, note and whether it counts as a refusal).
+    """
     principal = _staff(request)
     if isinstance(principal, Response):
         return principal
@@ -318,6 +330,7 @@ def _answer(
                 actor=principal.subject,
                 today=danish_today(),
                 municipality_code=_code(principal),
+                **details,
             )
     except (AllocationError, ProblemError) as error:
         return _service_error(request, error)
@@ -333,12 +346,6 @@ def send(
 ) -> Response:
     """Send a proposed offer; the answer deadline follows the municipality's policy."""
     return _answer(request, offer_id, csrf, next, workflow.send_offer, "sent")
-
-
-def _with_done(url: str, done: str) -> str:
-    path, _, anchor = url.partition("#")
-    sep = "&" if "?" in path else "?"
-    return f"{path}{sep}done={done}" + (f"#{anchor}" if anchor else "")
 
 
 @router.post("/offers/{offer_id}/accept")
@@ -363,26 +370,17 @@ def decline(
     counts: Annotated[str, Form()] = "",
 ) -> Response:
     """Record a decline with its reason; the refusal policy applies, the next is proposed."""
-    principal = _staff(request)
-    if isinstance(principal, Response):
-        return principal
-    if not csrf_ok(request, csrf):
-        return error_page(request, 403, "csrf_failed")
-    try:
-        with transaction(request) as session:
-            workflow.decline_offer(
-                session=session,
-                offer_id=offer_id,
-                actor=principal.subject,
-                today=danish_today(),
-                reason=reason,
-                note=note.strip() or None,
-                counts_as_refusal=counts == "on",
-                municipality_code=_code(principal),
-            )
-    except (AllocationError, ProblemError) as error:
-        return _service_error(request, error)
-    return redirect(_with_done(_back(next, "/staff"), "declined"))
+    return _answer(
+        request,
+        offer_id,
+        csrf,
+        next,
+        workflow.decline_offer,
+        "declined",
+        reason=reason,
+        note=note.strip() or None,
+        counts_as_refusal=counts == "on",
+    )
 
 
 def _case_history(session: Session, case_id: int, offer_ids: list[int]) -> list[AuditEvent]:
@@ -435,6 +433,7 @@ def case_page(request: Request, case_id: int, done: str | None = None) -> Respon
                     "homes": homes,
                     "history": history,
                     "decline_reasons": [r.value for r in workflow.DeclineReason],
+                    "warning_days": DEADLINE_WARNING_DAYS,
                     "done": done if done in DONE_MESSAGES else None,
                 },
             )
@@ -451,17 +450,7 @@ def map_page(request: Request) -> Response:
     code = _code(principal)
     with transaction(request) as session:
         municipality = session.get(Municipality, code)
-        vacancies: list[Vacancy] = []
-        for status in (VacancyStatus.open, VacancyStatus.offered):
-            page, _ = inventory.list_vacancies(
-                session,
-                scope=scope_of(principal),
-                filters=inventory.VacancyFilters(status=status),
-                limit=200,
-                offset=0,
-            )
-            vacancies += page
-        drawing = municipality_map(session, code, vacancies)
+        drawing = municipality_map(session, code, _live_vacancies(session, principal))
         return render(
             request, "map.html", {"municipality": municipality, "map": drawing, "role": "staff"}
         )
