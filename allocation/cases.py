@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +20,22 @@ from allocation.cpr import InvalidCPR, birth_date, cpr_hash
 from allocation.models import AreaPreference, CaseIncome, CaseStatus, CitizenCase
 from allocation.schemas import CaseCreate, CaseUpdate, CloseReason, IncomeItem, Preferences
 from boligmatch.db import utcnow
-from boligmatch.problems import ProblemError, ProblemItem, conflict, not_found
+from boligmatch.problems import ProblemError, check_version, conflict, invalid, not_found
+
+# `CaseUpdate` fields that map one-to-one onto a column; only the clearable ones take null.
+_COLUMN_FIELDS = frozenset(
+    {
+        "name",
+        "wealth_dkk",
+        "situation",
+        "homeless_since",
+        "registered_on",
+        "deadline",
+        "support",
+        "kontanthjaelp_since",
+    }
+)
+_CLEARABLE_FIELDS = frozenset({"name", "deadline", "kontanthjaelp_since"})
 
 
 def _cases(municipality_code: str) -> Select[CitizenCase]:
@@ -33,13 +47,7 @@ def _cases(municipality_code: str) -> Select[CitizenCase]:
 
 
 def _cpr_problem(problem: str) -> ProblemError:
-    return ProblemError(
-        422,
-        "validation-error",
-        "Invalid request",
-        "The CPR number is not valid.",
-        errors=[ProblemItem(field="body.cpr", problem=problem)],
-    )
+    return invalid("The CPR number is not valid.", field="body.cpr", problem=problem)
 
 
 def _income_rows(items: list[IncomeItem]) -> list[CaseIncome]:
@@ -55,20 +63,16 @@ def _preference_rows(preferences: Preferences) -> list[AreaPreference]:
 
 def _check_dates(homeless_since: dt.date, registered_on: dt.date, deadline: dt.date | None) -> None:
     if homeless_since > registered_on:
-        raise ProblemError(
-            422,
-            "validation-error",
-            "Invalid request",
+        raise invalid(
             "A case cannot be registered before the homelessness began.",
-            errors=[ProblemItem(field="body.homeless_since", problem="after registered_on")],
+            field="body.homeless_since",
+            problem="after registered_on",
         )
     if deadline is not None and deadline < homeless_since:
-        raise ProblemError(
-            422,
-            "validation-error",
-            "Invalid request",
+        raise invalid(
             "The deadline lies before the homelessness began.",
-            errors=[ProblemItem(field="body.deadline", problem="before homeless_since")],
+            field="body.deadline",
+            problem="before homeless_since",
         )
 
 
@@ -170,16 +174,6 @@ def list_cases(
     return list(page), int(total or 0)
 
 
-def _stale(current: int) -> ProblemError:
-    return ProblemError(
-        412,
-        "precondition-failed",
-        "Precondition Failed",
-        "The case was changed since you read it; read it again and retry.",
-        headers={"ETag": f'"{current}"'},
-    )
-
-
 def update_case(
     session: Session,
     *,
@@ -191,29 +185,14 @@ def update_case(
 ) -> CitizenCase:
     """Apply ``changes`` to an active case still at ``expected_version`` (412 otherwise)."""
     case = get_case(session, municipality_code=municipality_code, case_id=case_id)
-    if case.version != expected_version:
-        raise _stale(case.version)
+    check_version("case", current=case.version, expected=expected_version)
     if case.status is not CaseStatus.active:
         raise conflict("case-not-active", f"The case is {case.status.value}; it cannot change.")
-    given = changes.model_dump(exclude_unset=True)
     changed: list[str] = []
-    simple: dict[str, Any] = {
-        k: v
-        for k, v in given.items()
-        if k
-        in {
-            "name",
-            "wealth_dkk",
-            "situation",
-            "homeless_since",
-            "registered_on",
-            "deadline",
-            "support",
-            "kontanthjaelp_since",
-        }
-    }
-    for name, value in simple.items():
-        if value is None and name not in {"name", "deadline", "kontanthjaelp_since"}:
+    for name, value in changes.model_dump(exclude_unset=True).items():
+        if name not in _COLUMN_FIELDS:
+            continue  # a nested part, replaced as a whole below
+        if value is None and name not in _CLEARABLE_FIELDS:
             continue  # null means "leave as is" for fields that cannot be empty
         if getattr(case, name) != value:
             setattr(case, name, value)
@@ -260,8 +239,7 @@ def close_case(
 ) -> CitizenCase:
     """Close an active case with a reason from a fixed list (kept in the audit trail)."""
     case = get_case(session, municipality_code=municipality_code, case_id=case_id)
-    if expected_version is not None and case.version != expected_version:
-        raise _stale(case.version)
+    check_version("case", current=case.version, expected=expected_version)
     if case.status is not CaseStatus.active:
         raise conflict("case-not-active", f"The case is {case.status.value} already.")
     case.status = CaseStatus.closed

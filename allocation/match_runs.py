@@ -28,7 +28,7 @@ from allocation.models import CaseStatus, CitizenCase, MatchRun, Offer, OfferSta
 from allocation.problem_builder import build_problem
 from allocation.service_errors import Invalid, NotFound
 from boligmatch.settings import MunicipalityPolicy, get_settings
-from inventory.models import Municipality, Vacancy
+from inventory.models import Municipality
 
 RUN_ENTITY = "match_run"
 OFFER_ENTITY = "offer"
@@ -164,20 +164,36 @@ def offer_state(offer: Offer) -> dict[str, Any]:
     }
 
 
+def record_offer(
+    session: Session,
+    offer: Offer,
+    *,
+    actor: str,
+    action: str,
+    before: dict[str, Any] | None,
+    **extra: Any,
+) -> None:
+    """Audit an offer's transition: ``before`` → its state now, plus ``extra`` facts.
+
+    Call it after flushing the change, so the recorded version is the new one.
+    """
+    record(
+        session,
+        actor=actor,
+        action=action,
+        entity=OFFER_ENTITY,
+        entity_id=offer.id,
+        before=before,
+        after={**offer_state(offer), **extra},
+    )
+
+
 def withdraw_offer(session: Session, offer: Offer, *, actor: str, why: str) -> None:
     """Withdraw an open offer and audit it (``why`` says what made it moot)."""
     before = offer_state(offer)
     offer.status = OfferStatus.withdrawn
     session.flush()
-    record(
-        session,
-        actor=actor,
-        action="offer.withdraw",
-        entity=OFFER_ENTITY,
-        entity_id=offer.id,
-        before=before,
-        after={**offer_state(offer), "why": why},
-    )
+    record_offer(session, offer, actor=actor, action="offer.withdraw", before=before, why=why)
 
 
 def store_run(
@@ -269,7 +285,6 @@ def supersede_proposals(
     """Withdraw proposed (never sent) offers of earlier runs: the newest plan replaces them."""
     stmt = (
         select(Offer)
-        .join(Vacancy, Vacancy.id == Offer.vacancy_id)
         .join(CitizenCase, CitizenCase.id == Offer.case_id)
         .where(
             Offer.status == OfferStatus.proposed,
@@ -407,6 +422,18 @@ def pair_problem(
     return problem
 
 
+def run_weights(run: MatchRun | None) -> dict[str, Any] | None:
+    """The score weights ``run`` was asked with, if it set any."""
+    weights = run.stats.get("weights") if run is not None else None
+    return weights if isinstance(weights, dict) else None
+
+
+def run_housed_bonus(run: MatchRun | None) -> int | None:
+    """The automatic housed bonus ``run``'s solver used (for :func:`pair_problem`)."""
+    bonus = (run.result.get("stats") or {}).get("housed_bonus") if run is not None else None
+    return bonus if isinstance(bonus, int) else None
+
+
 def judge_pair(problem: dict[str, Any]) -> dict[str, Any]:
     """The matcher's verdict on a :func:`pair_problem`: feasible, score, breakdown, reasons."""
     pairs = solve(problem, explain=True).get("pairs") or []
@@ -436,14 +463,8 @@ def explain_pair(*, run: MatchRun, citizen: str, vacancy: str) -> dict[str, Any]
             "vacancy-not-in-run", "Vacancy not in this match run", f"No vacancy {vacancy!r}."
         )
     excluded = {(c, v) for c, v in run.stats.get("excluded_pairs", [])}
-    bonus = (run.result.get("stats") or {}).get("housed_bonus")
     verdict = judge_pair(
-        pair_problem(
-            run.problem,
-            citizen_doc,
-            vacancy_doc,
-            housed_bonus=int(bonus) if isinstance(bonus, int) else None,
-        )
+        pair_problem(run.problem, citizen_doc, vacancy_doc, housed_bonus=run_housed_bonus(run))
     )
     candidate = next(
         (

@@ -11,26 +11,16 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from allocation.models import CaseStatus, CitizenCase, IncomeKind, SupportMethod
-from inventory.schemas import ShortText, UtcDateTime
+from inventory.schemas import Money, NoNul, ShortText, UtcDateTime
 from matcher.columns import whole_months
 
-MAX_DKK = 1_000_000.0
 KONTANTHJAELP_MONTHS = 6  # almenboligloven § 51 b
 
-Money = Annotated[float, Field(ge=0, le=MAX_DKK, allow_inf_nan=False)]
 CaseRef = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")]
-
-
-def _no_nul(value: str | None) -> str | None:
-    if value is not None and "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-Name = Annotated[str | None, Field(max_length=120), AfterValidator(_no_nul)]
+Name = Annotated[str | None, Field(max_length=120), NoNul]
 
 
 class Household(BaseModel):

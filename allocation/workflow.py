@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -40,15 +40,18 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from allocation.audit import record
 from allocation.match_runs import (
-    OFFER_ENTITY,
     OPEN_OFFER_STATUSES,
+    REFUSED_OFFER_STATUSES,
     judge_pair,
     lock_municipality,
     matcher_policy,
     municipality_problem,
     offer_state,
     pair_problem,
+    record_offer,
     refused_pairs,
+    run_housed_bonus,
+    run_weights,
     store_run,
     supersede_proposals,
     withdraw_offer,
@@ -141,6 +144,18 @@ def _status_conflict(offer: Offer, wanted: str) -> Conflict:
     return Conflict(
         code, title, f"Offer {offer.id} is {offer.status.value}; it cannot be {wanted}."
     )
+
+
+_VACANCY_CONFLICTS: dict[VacancyStatus, tuple[str, str]] = {
+    VacancyStatus.offered: ("vacancy-already-offered", "Home is already offered"),
+    VacancyStatus.let: ("vacancy-let", "Home is already let"),
+    VacancyStatus.withdrawn: ("vacancy-withdrawn", "Home was withdrawn"),
+}
+
+
+def _vacancy_conflict(vacancy: Vacancy) -> Conflict:
+    code, title = _VACANCY_CONFLICTS[vacancy.status]
+    return Conflict(code, title, f"Vacancy {vacancy.id} is {vacancy.status.value}.")
 
 
 @contextmanager
@@ -263,8 +278,8 @@ def _check_version(offer: Offer, expected_version: int | None) -> None:
         )
 
 
-def is_overdue(offer: Offer, today: dt.date) -> bool:
-    """A sent offer whose last day to answer has passed."""
+def is_overdue(offer: Offer | _OfferKeys, today: dt.date) -> bool:
+    """A sent offer whose last day to answer has passed (judged on a loaded or unloaded offer)."""
     return (
         offer.status == OfferStatus.sent
         and offer.answer_deadline is not None
@@ -354,6 +369,13 @@ def _set_vacancy_status(
     )
 
 
+def _reopen(session: Session, vacancy: Vacancy, *, actor: str, why: str) -> None:
+    """Give a home whose sent offer is gone back to the market (only an ``offered`` one:
+    a home that was let or withdrawn meanwhile stays so)."""
+    if vacancy.status == VacancyStatus.offered:
+        _set_vacancy_status(session, vacancy, VacancyStatus.open, actor=actor, why=why)
+
+
 # --- feasibility of one pair ----------------------------------------------------
 
 
@@ -373,14 +395,14 @@ def pair_verdict(
         "as_of": today.isoformat(),
         "policy": matcher_policy(get_settings().policy_for(case.municipality_code)),
     }
-    bonus = None
-    if latest is not None:
-        if isinstance(latest.stats.get("weights"), dict):
-            base["weights"] = latest.stats["weights"]
-        found = (latest.result.get("stats") or {}).get("housed_bonus")
-        bonus = found if isinstance(found, int) else None
+    weights = run_weights(latest)
+    if weights is not None:
+        base["weights"] = weights
     problem = pair_problem(
-        base, citizen_document(case), vacancy_document(vacancy), housed_bonus=bonus
+        base,
+        citizen_document(case),
+        vacancy_document(vacancy),
+        housed_bonus=run_housed_bonus(latest),
     )
     return judge_pair(problem)
 
@@ -395,12 +417,7 @@ def _check_can_send(session: Session, locked: _Locked, *, today: dt.date) -> dic
             f"Case {case.case_ref} is {case.status.value}; only active cases get offers.",
         )
     if vacancy.status != VacancyStatus.open:
-        code, title = {
-            VacancyStatus.offered: ("vacancy-already-offered", "Home is already offered"),
-            VacancyStatus.let: ("vacancy-let", "Home is already let"),
-            VacancyStatus.withdrawn: ("vacancy-withdrawn", "Home was withdrawn"),
-        }[vacancy.status]
-        raise Conflict(code, title, f"Vacancy {vacancy.id} is {vacancy.status.value}.")
+        raise _vacancy_conflict(vacancy)
     waiting_stmt = select(Offer.id).where(
         Offer.case_id == case.id, Offer.status == OfferStatus.sent
     )
@@ -413,7 +430,16 @@ def _check_can_send(session: Session, locked: _Locked, *, today: dt.date) -> dic
             "Citizen is answering another offer",
             f"Case {case.case_ref} has sent offer {waiting} open; one offer at a time.",
         )
-    if (case.case_ref, str(vacancy.id)) in refused_pairs(session, case.municipality_code):
+    refused = session.scalar(
+        select(Offer.id)
+        .where(
+            Offer.case_id == case.id,
+            Offer.vacancy_id == vacancy.id,
+            Offer.status.in_(REFUSED_OFFER_STATUSES),
+        )
+        .limit(1)
+    )
+    if refused is not None:
         raise Conflict(
             "pair-refused",
             "Citizen already refused this home",
@@ -447,15 +473,7 @@ def _send_locked(
         offer.sent_at = utcnow()
         offer.answer_deadline = today + dt.timedelta(days=days)
         session.flush()
-        record(
-            session,
-            actor=actor,
-            action="offer.send",
-            entity=OFFER_ENTITY,
-            entity_id=offer.id,
-            before=before,
-            after=offer_state(offer),
-        )
+        record_offer(session, offer, actor=actor, action="offer.send", before=before)
         _set_vacancy_status(
             session, vacancy, VacancyStatus.offered, actor=actor, why=f"offer {offer.id} sent"
         )
@@ -484,6 +502,18 @@ def send_offer(
     locked = _lock_offer(session, offer_id, municipality_code)
     _check_version(locked.offer, expected_version)
     return _send_locked(session, locked, actor=actor, today=today)
+
+
+def case_id_by_ref(session: Session, *, case_ref: str, municipality_code: str) -> int:
+    """The id of the municipality's case ``case_ref`` (another municipality's: not found)."""
+    case_id = session.scalar(
+        select(CitizenCase.id).where(
+            CitizenCase.case_ref == case_ref, CitizenCase.municipality_code == municipality_code
+        )
+    )
+    if case_id is None:
+        raise NotFound("case-not-found", "Case not found", "No such case.")
+    return case_id
 
 
 def send_chosen_offer(
@@ -531,13 +561,8 @@ def send_chosen_offer(
         offer.score = int(score) if isinstance(score, int | float) else None
         session.add(offer)
         session.flush()
-        record(
-            session,
-            actor=actor,
-            action="offer.create",
-            entity=OFFER_ENTITY,
-            entity_id=offer.id,
-            after={**offer_state(offer), "chosen_by_staff": True},
+        record_offer(
+            session, offer, actor=actor, action="offer.create", before=None, chosen_by_staff=True
         )
     return _send_locked(
         session, _Locked(offer, vacancy, case), actor=actor, today=today, checked=existing is None
@@ -554,19 +579,15 @@ def _expire_locked(
         offer.status = OfferStatus.expired
         offer.answered_at = utcnow()
         session.flush()
-        record(
+        record_offer(
             session,
+            offer,
             actor=actor,
             action="offer.expire",
-            entity=OFFER_ENTITY,
-            entity_id=offer.id,
             before=before,
-            after={**offer_state(offer), "today": today.isoformat()},
+            today=today.isoformat(),
         )
-        if vacancy.status == VacancyStatus.offered:
-            _set_vacancy_status(
-                session, vacancy, VacancyStatus.open, actor=actor, why=f"offer {offer.id} expired"
-            )
+        _reopen(session, vacancy, actor=actor, why=f"offer {offer.id} expired")
         refusal = _apply_refusal(session, case, actor=actor, counts=True)
     return AnswerOutcome(offer=offer, refusal=refusal, case_status=case.status)
 
@@ -612,11 +633,7 @@ def accept_offer(
         raise _status_conflict(offer, "accepted")
     _check_version(offer, expected_version)
     if vacancy.status in (VacancyStatus.let, VacancyStatus.withdrawn):
-        code, title = {
-            VacancyStatus.let: ("vacancy-let", "Home is already let"),
-            VacancyStatus.withdrawn: ("vacancy-withdrawn", "Home was withdrawn"),
-        }[vacancy.status]
-        raise Conflict(code, title, f"Vacancy {vacancy.id} is {vacancy.status.value}.")
+        raise _vacancy_conflict(vacancy)
     if case.status != CaseStatus.active:
         raise Conflict(
             "case-not-active",
@@ -635,22 +652,12 @@ def accept_offer(
             withdraw_offer(session, other, actor=actor, why=why)
         for vacancy_id in reopen:
             held = session.get(Vacancy, vacancy_id, with_for_update=True, populate_existing=True)
-            if held is not None and held.status == VacancyStatus.offered:
-                _set_vacancy_status(
-                    session, held, VacancyStatus.open, actor=actor, why="citizen housed elsewhere"
-                )
+            if held is not None:
+                _reopen(session, held, actor=actor, why="citizen housed elsewhere")
         offer.status = OfferStatus.accepted
         offer.answered_at = utcnow()
         session.flush()
-        record(
-            session,
-            actor=actor,
-            action="offer.accept",
-            entity=OFFER_ENTITY,
-            entity_id=offer.id,
-            before=before,
-            after=offer_state(offer),
-        )
+        record_offer(session, offer, actor=actor, action="offer.accept", before=before)
         _set_vacancy_status(
             session, vacancy, VacancyStatus.let, actor=actor, why=f"offer {offer.id} accepted"
         )
@@ -714,19 +721,15 @@ def decline_offer(
         offer.decline_note = note
         offer.answered_at = utcnow()
         session.flush()
-        record(
+        record_offer(
             session,
+            offer,
             actor=actor,
             action="offer.decline",
-            entity=OFFER_ENTITY,
-            entity_id=offer.id,
             before=before,
-            after={**offer_state(offer), "counts_as_refusal": counts_as_refusal},
+            counts_as_refusal=counts_as_refusal,
         )
-        if vacancy.status == VacancyStatus.offered:
-            _set_vacancy_status(
-                session, vacancy, VacancyStatus.open, actor=actor, why=f"offer {offer.id} declined"
-            )
+        _reopen(session, vacancy, actor=actor, why=f"offer {offer.id} declined")
         refusal = _apply_refusal(session, case, actor=actor, counts=counts_as_refusal)
     next_offer = (
         propose_next(session=session, vacancy_id=vacancy.id, actor=actor, today=today)
@@ -774,8 +777,7 @@ def withdraw_open_offers(
             withdraw_offer(session, offer, actor=actor, why=why)
             withdrawn.append(offer)
         for vacancy in reopen:
-            if vacancy.status == VacancyStatus.offered:
-                _set_vacancy_status(session, vacancy, VacancyStatus.open, actor=actor, why=why)
+            _reopen(session, vacancy, actor=actor, why=why)
     return withdrawn
 
 
@@ -787,13 +789,6 @@ def _latest_run(session: Session, municipality_code: str) -> MatchRun | None:
         .order_by(MatchRun.id.desc())
         .limit(1)
     )
-
-
-def _latest_weights(session: Session, municipality_code: str) -> dict[str, Any] | None:
-    """The weights of the municipality's latest match run, if it set any."""
-    latest = _latest_run(session, municipality_code)
-    weights = latest.stats.get("weights") if latest is not None else None
-    return weights if isinstance(weights, dict) else None
 
 
 def propose_next(*, session: Session, vacancy_id: int, actor: str, today: dt.date) -> Offer | None:
@@ -813,7 +808,7 @@ def propose_next(*, session: Session, vacancy_id: int, actor: str, today: dt.dat
     if code is None:
         return None
     lock_municipality(session, code)
-    weights = _latest_weights(session, code)
+    weights = run_weights(_latest_run(session, code))
     problem = municipality_problem(session, code, as_of=today, weights=weights)
     if not any(v["id"] == str(vacancy_id) for v in problem["vacancies"]):
         return None
@@ -872,12 +867,7 @@ def expire_overdue(
             nxt = propose_next(
                 session=session, vacancy_id=outcome.offer.vacancy_id, actor=actor, today=today
             )
-            report.expired[i] = AnswerOutcome(
-                offer=outcome.offer,
-                refusal=outcome.refusal,
-                case_status=outcome.case_status,
-                next_offer=nxt,
-            )
+            report.expired[i] = replace(outcome, next_offer=nxt)
     return report
 
 
@@ -893,13 +883,7 @@ def get_offer(
     municipality_code: str | None = None,
 ) -> Offer:
     """One offer, expired first if it is overdue (nobody ever reads a stale ``sent``)."""
-    keys = _offer_keys(session, offer_id, municipality_code)
-    overdue = (
-        keys.status == OfferStatus.sent
-        and keys.answer_deadline is not None
-        and today > keys.answer_deadline
-    )
-    if overdue:
+    if is_overdue(_offer_keys(session, offer_id, municipality_code), today):
         locked = _lock_offer(session, offer_id, municipality_code)
         if is_overdue(locked.offer, today):
             _expire_locked(session, locked, actor=actor, today=today)

@@ -69,13 +69,10 @@ def expected_version(if_match: str | None) -> int:
     return int(match.group(1))
 
 
-def check_version(current: int, if_match: str | None) -> None:
-    """412 unless ``If-Match`` names the ``current`` version."""
-    if expected_version(if_match) != current:
-        raise ProblemError(
-            412,
-            "precondition-failed",
-            "Precondition Failed",
-            "The resource was changed since you read it; read it again and retry.",
-            headers={"ETag": etag(current)},
-        )
+def optional_version(if_match: str | None) -> int | None:
+    """The version in an optional ``If-Match``: None when not sent, 412 if it is no version.
+
+    For actions that are safe on any version (withdraw, close, answer an offer): the
+    service's state checks decide, and a client that did send ``If-Match`` gets it checked.
+    """
+    return None if if_match is None else expected_version(if_match)

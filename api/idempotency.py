@@ -86,54 +86,56 @@ def idempotent(
 ) -> JSONResponse:
     """Run ``create`` once per key; ``create`` returns the response model and headers.
 
-    Without a key, ``create`` simply runs. The stored record is written in the
-    caller's transaction, so a failed creation leaves no record behind.
+    Without a key, ``create`` simply runs (and the payload, up to a 5 MB upload, is not
+    hashed). The stored record is written in the caller's transaction, so a failed
+    creation leaves no record behind.
     """
+    if key is None:
+        model, headers = create()
+        return JSONResponse(model.model_dump(mode="json"), status_code=status_code, headers=headers)
     route = route_of(request)
     request_hash = fingerprint(payload)
-    if key is not None:
-        purge_expired(session)
-        stored = session.scalar(
-            select(IdempotencyRecord).where(
-                IdempotencyRecord.key == key,
-                IdempotencyRecord.subject == principal.subject,
-                IdempotencyRecord.route == route,
-            )
+    purge_expired(session)
+    stored = session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.key == key,
+            IdempotencyRecord.subject == principal.subject,
+            IdempotencyRecord.route == route,
         )
-        if stored is not None:
-            if not hmac.compare_digest(stored.request_hash, request_hash):
-                raise ProblemError(
-                    422,
-                    "idempotency-key-reused",
-                    "Idempotency-Key reused",
-                    "This Idempotency-Key was used for a different request body.",
-                )
-            return JSONResponse(
-                stored.response_body,
-                status_code=stored.status_code,
-                headers={**stored.response_headers, REPLAYED_HEADER: "true"},
+    )
+    if stored is not None:
+        if not hmac.compare_digest(stored.request_hash, request_hash):
+            raise ProblemError(
+                422,
+                "idempotency-key-reused",
+                "Idempotency-Key reused",
+                "This Idempotency-Key was used for a different request body.",
             )
+        return JSONResponse(
+            stored.response_body,
+            status_code=stored.status_code,
+            headers={**stored.response_headers, REPLAYED_HEADER: "true"},
+        )
     model, headers = create()
     body = model.model_dump(mode="json")
-    if key is not None:
-        session.add(
-            IdempotencyRecord(
-                key=key,
-                subject=principal.subject,
-                route=route,
-                request_hash=request_hash,
-                status_code=status_code,
-                response_body=body,
-                response_headers={k: v for k, v in headers.items() if k.lower() in _KEPT_HEADERS},
-            )
+    session.add(
+        IdempotencyRecord(
+            key=key,
+            subject=principal.subject,
+            route=route,
+            request_hash=request_hash,
+            status_code=status_code,
+            response_body=body,
+            response_headers={k: v for k, v in headers.items() if k.lower() in _KEPT_HEADERS},
         )
-        try:
-            session.flush()
-        except IntegrityError:
-            raise ProblemError(
-                409,
-                "idempotency-key-in-use",
-                "Idempotency-Key in use",
-                "Another request with this Idempotency-Key is being processed; retry shortly.",
-            ) from None
+    )
+    try:
+        session.flush()
+    except IntegrityError:
+        raise ProblemError(
+            409,
+            "idempotency-key-in-use",
+            "Idempotency-Key in use",
+            "Another request with this Idempotency-Key is being processed; retry shortly.",
+        ) from None
     return JSONResponse(body, status_code=status_code, headers=headers)

@@ -58,3 +58,32 @@ def not_found(what: str) -> ProblemError:
 def conflict(type_slug: str, detail: str) -> ProblemError:
     """409: the request is well-formed but clashes with the current state."""
     return ProblemError(409, type_slug, "Conflict", detail)
+
+
+def invalid(detail: str, *, field: str, problem: str) -> ProblemError:
+    """422 for one bad request ``field`` that only the service can judge (it needs the data).
+
+    Same type and title as the API's schema validation errors, so clients handle both alike.
+    """
+    return ProblemError(
+        422,
+        "validation-error",
+        "Invalid request",
+        detail,
+        errors=[ProblemItem(field=field, problem=problem)],
+    )
+
+
+def check_version(what: str, *, current: int, expected: int | None) -> None:
+    """412 unless ``expected`` (the client's ``If-Match``; None: not sent) is ``current``.
+
+    The problem carries the current ``ETag`` so the client can see how far behind it is.
+    """
+    if expected is not None and current != expected:
+        raise ProblemError(
+            412,
+            "precondition-failed",
+            "Precondition Failed",
+            f"The {what} was changed since you read it; read it again and retry.",
+            headers={"ETag": f'"{current}"'},
+        )

@@ -309,7 +309,8 @@ def validate(frame: pd.DataFrame, known_municipalities: set[str]) -> list[dict[s
     return rows
 
 
-def _place(session: Session, code: str, lat: float, lon: float) -> str | None:
+def district_at(session: Session, code: str, lat: float, lon: float) -> str | None:
+    """The name of municipality ``code``'s district whose polygon covers the point, if any."""
     point = Point(lon, lat)
     for district in session.scalars(select(District).where(District.municipality_code == code)):
         if district.polygon.covers(point):
@@ -330,7 +331,7 @@ def import_rows(
         ]
     areas: dict[int, str] = {}
     for r in rows:
-        area = r["area"] or _place(session, r["municipality_code"], r["lat"], r["lon"])
+        area = r["area"] or district_at(session, r["municipality_code"], r["lat"], r["lon"])
         if area is None:
             errors.append(
                 RowError(r["_row"], "area", "no area given and the point lies in no known district")
@@ -443,5 +444,6 @@ __all__ = [
     "ImportSummary",
     "RowError",
     "VacancyStatus",
+    "district_at",
     "import_vacancy_list",
 ]

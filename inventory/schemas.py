@@ -8,6 +8,7 @@ and the OpenAPI document tells clients the real limits.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 from typing import Annotated, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -225,10 +226,4 @@ class ImportResult(BaseModel):
 
     @classmethod
     def of(cls, summary: ImportSummary) -> ImportResult:
-        return cls(
-            rows=summary.rows,
-            units_created=summary.units_created,
-            units_updated=summary.units_updated,
-            vacancies_created=summary.vacancies_created,
-            vacancies_updated=summary.vacancies_updated,
-        )
+        return cls(**asdict(summary))

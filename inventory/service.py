@@ -9,22 +9,27 @@ transaction. Functions are keyword-only and work inside the caller's transaction
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from shapely.geometry import Point
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from allocation import audit
 from boligmatch.db import utcnow
-from boligmatch.problems import ProblemError, ProblemItem, conflict, not_found
-from inventory.importer import ImportFailed, ImportSummary, import_vacancy_list
+from boligmatch.problems import (
+    ProblemError,
+    ProblemItem,
+    check_version,
+    conflict,
+    invalid,
+    not_found,
+)
+from inventory.importer import ImportFailed, ImportSummary, district_at, import_vacancy_list
 from inventory.models import (
     ACTIVE_VACANCY_STATUSES,
     AllocationRight,
     Department,
-    District,
     HousingAssociation,
     Municipality,
     Unit,
@@ -35,23 +40,14 @@ from inventory.models import (
 from inventory.schemas import VacancyCreate, VacancyUpdate
 
 AUDITED_VACANCY_FIELDS = ("unit_id", "available_from", "status", "version")
-UPDATABLE_UNIT_FIELDS = (
-    "rent_dkk",
-    "utilities_dkk",
-    "deposit_dkk",
-    "rent_reduction_dkk",
-    "rent_reduction_until",
-    "pets_allowed",
-    "wheelchair",
-    "elevator",
-)
 
 
 @dataclass(frozen=True)
 class VacancyScope:
     """Whose vacancies a caller may see: one association's, or one municipality's.
 
-    An empty scope (neither set) means every vacancy and is only for administrators.
+    ``unrestricted`` (every vacancy) is for administrators only; an empty scope sees
+    nothing, so a caller that fits no role can never fall back to "everything".
     """
 
     association_id: int | None = None
@@ -126,7 +122,7 @@ def list_vacancies(
     if filters.available_before is not None:
         query = query.where(Vacancy.available_from < filters.available_before)
     total = session.scalar(
-        select(func.count()).select_from(query.options().with_only_columns(Vacancy.id).subquery())
+        select(func.count()).select_from(query.with_only_columns(Vacancy.id).subquery())
     )
     page = session.scalars(
         query.order_by(Vacancy.available_from, Vacancy.id).limit(limit).offset(offset)
@@ -134,29 +130,15 @@ def list_vacancies(
     return list(page), int(total or 0)
 
 
-def _place(session: Session, municipality_code: str, lat: float, lon: float) -> str | None:
-    """The district whose polygon covers the point, if any."""
-    point = Point(lon, lat)
-    districts = session.scalars(
-        select(District).where(District.municipality_code == municipality_code)
-    )
-    for district in districts:
-        if district.polygon.covers(point):
-            return district.name
-    return None
-
-
 def _own_department(session: Session, *, scope: VacancyScope, department_id: int) -> Department:
     department = session.get(Department, department_id)
     if department is None or (
         scope.association_id is not None and department.association_id != scope.association_id
     ):
-        raise ProblemError(
-            422,
-            "validation-error",
-            "Invalid request",
+        raise invalid(
             "The unit's department is not one of yours.",
-            errors=[ProblemItem(field="body.unit.department_id", problem="unknown department")],
+            field="body.unit.department_id",
+            problem="unknown department",
         )
     return department
 
@@ -174,34 +156,21 @@ def _new_unit(session: Session, *, scope: VacancyScope, body: VacancyCreate) -> 
             f"Unit '{spec.unit_ref}' already exists in this department (id {clash}); "
             "create the vacancy with its unit_id.",
         )
-    area = spec.area or _place(session, department.municipality_code, spec.lat, spec.lon)
+    area = spec.area or district_at(session, department.municipality_code, spec.lat, spec.lon)
     if area is None:
-        raise ProblemError(
-            422,
-            "validation-error",
-            "Invalid request",
+        raise invalid(
             "The unit's area could not be found.",
-            errors=[
-                ProblemItem(
-                    field="body.unit.area",
-                    problem="no area given and the point lies in no known district",
-                )
-            ],
+            field="body.unit.area",
+            problem="no area given and the point lies in no known district",
         )
     allocation_code = spec.allocation_municipality_code
     if allocation_code is None and spec.allocation is AllocationRight.municipal:
         allocation_code = department.municipality_code
     if allocation_code is not None and session.get(Municipality, allocation_code) is None:
-        raise ProblemError(
-            422,
-            "validation-error",
-            "Invalid request",
+        raise invalid(
             "Unknown municipality code.",
-            errors=[
-                ProblemItem(
-                    field="body.unit.allocation_municipality_code", problem="unknown municipality"
-                )
-            ],
+            field="body.unit.allocation_municipality_code",
+            problem="unknown municipality",
         )
     unit = Unit(
         department=department,
@@ -239,12 +208,8 @@ def create_vacancy(
             select(Unit).join(Unit.department).where(Unit.id == body.unit_id, _visible(scope))
         )
         if unit is None:
-            raise ProblemError(
-                422,
-                "validation-error",
-                "Invalid request",
-                "The unit is not one of yours.",
-                errors=[ProblemItem(field="body.unit_id", problem="unknown unit")],
+            raise invalid(
+                "The unit is not one of yours.", field="body.unit_id", problem="unknown unit"
             )
         active = session.scalar(
             select(Vacancy.id).where(
@@ -295,14 +260,7 @@ def update_vacancy(
     the same version exactly one wins and the others get 412.
     """
     vacancy = get_vacancy(session, scope=scope, vacancy_id=vacancy_id)
-    if vacancy.version != expected_version:
-        raise ProblemError(
-            412,
-            "precondition-failed",
-            "Precondition Failed",
-            "The vacancy was changed since you read it; read it again and retry.",
-            headers={"ETag": f'"{vacancy.version}"'},
-        )
+    check_version("vacancy", current=vacancy.version, expected=expected_version)
     _require_open(vacancy)
     given = changes.model_dump(exclude_unset=True)
     unit = vacancy.unit
@@ -316,12 +274,10 @@ def update_vacancy(
             before[name], after[name] = getattr(target, name), value
             setattr(target, name, value)
     if unit.rent_reduction_dkk > unit.rent_dkk:
-        raise ProblemError(
-            422,
-            "validation-error",
-            "Invalid request",
+        raise invalid(
             "The rent reduction would exceed the rent.",
-            errors=[ProblemItem(field="body.rent_reduction_dkk", problem="exceeds rent_dkk")],
+            field="body.rent_reduction_dkk",
+            problem="exceeds rent_dkk",
         )
     # Always touch the vacancy row, so even a unit-only change bumps its version.
     vacancy.updated_at = utcnow()
@@ -350,14 +306,7 @@ def withdraw_vacancy(
 ) -> Vacancy:
     """Take an open vacancy off the market (status ``withdrawn``)."""
     vacancy = get_vacancy(session, scope=scope, vacancy_id=vacancy_id)
-    if expected_version is not None and vacancy.version != expected_version:
-        raise ProblemError(
-            412,
-            "precondition-failed",
-            "Precondition Failed",
-            "The vacancy was changed since you read it; read it again and retry.",
-            headers={"ETag": f'"{vacancy.version}"'},
-        )
+    check_version("vacancy", current=vacancy.version, expected=expected_version)
     _require_open(vacancy)
     before = _snapshot(vacancy)
     vacancy.status = VacancyStatus.withdrawn
@@ -413,12 +362,6 @@ def import_vacancies(
         action="vacancy.import",
         entity="vacancy_list",
         entity_id=filename[:64],
-        after={
-            "rows": summary.rows,
-            "units_created": summary.units_created,
-            "units_updated": summary.units_updated,
-            "vacancies_created": summary.vacancies_created,
-            "vacancies_updated": summary.vacancies_updated,
-        },
+        after=asdict(summary),
     )
     return summary

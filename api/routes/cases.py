@@ -16,7 +16,7 @@ from allocation import workflow
 from allocation.models import CaseStatus
 from allocation.schemas import CaseClose, CaseCreate, CaseOut, CaseUpdate
 from api.auth import Principal, StaffUser
-from api.deps import IfMatchHeader, SessionDep, etag, expected_version
+from api.deps import IfMatchHeader, SessionDep, etag, expected_version, optional_version
 from api.errors import problem_responses
 from api.idempotency import IdempotencyKeyHeader, idempotent
 from boligmatch.settings import get_settings
@@ -151,14 +151,13 @@ def close_case(
     if_match: IfMatchHeader = None,
 ) -> CaseOut:
     """Status becomes ``closed`` with a reason; ``If-Match`` is checked when sent."""
-    version = expected_version(if_match) if if_match is not None else None
     case = service.close_case(
         session,
         municipality_code=_municipality(principal),
         actor=principal.subject,
         case_id=case_id,
         reason=body.reason,
-        expected_version=version,
+        expected_version=optional_version(if_match),
     )
     # A closed case takes no more offers: its proposed and sent ones are withdrawn.
     workflow.withdraw_open_offers(

@@ -18,14 +18,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import select
 
 from allocation import workflow
-from allocation.models import CitizenCase, MatchRun, Offer, OfferStatus
-from allocation.service_errors import NotFound
+from allocation.models import MatchRun, Offer, OfferStatus
 from allocation.workflow import DeclineReason
 from api.auth import AssociationUser, StaffUser
-from api.deps import IfMatchHeader, SessionDep, etag, expected_version
+from api.deps import IfMatchHeader, SessionDep, etag, optional_version
 from api.errors import problem_responses
 from api.idempotency import IdempotencyKeyHeader, idempotent
 from api.routes.allocation_common import (
@@ -147,11 +145,6 @@ def _answer_out(session: SessionDep, outcome: workflow.AnswerOutcome) -> AnswerO
     )
 
 
-def _if_match(if_match: str | None) -> int | None:
-    """The version in an optional ``If-Match`` (412 if it is not a version)."""
-    return None if if_match is None else expected_version(if_match)
-
-
 @router.post(
     "",
     response_model=OfferOut,
@@ -186,14 +179,10 @@ def send_offer(
             else:
                 case_id = body.case_id
                 if case_id is None:
-                    case_id = session.scalar(
-                        select(CitizenCase.id).where(
-                            CitizenCase.case_ref == body.case_ref,
-                            CitizenCase.municipality_code == code,
-                        )
+                    assert body.case_ref  # the body's validator asks for one or the other
+                    case_id = workflow.case_id_by_ref(
+                        session, case_ref=body.case_ref, municipality_code=code
                     )
-                    if case_id is None:
-                        raise NotFound("case-not-found", "Case not found", "No such case.")
                 assert body.vacancy_id is not None
                 offer = workflow.send_chosen_offer(
                     session=session,
@@ -278,7 +267,7 @@ def accept_offer(
             actor=principal.subject,
             today=today(),
             municipality_code=principal.municipality_code or "",
-            expected_version=_if_match(if_match),
+            expected_version=optional_version(if_match),
         )
     response.headers["ETag"] = etag(offer.version)
     return _full(session, [offer])[0]
@@ -308,7 +297,7 @@ def decline_offer(
             note=body.note,
             counts_as_refusal=body.counts_as_refusal,
             municipality_code=principal.municipality_code or "",
-            expected_version=_if_match(if_match),
+            expected_version=optional_version(if_match),
         )
     return _answer_out(session, outcome)
 

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 
 from allocation import workflow
 from api.auth import AssociationOrAdmin, AssociationOrStaff, AssociationUser, Principal, Role
-from api.deps import IfMatchHeader, SessionDep, etag, expected_version
+from api.deps import IfMatchHeader, SessionDep, etag, expected_version, optional_version
 from api.errors import ProblemError, problem_responses
 from api.idempotency import IdempotencyKeyHeader, idempotent
 from inventory import service
@@ -219,13 +219,12 @@ def withdraw_vacancy(
     if_match: IfMatchHeader = None,
 ) -> VacancyOut:
     """Status becomes ``withdrawn`` (only from ``open``); ``If-Match`` is checked when sent."""
-    version = expected_version(if_match) if if_match is not None else None
     vacancy = service.withdraw_vacancy(
         session,
         scope=scope_of(principal),
         actor=principal.subject,
         vacancy_id=vacancy_id,
-        expected_version=version,
+        expected_version=optional_version(if_match),
     )
     # Proposals on a home that is no longer vacant are moot.
     workflow.withdraw_open_offers(

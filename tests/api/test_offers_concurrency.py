@@ -5,8 +5,8 @@ matters is on that one offer: twenty threads, each with its own HTTP connection,
 at a barrier and then answer at once through a real uvicorn server: all twenty
 accepting (double submits from several staff screens), and half accepting, half
 declining. Exactly one answer may win; the other nineteen must get a clean 409
-problem, and the database must show the one outcome consistently (offer, home, case, refusal count, audit trail),
-nothing lost and nothing duplicated.
+problem, and the database must show the one outcome consistently (offer, home,
+case, refusal count, audit trail), nothing lost and nothing duplicated.
 
 SQLite has a single writer, so the race cannot happen there; this test runs only
 when PostgreSQL is configured (BOLIGMATCH_TEST_POSTGRES_URL).
