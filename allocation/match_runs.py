@@ -362,6 +362,16 @@ def get_match_run(*, session: Session, run_id: int, municipality_code: str) -> M
     return run
 
 
+def latest_match_run(session: Session, municipality_code: str) -> MatchRun | None:
+    """The municipality's newest run (a re-offer and the staff pages keep its terms)."""
+    return session.scalar(
+        select(MatchRun)
+        .where(MatchRun.municipality_code == municipality_code)
+        .order_by(MatchRun.id.desc())
+        .limit(1)
+    )
+
+
 def list_match_runs(
     *, session: Session, municipality_code: str, limit: int, offset: int
 ) -> tuple[list[MatchRun], int]:

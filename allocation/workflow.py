@@ -43,6 +43,7 @@ from allocation.match_runs import (
     OPEN_OFFER_STATUSES,
     REFUSED_OFFER_STATUSES,
     judge_pair,
+    latest_match_run,
     lock_municipality,
     matcher_policy,
     municipality_problem,
@@ -56,7 +57,7 @@ from allocation.match_runs import (
     supersede_proposals,
     withdraw_offer,
 )
-from allocation.models import CaseStatus, CitizenCase, MatchRun, Offer, OfferStatus
+from allocation.models import CaseStatus, CitizenCase, Offer, OfferStatus
 from allocation.problem_builder import citizen_document, vacancy_document
 from allocation.service_errors import Conflict, Invalid, NotFound, PreconditionFailed
 from boligmatch.db import utcnow
@@ -389,7 +390,7 @@ def pair_verdict(
     with explanations: ``feasible``, ``score`` and, when infeasible, every broken
     rule in plain words with its numbers.
     """
-    latest = _latest_run(session, case.municipality_code)
+    latest = latest_match_run(session, case.municipality_code)
     base: dict[str, Any] = {
         "format": "boligmatch.problem/1",
         "as_of": today.isoformat(),
@@ -781,16 +782,6 @@ def withdraw_open_offers(
     return withdrawn
 
 
-def _latest_run(session: Session, municipality_code: str) -> MatchRun | None:
-    """The municipality's latest match run (a re-offer keeps the plan's terms)."""
-    return session.scalar(
-        select(MatchRun)
-        .where(MatchRun.municipality_code == municipality_code)
-        .order_by(MatchRun.id.desc())
-        .limit(1)
-    )
-
-
 def propose_next(*, session: Session, vacancy_id: int, actor: str, today: dt.date) -> Offer | None:
     """Re-plan the municipality and propose the next citizen for an open home.
 
@@ -808,7 +799,7 @@ def propose_next(*, session: Session, vacancy_id: int, actor: str, today: dt.dat
     if code is None:
         return None
     lock_municipality(session, code)
-    weights = run_weights(_latest_run(session, code))
+    weights = run_weights(latest_match_run(session, code))
     problem = municipality_problem(session, code, as_of=today, weights=weights)
     if not any(v["id"] == str(vacancy_id) for v in problem["vacancies"]):
         return None
@@ -903,6 +894,7 @@ def list_offers(
     vacancy_id: int | None = None,
     status: OfferStatus | None = None,
     match_run_id: int | None = None,
+    case_id: int | None = None,
 ) -> list[Offer]:
     """The municipality's offers, filtered, after expiring its overdue ones."""
     expire_overdue(session=session, today=today, actor=actor, municipality_code=municipality_code)
@@ -917,6 +909,8 @@ def list_offers(
         stmt = stmt.where(Offer.status == status)
     if match_run_id is not None:
         stmt = stmt.where(Offer.match_run_id == match_run_id)
+    if case_id is not None:
+        stmt = stmt.where(Offer.case_id == case_id)
     return list(session.scalars(stmt.order_by(Offer.vacancy_id, Offer.rank, Offer.id)))
 
 

@@ -14,22 +14,15 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from allocation.calendar import today as today
 from allocation.models import MatchRun, Offer, OfferStatus
 from allocation.service_errors import AllocationError
 from api.errors import ProblemError, ProblemItem
 from inventory.schemas import UtcDateTime
-
-DANISH_TIME = ZoneInfo("Europe/Copenhagen")
-
-
-def today() -> dt.date:
-    """Today in Denmark: answer deadlines are Danish calendar days."""
-    return dt.datetime.now(DANISH_TIME).date()
 
 
 @contextmanager

@@ -10,7 +10,6 @@ token, the principal).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +21,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
+from allocation.calendar import today as danish_today
 from allocation.service_errors import AllocationError
 from api.auth import Principal, Role
 from api.web.i18n import LANG_COOKIE, Lang, pick_lang, translator
@@ -67,11 +67,6 @@ def lang_of(request: Request) -> Lang:
     return pick_lang(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE))
 
 
-def today() -> dt.date:
-    """The working day for deadlines and match runs (UTC, like the API)."""
-    return dt.datetime.now(dt.UTC).date()
-
-
 def lang_url(request: Request, lang: str) -> str:
     """This page's URL with ``lang`` switched (for the language links)."""
     params = dict(request.query_params)
@@ -97,7 +92,7 @@ def render(
         "start_page": START_PAGES.get(principal.role) if principal else None,
         "csrf_field": CSRF_FIELD,
         "csrf": csrf_token(request),
-        "today": today(),
+        "today": danish_today(),
         **(context or {}),
     }
     response = templates.TemplateResponse(request, template, full, status_code=status_code)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from allocation import cases as case_service
 from allocation import match_runs, workflow
-from allocation.models import AuditEvent, CaseStatus, MatchRun, Offer, OfferStatus
+from allocation.models import AuditEvent, CaseStatus, MatchRun, OfferStatus
 from allocation.service_errors import AllocationError
 from api.auth import Principal, Role
 from api.routes.allocation_common import today as danish_today
@@ -86,12 +86,6 @@ def _service_error(request: Request, error: Exception) -> Response:
     if isinstance(error, ProblemError):
         return error_page(request, error.status, "error", f"{error.title}: {error.detail or ''}")
     raise error
-
-
-def _latest_run(session: Session, code: str) -> MatchRun | None:
-    """The municipality's newest run: the first page of the service's own listing."""
-    runs, _ = match_runs.list_match_runs(session=session, municipality_code=code, limit=1, offset=0)
-    return runs[0] if runs else None
 
 
 def _live_vacancies(session: Session, principal: Principal) -> list[Vacancy]:
@@ -164,7 +158,7 @@ def start(request: Request, done: str | None = None) -> Response:
         cases, total_cases = case_service.list_cases(
             session, municipality_code=code, status=CaseStatus.active, limit=500, offset=0
         )
-        run = _latest_run(session, code)
+        run = match_runs.latest_match_run(session, code)
         context = {
             "municipality": municipality,
             "vacancies": vacancies,
@@ -404,16 +398,13 @@ def case_page(request: Request, case_id: int, done: str | None = None) -> Respon
     try:
         with transaction(request) as session:
             case = case_service.get_case(session, municipality_code=code, case_id=case_id)
-            offers: list[Offer] = [
-                o
-                for o in workflow.list_offers(
-                    session=session,
-                    municipality_code=code,
-                    today=danish_today(),
-                    actor=principal.subject,
-                )
-                if o.case_id == case.id
-            ]
+            offers = workflow.list_offers(
+                session=session,
+                municipality_code=code,
+                today=danish_today(),
+                actor=principal.subject,
+                case_id=case.id,
+            )
             scope = scope_of(principal)
             homes = {}
             for offer in offers:

@@ -18,17 +18,12 @@ from typing import Annotated, Any
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
+from allocation.calendar import today as danish_today
 from allocation.workflow import SYSTEM_ACTOR, ExpiryReport, expire_overdue
 from boligmatch.db import make_engine, session_factory, transaction
 from boligmatch.settings import get_settings
 
 EXIT_FAILED = 1
-
-
-def _danish_today() -> dt.date:
-    from zoneinfo import ZoneInfo
-
-    return dt.datetime.now(ZoneInfo("Europe/Copenhagen")).date()
 
 
 def report_document(report: ExpiryReport, today: dt.date) -> dict[str, Any]:
@@ -59,7 +54,7 @@ def command(
 ) -> None:
     """Expire sent offers whose answer deadline has passed and propose the next citizens."""
     try:
-        day = dt.date.fromisoformat(today) if today else _danish_today()
+        day = dt.date.fromisoformat(today) if today else danish_today()
     except ValueError:
         typer.echo(f"--today: not an ISO date YYYY-MM-DD (got {today!r})", err=True)
         raise typer.Exit(2) from None
