@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from logging.config import fileConfig
 
+from sqlalchemy import Connection
+
 from alembic import context
 from boligmatch.db import make_engine
 from boligmatch.models import Base
@@ -28,20 +30,21 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def _run_on(connection: Connection) -> None:
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
 def run_migrations_online() -> None:
+    """On the caller's connection (``config.attributes["connection"]``), else a new engine."""
     connection = config.attributes.get("connection")
     if connection is not None:
-        context.configure(
-            connection=connection, target_metadata=target_metadata, render_as_batch=True
-        )
-        with context.begin_transaction():
-            context.run_migrations()
+        _run_on(connection)
         return
     engine = make_engine(_url())
     with engine.connect() as conn:
-        context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)
-        with context.begin_transaction():
-            context.run_migrations()
+        _run_on(conn)
     engine.dispose()
 
 

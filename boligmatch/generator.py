@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 from shapely.geometry import Polygon, box
 
 from boligmatch.reference import MunicipalityCount, municipality_counts
@@ -212,9 +213,13 @@ def vacancy_document(v: Vacancy) -> dict[str, Any]:
     }
 
 
-def _apportion(total: int, weights: np.ndarray) -> np.ndarray:
-    """Split ``total`` into integers proportional to ``weights`` (largest remainder)."""
-    if total == 0:
+def apportion(total: int, weights: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Split ``total`` into integers proportional to ``weights`` (largest remainder).
+
+    Ties go to the earlier weight; all zeros when ``total`` is 0 or no weight is positive.
+    Shared with the planning simulation, which apportions § 98 e homes by VIVE's count.
+    """
+    if total == 0 or weights.sum() <= 0:
         return np.zeros(len(weights), dtype=np.int64)
     quota = weights / weights.sum() * total
     counts = np.floor(quota).astype(np.int64)
@@ -443,10 +448,10 @@ def generate(
     chosen = list(counts) if national else [c for c in counts if c.code == DEMO_MUNICIPALITY]
     weights = np.array([max(c.homeless_2024, 1) for c in chosen], dtype=float)
     counted = np.array([c.homeless_2024 for c in chosen], dtype=float)
-    citizens_per = _apportion(n_citizens, counted if counted.sum() > 0 else weights)
-    vacancies_per = _apportion(n_vacancies, weights)
+    citizens_per = apportion(n_citizens, counted if counted.sum() > 0 else weights)
+    vacancies_per = apportion(n_vacancies, weights)
     total_units = n_units if n_units is not None else max(400, 10 * n_vacancies)
-    units_per = _apportion(total_units, weights)
+    units_per = apportion(total_units, weights)
     builder = _Builder(seed, as_of)
     world = World(as_of=as_of, municipalities=chosen)
     for m, n_c, n_v, n_u in zip(chosen, citizens_per, vacancies_per, units_per, strict=True):

@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from planning.runner import SimulationResults, summarise
+from planning.runner import SimulationResults
 from planning.schemas import ShortfallReport
 
 __all__ = ["shortfall_png", "simulation_png"]
@@ -129,12 +129,7 @@ def simulation_png(results: SimulationResults, path: Path | None = None) -> byte
     wait_ax.set_title("Time to home")
     wait_ax.legend(fontsize=8)
     if scenarios:
-        summary = summarise(
-            results,
-            by=("scenario",),
-            horizon_days=int(results.meta.get("horizon_days", 0)),
-            followup_days=int(results.meta.get("followup_days", 180)),
-        )
+        summary = results.summary(by=("scenario",))
         cost_ax.bar(summary["scenario"], summary["vacancy_cost_dkk"] / 1e6, color="#762a83")
         cost_ax.tick_params(axis="x", rotation=30)
     cost_ax.set_ylabel("million DKK per run (mean over replications)")

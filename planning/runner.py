@@ -33,9 +33,10 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from boligmatch.generator import apportion
 from boligmatch.reference import municipality_counts
 from planning.scenarios import Scenario, SimulationParameters
-from planning.simulation import Task, TaskResult, apportion, month_starts, run_task
+from planning.simulation import Task, TaskResult, month_starts, run_task
 
 __all__ = [
     "ExecutorKind",
@@ -222,10 +223,9 @@ class SimulationResults:
         )
 
     def summary(self, by: Sequence[str] = ("scenario",)) -> pd.DataFrame:
-        """:func:`summarise` of these results."""
-        horizon = int(self.meta.get("horizon_days", 0)) or None
+        """:func:`summarise` of these results, with the horizon and follow-up of their run."""
         followup = int(self.meta.get("followup_days", 180))
-        return summarise(self, by=by, horizon_days=horizon, followup_days=followup)
+        return summarise(self, by=by, followup_days=followup)
 
 
 def _quantile(waits: np.ndarray, q: float) -> float:

@@ -474,6 +474,20 @@ def affordable_matrix(
     return out
 
 
+def _affordable(stock: Stock, params: ShortfallParameters, settings: Settings) -> NDArray[np.bool_]:
+    """:func:`affordable_matrix` at the parameters' rate years and each municipality's rules.
+
+    The table and the rent bands must judge a unit the same way, so both call this.
+    """
+    benefit_year, hb_year = params.years()
+    return affordable_matrix(
+        stock,
+        benefit_year=benefit_year,
+        housing_benefit_year=hb_year,
+        minimums=lambda code: settings.policy_for(code).affordability,
+    )
+
+
 # --- the table --------------------------------------------------------------------------
 
 
@@ -527,12 +541,8 @@ def compute_shortfall(
     settings = settings or get_settings()
     turnover = params.turnover(settings)
     benefit_year, hb_year = params.years()
-    afford = affordable_matrix(
-        stock,
-        benefit_year=benefit_year,
-        housing_benefit_year=hb_year,
-        minimums=lambda code: settings.policy_for(code).affordability,
-    )
+    afford = _affordable(stock, params, settings)
+    any_group = afford.any(axis=1)
     location = np.array(stock.location, dtype=object)
     right = np.array([r or "" for r in stock.right], dtype=object)
     incomes = {g.key: g.monthly_income_dkk(benefit_year) for g in BENEFIT_GROUPS}
@@ -541,7 +551,6 @@ def compute_shortfall(
     for m in counts:
         here = location == m.code
         mine = right == m.code
-        any_group = afford.any(axis=1)
         suppressed: list[str] = []
         live_m = live.get(m.code)
         source: DemandSource = (
@@ -719,13 +728,7 @@ def rent_bands(
     """Rent bands of one municipality's stock (pure; see :func:`rent_band_summary`)."""
     settings = settings or get_settings()
     turnover = params.turnover(settings)
-    benefit_year, hb_year = params.years()
-    afford = affordable_matrix(
-        stock,
-        benefit_year=benefit_year,
-        housing_benefit_year=hb_year,
-        minimums=lambda code: settings.policy_for(code).affordability,
-    )
+    afford = _affordable(stock, params, settings)
     rent = stock.effective_rent_dkk
     here = np.array([loc == municipality_code for loc in stock.location], dtype=np.bool_)
     mine = np.array([r == municipality_code for r in stock.right], dtype=np.bool_)

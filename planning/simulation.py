@@ -80,7 +80,6 @@ __all__ = [
     "Task",
     "TaskResult",
     "almene_stock",
-    "apportion",
     "child_seed",
     "month_starts",
     "rate_anchor",
@@ -114,17 +113,6 @@ def rate_anchor(start: dt.date) -> dt.date:
     years = sorted(y for y, t in RATE_TABLES.items() if t.housing_benefit is not None)
     earlier = [y for y in years if y <= start.year]
     return dt.date((earlier or years)[-1], 12, 31)
-
-
-def apportion(total: int, weights: NDArray[np.float64]) -> NDArray[np.int64]:
-    """Split ``total`` into integers proportional to ``weights`` (largest remainder)."""
-    if total == 0 or weights.sum() <= 0:
-        return np.zeros(len(weights), dtype=np.int64)
-    quota = weights / weights.sum() * total
-    counts = np.floor(quota).astype(np.int64)
-    order = np.lexsort((np.arange(len(weights)), -(quota - counts)))
-    counts[order[: total - int(counts.sum())]] += 1
-    return counts
 
 
 def almene_stock(m: MunicipalityCount, params: SimulationParameters) -> float:
@@ -276,6 +264,30 @@ def _templates(
     return _Templates(models, offsets, groups, unit_models, until, family, households)
 
 
+def _problem(
+    anchor: dt.date,
+    policy: Policy,
+    citizens: list[CitizenModel],
+    vacancies: list[VacancyModel],
+) -> Problem:
+    """A problem document of already validated models, dated on the rate anchor.
+
+    Built without validation: the models are copies of the validated templates with
+    only their ids and dates changed, and re-validating them each round was costly.
+    """
+    return Problem.model_construct(
+        format="boligmatch.problem/1",
+        as_of=anchor,
+        citizens=citizens,
+        vacancies=vacancies,
+        weights=Weights(),
+        policy=policy,
+        municipality_policies={},
+        support_capacity=[],
+        department_caps=[],
+    )
+
+
 def _static_feasibility(
     templates: _Templates, anchor: dt.date, policy: Policy
 ) -> tuple[NDArray[np.bool_], Columns]:
@@ -286,19 +298,14 @@ def _static_feasibility(
     rules. Used only to shortlist; the matcher re-checks every pair it is given. Also
     returns the templates' columns, for the matcher's urgency points.
     """
-    problem = Problem.model_construct(
-        format="boligmatch.problem/1",
-        as_of=anchor,
-        citizens=[
+    problem = _problem(
+        anchor,
+        policy,
+        [
             c.model_copy(update={"id": f"C{i:07d}", "deadline": None})
             for i, c in enumerate(templates.citizens)
         ],
-        vacancies=[v.model_copy(update={"id": f"V{i:07d}"}) for i, v in enumerate(templates.units)],
-        weights=Weights(),
-        policy=policy,
-        municipality_policies={},
-        support_capacity=[],
-        department_caps=[],
+        [v.model_copy(update={"id": f"V{i:07d}"}) for i, v in enumerate(templates.units)],
     )
     cols = build_columns(problem)
     n_c, n_v = len(templates.citizens), len(templates.units)
@@ -551,8 +558,6 @@ class _Run:
                 self.rounds += 1
                 arrived += self._admit_people(waiting, today)
                 new_homes += self._admit_homes(pool, today)
-                for person in [x for x in waiting.values() if x.removed is not None]:
-                    del waiting[person.no]
                 free_people = sorted(
                     (x for x in waiting.values() if x.busy_until <= today),
                     key=lambda x: (x.arrival, x.no),
@@ -570,6 +575,9 @@ class _Run:
                             housed += 1
                             let += 1
                         elif outcome == "removed":
+                            # off the list at once: nothing reads the list before the
+                            # next round, and the month's queue is counted without them
+                            del waiting[person.no]
                             removed += 1
                 for home in [h for h in pool.values() if h.busy_until <= today]:
                     if home.available + p.pass_on_days <= today:
@@ -579,8 +587,6 @@ class _Run:
             # whoever arrived (or was announced) after the month's last round waits for the next
             arrived += self._admit_people(waiting, self.starts[k + 1] - 1)
             new_homes += self._admit_homes(pool, self.starts[k + 1] - 1)
-            for person in [x for x in waiting.values() if x.removed is not None]:
-                del waiting[person.no]
             month_rows.append(
                 {
                     "month": k,
@@ -622,8 +628,8 @@ class _Run:
         kh = self.templates.households["kh"][templates]
         months = self.policy.listed_area_kontanthjaelp_months
         free = np.ones(len(people), dtype=np.bool_)
-        for home in homes:
-            can = free & self._can_afford(home)[templates] & self._static[templates, home.template]
+        for home, affordable in zip(homes, self._affordable_templates(homes), strict=True):
+            can = free & affordable[templates] & self._static[templates, home.template]
             if self.templates.units[home.template].listed_area:
                 can &= ~(kh & ((self._today - since) * 12 >= months * 365))
             picked = np.flatnonzero(can)[:k]
@@ -656,35 +662,47 @@ class _Run:
             points += rule(person_cols, everyone)
         return points
 
-    def _can_afford(self, home: _Home) -> NDArray[np.bool_]:
-        """Which citizen templates can afford the home (cached per template and reduction)."""
-        key = (home.template, home.reduction_dkk)
-        verdict = self._afford.get(key)
-        if verdict is None:
-            unit = self.templates.units[home.template]
+    def _affordable_templates(self, homes: list[_Home]) -> list[NDArray[np.bool_]]:
+        """For each home, which citizen templates can afford it.
+
+        Cached per (unit template, reduction). The round's homes not yet cached are
+        assessed in one vectorised :func:`assess_many` call: one call per home re-checked
+        and re-converted the same citizen columns every time. The verdicts are elementwise,
+        so batching does not change them.
+        """
+        keys = [(h.template, h.reduction_dkk) for h in homes]
+        missing = sorted(set(keys) - self._afford.keys())
+        if missing:
+            units = [self.templates.units[t] for t, _ in missing]
             c = self.templates.households
-            verdict = np.asarray(
-                assess_many(
-                    monthly_income_dkk=c["income"],
-                    adults=c["adults"],
-                    children=c["children"],
-                    wealth_dkk=c["wealth"],
-                    pensioner=c["pensioner"],
-                    receives_foertidspension=c["foertid"],
-                    rent_dkk=unit.rent_dkk,
-                    utilities_dkk=unit.utilities_dkk,
-                    size_m2=unit.size_m2,
-                    rent_reduction_dkk=home.reduction_dkk,
-                    heating_included=False,
-                    max_rent_share=self.policy.max_rent_share,
-                    min_left_per_adult_dkk=self.policy.min_left_per_adult_dkk,
-                    min_left_per_child_dkk=self.policy.min_left_per_child_dkk,
-                    year=self.anchor.year,
-                ).affordable,
-                dtype=np.bool_,
+            n = c["income"].size
+
+            def per_citizen(column: NDArray[Any]) -> NDArray[Any]:
+                return np.tile(column, len(missing))
+
+            def per_home(values: list[float]) -> NDArray[np.float64]:
+                return np.repeat(np.array(values, dtype=np.float64), n)
+
+            verdict = assess_many(
+                monthly_income_dkk=per_citizen(c["income"]),
+                adults=per_citizen(c["adults"]),
+                children=per_citizen(c["children"]),
+                wealth_dkk=per_citizen(c["wealth"]),
+                pensioner=per_citizen(c["pensioner"]),
+                receives_foertidspension=per_citizen(c["foertid"]),
+                rent_dkk=per_home([u.rent_dkk for u in units]),
+                utilities_dkk=per_home([u.utilities_dkk for u in units]),
+                size_m2=per_home([u.size_m2 for u in units]),
+                rent_reduction_dkk=per_home([r for _, r in missing]),
+                heating_included=False,
+                max_rent_share=self.policy.max_rent_share,
+                min_left_per_adult_dkk=self.policy.min_left_per_adult_dkk,
+                min_left_per_child_dkk=self.policy.min_left_per_child_dkk,
+                year=self.anchor.year,
             )
-            self._afford[key] = verdict
-        return verdict
+            table = np.asarray(verdict.affordable, dtype=np.bool_).reshape(len(missing), n)
+            self._afford.update(zip(missing, table, strict=True))
+        return [self._afford[key] for key in keys]
 
     def _admit_people(self, waiting: dict[int, _Person], today: int) -> int:
         """Put everyone who arrived by ``today`` on the list; how many."""
@@ -715,16 +733,11 @@ class _Run:
         homes: list[_Home],
         today: int,
     ) -> list[tuple[_Person, _Home]]:
-        problem = Problem.model_construct(
-            format="boligmatch.problem/1",
-            as_of=self.anchor,
-            citizens=[self._citizen(x, today) for x in people],
-            vacancies=[self._vacancy(h, today) for h in homes],
-            weights=Weights(),
-            policy=self.policy,
-            municipality_policies={},
-            support_capacity=[],
-            department_caps=[],
+        problem = _problem(
+            self.anchor,
+            self.policy,
+            [self._citizen(x, today) for x in people],
+            [self._vacancy(h, today) for h in homes],
         )
         home_ids = {f"V{h.no:07d}" for h in homes}
         exclude = {(f"C{x.no:07d}", v) for x in people for v in x.excluded if v in home_ids}

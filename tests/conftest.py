@@ -11,6 +11,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -77,18 +78,25 @@ def _templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, s
         _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@contextmanager
+def _postgres_database(template: str | None = None) -> Iterator[str]:
+    """A new database on the test server (a copy of ``template`` if given), dropped after."""
+    name = f"bm_{uuid.uuid4().hex[:12]}"
+    _admin_execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    try:
+        yield _postgres_url(name)
+    finally:
+        _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(params=DATABASES)
 def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL of an empty database (not migrated) on each backend under test."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'empty.db'}"
         return
-    name = f"bm_{uuid.uuid4().hex[:12]}"
-    _admin_execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield _postgres_url(name)
-    finally:
-        _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with _postgres_database() as url:
+        yield url
 
 
 @pytest.fixture(params=DATABASES)
@@ -101,12 +109,8 @@ def db_url(
         shutil.copyfile(_templates["sqlite"], target)
         yield f"sqlite:///{target}"
         return
-    name = f"bm_{uuid.uuid4().hex[:12]}"
-    _admin_execute(f'CREATE DATABASE "{name}" TEMPLATE "{_templates["postgresql"]}"')
-    try:
-        yield _postgres_url(name)
-    finally:
-        _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with _postgres_database(template=_templates["postgresql"]) as url:
+        yield url
 
 
 @pytest.fixture

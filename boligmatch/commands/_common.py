@@ -1,24 +1,54 @@
-"""Helpers shared by the commands that use the database."""
+"""Helpers shared by the commands: database sessions, error exits, help text."""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session, sessionmaker
+import inspect
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from boligmatch.db import make_engine, session_factory
-from boligmatch.migrate import upgrade
-from boligmatch.settings import get_settings
-from inventory.reference_load import load_municipalities
+import typer
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+EXIT_BAD_INPUT = 2
+"""Exit code for bad input, the same as Typer's own usage errors."""
 
 
 def migrated_sessions(url: str | None = None) -> sessionmaker[Session]:
     """Sessions on the configured database, migrated to head with the municipalities loaded.
 
     Commands are the first thing a new user runs, so they bring the embedded SQLite
-    database up to date themselves rather than failing on a missing table.
+    database up to date themselves rather than failing on a missing table. The database
+    modules are imported here, so that commands without a database (``solve``) do not
+    load them for :func:`fail`.
     """
+    from boligmatch.db import make_engine, session_factory
+    from boligmatch.migrate import upgrade
+    from boligmatch.settings import get_settings
+    from inventory.reference_load import load_municipalities
+
     url = url or get_settings().database_url
     upgrade(url)
     sessions = session_factory(make_engine(url))
     with sessions() as session, session.begin():
         load_municipalities(session)
     return sessions
+
+
+def fail(message: str) -> NoReturn:
+    """Print ``error: message`` on stderr and exit with :data:`EXIT_BAD_INPUT`."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=EXIT_BAD_INPUT)
+
+
+def reflow_help(command: Callable[..., Any]) -> None:
+    """Join each paragraph of ``command``'s docstring into one line.
+
+    Typer's help keeps the docstring's line breaks; joined, each paragraph wraps to the
+    terminal instead of at the source's line length.
+    """
+    command.__doc__ = "\n\n".join(
+        " ".join(line.strip() for line in part.splitlines())
+        for part in inspect.cleandoc(command.__doc__ or "").split("\n\n")
+    )

@@ -9,20 +9,14 @@ Bad input goes to stderr with exit code 2.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import json
 from pathlib import Path
-from typing import NoReturn
 
 import typer
 
+from boligmatch.commands._common import fail, migrated_sessions, reflow_help
 from planning.schemas import ShortfallReport
 from planning.shortfall import ShortfallParameters, rent_band_summary, shortfall, to_csv
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code=2)
 
 
 def _num(value: float | None, digits: int = 1) -> str:
@@ -105,18 +99,16 @@ def command(
             demand_source=demand_source,
         )
     except ValueError as error:
-        _fail(str(error))
+        fail(str(error))
     if turnover_rate is not None and not 0 < turnover_rate < 1:
-        _fail("--turnover-rate must be between 0 and 1")
+        fail("--turnover-rate must be between 0 and 1")
     if bands and municipality is None:
-        _fail("--bands needs --municipality")
+        fail("--bands needs --municipality")
     try:
         if no_database:
             report = shortfall(None, municipality=municipality, params=params)
             band_rows = []
         else:
-            from boligmatch.commands._common import migrated_sessions
-
             with migrated_sessions()() as session:
                 report = shortfall(session, municipality=municipality, params=params)
                 band_rows = (
@@ -125,7 +117,7 @@ def command(
                     else []
                 )
     except KeyError as error:
-        _fail(str(error.args[0]))
+        fail(str(error.args[0]))
     if csv_path is not None:
         csv_path.write_text(to_csv(report), encoding="utf-8")
     if png_path is not None:
@@ -140,9 +132,4 @@ def command(
         typer.echo(band.line())
 
 
-# Typer's help keeps the docstring's line breaks; join each paragraph so it wraps to the
-# terminal instead of at the source's line length.
-command.__doc__ = "\n\n".join(
-    " ".join(line.strip() for line in part.splitlines())
-    for part in inspect.cleandoc(command.__doc__ or "").split("\n\n")
-)
+reflow_help(command)

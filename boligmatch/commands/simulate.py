@@ -14,15 +14,14 @@ one machine; ``--dask-local N`` starts a local Dask cluster of N workers and
 
 from __future__ import annotations
 
-import inspect
 import json
 import math
 from pathlib import Path
-from typing import NoReturn
 
 import pandas as pd
 import typer
 
+from boligmatch.commands._common import fail, reflow_help
 from planning.runner import ExecutorKind, SimulationResults, run_simulation
 from planning.scenarios import MATCHING_POLICIES, Scenario, SimulationParameters
 
@@ -37,11 +36,6 @@ SUMMARY_COLUMNS = (
     "vacancy_days",
     "vacancy_cost_dkk",
 )
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code=2)
 
 
 def _cell(value: object) -> str:
@@ -132,9 +126,14 @@ def command(
     policies = [p.strip() for p in policy.split(",") if p.strip()]
     bad = [p for p in policies if p not in MATCHING_POLICIES]
     if bad or not policies:
-        _fail(f"unknown policy {', '.join(bad) or '(none)'}; use {', '.join(MATCHING_POLICIES)}")
+        fail(f"unknown policy {', '.join(bad) or '(none)'}; use {', '.join(MATCHING_POLICIES)}")
     if sum(x is not None and x is not False for x in (scheduler, dask_local, serial)) > 1:
-        _fail("choose one of --scheduler, --dask-local and --serial")
+        fail("choose one of --scheduler, --dask-local and --serial")
+    # checked before the run, so that a typo does not cost a whole simulation
+    keys = ["scenario"] + [b.strip() for b in by.split(",") if b.strip()]
+    unknown = set(keys) - {"scenario", "age_band", "situation", "benefit_group", "municipality"}
+    if unknown:
+        fail(f"unknown --by column(s): {', '.join(sorted(unknown))}")
     try:
         levers = Scenario(
             name="levers",
@@ -155,7 +154,7 @@ def command(
             template_pool=template_pool,
         )
     except ValueError as error:
-        _fail(str(error))
+        fail(str(error))
     default = Scenario()
     changed = {k: v for k, v in levers.as_dict().items() if getattr(default, k) != v}
     changed.pop("name", None)
@@ -183,12 +182,8 @@ def command(
             progress=progress,
         )
     except KeyError as error:
-        _fail(str(error.args[0]))
+        fail(str(error.args[0]))
     results.to_parquet(out)
-    keys = ["scenario"] + [b.strip() for b in by.split(",") if b.strip()]
-    unknown = set(keys) - {"scenario", "age_band", "situation", "benefit_group", "municipality"}
-    if unknown:
-        _fail(f"unknown --by column(s): {', '.join(sorted(unknown))}")
     summary = results.summary(by=("scenario",))
     summary = summary[["scenario", *[c for c in SUMMARY_COLUMNS if c in summary.columns]]]
     detail = results.summary(by=keys) if len(keys) > 1 else None
@@ -219,9 +214,4 @@ def command(
     )
 
 
-# Typer's help keeps the docstring's line breaks; join each paragraph so it wraps to the
-# terminal instead of at the source's line length.
-command.__doc__ = "\n\n".join(
-    " ".join(line.strip() for line in part.splitlines())
-    for part in inspect.cleandoc(command.__doc__ or "").split("\n\n")
-)
+reflow_help(command)

@@ -11,17 +11,13 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import typer
 
+from boligmatch.commands._common import fail
 from matcher.api import dumps_result, solve_timed
 from matcher.problem import ProblemError
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code=2)
 
 
 def _table(result: dict[str, Any]) -> str:
@@ -60,11 +56,11 @@ def command(
     try:
         text = problem_file.read_text(encoding="utf-8")
     except OSError as error:
-        _fail(f"{problem_file}: cannot read the file ({error.strerror or error})")
+        fail(f"{problem_file}: cannot read the file ({error.strerror or error})")
     try:
         result, timings = solve_timed(text, explain=explain)
     except json.JSONDecodeError as error:
-        _fail(
+        fail(
             f"{problem_file}: not valid JSON "
             f"(line {error.lineno}, column {error.colno}: {error.msg})"
         )
