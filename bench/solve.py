@@ -29,7 +29,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from ortools.graph.python import min_cost_flow
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
@@ -38,6 +37,7 @@ from matcher.api import dumps_result, solve_timed
 from matcher.greedy import first_come_first_served, greedy_priority
 from matcher.problem import parse_problem
 from matcher.scoring import ScoredProblem, score_problem
+from matcher.solver import max_score_matching
 
 INSTANCES = (
     ("municipal 200x50", 200, 50, False),
@@ -64,24 +64,13 @@ def end_to_end(text: str) -> tuple[str, dict[str, Any], dict[str, float]]:
 
 
 def bare_flow(scored: ScoredProblem) -> NDArray[np.bool_]:
-    """Max-score matching of the whole scored graph as one min-cost flow (matched pairs)."""
-    n_c, n_v, n_p = scored.cols.n_citizens, scored.cols.n_vacancies, scored.n_pairs
-    source, sink = n_c + n_v, n_c + n_v + 1
-    tails = np.concatenate([scored.pc, np.full(n_c, source), n_c + np.arange(n_v), [source]])
-    heads = np.concatenate([n_c + scored.pv, np.arange(n_c), np.full(n_v, sink), [sink]])
-    capacities = np.ones(tails.size, dtype=np.int64)
-    capacities[-1] = n_c
-    costs = np.concatenate([-scored.score, np.zeros(n_c + n_v + 1, dtype=np.int64)])
-    flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(
-        tails.astype(np.int32), heads.astype(np.int32), capacities, costs
-    )
-    flow.set_node_supply(source, n_c)
-    flow.set_node_supply(sink, -n_c)
-    if flow.solve() != flow.OPTIMAL:
-        raise RuntimeError("bare flow failed")
-    matched: NDArray[np.bool_] = flow.flows(np.arange(n_p, dtype=np.int32)) > 0
-    return matched
+    """Max-score matching of the whole scored graph as one min-cost flow (matched pairs).
+
+    The matcher's own network (:func:`matcher.solver.max_score_matching`), built once for
+    the whole instance instead of once per component.
+    """
+    n_c, n_v = scored.cols.n_citizens, scored.cols.n_vacancies
+    return max_score_matching(n_c, n_v, scored.pc, scored.pv, scored.score)
 
 
 def scipy_matching(scored: ScoredProblem) -> int:

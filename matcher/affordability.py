@@ -61,6 +61,7 @@ from matcher.housing_benefit import (
     hundredths_array,
     monthly_benefit_arrays,
     round_ore_to_dkk,
+    round_ore_to_dkk_array,
     take_terms,
     validated_area_array,
     validated_year,
@@ -83,6 +84,11 @@ _PPM = 1_000_000
 def share_ppm(share: float) -> int:
     """A share as whole parts per million, half up: the rent-share rule's exact form."""
     return math.floor(share * _PPM + 0.5)
+
+
+def share_ppm_array(shares: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Vectorised :func:`share_ppm` (the same IEEE arithmetic, so the same integers)."""
+    return np.floor(shares * _PPM + 0.5).astype(np.int64)
 
 
 def _kr(amount: int) -> str:
@@ -467,8 +473,14 @@ class VerdictArrays:
     max_gross_rent_dkk: NDArray[np.int64]
 
 
-def _ore_to_dkk(ore: NDArray[np.int64]) -> NDArray[np.int64]:
-    return (2 * ore + 100) // 200
+def concatenate_verdicts(parts: list[VerdictArrays]) -> VerdictArrays:
+    """The verdicts of consecutive runs of pairs (chunks, components) as one run."""
+    return VerdictArrays(
+        **{
+            name: np.concatenate([getattr(part, name) for part in parts])
+            for name in VerdictArrays.__dataclass_fields__
+        }
+    )
 
 
 def assess_many(
@@ -530,7 +542,7 @@ def assess_many(
         area_c,
         hundredths_array(reduction),
         check_bool_array("heating_included", heating_included),
-        np.floor(share * _PPM + 0.5).astype(np.int64),
+        share_ppm_array(share),
         per_adult,
         per_child,
         check_bool_array("electricity_included", electricity_included),
@@ -558,15 +570,11 @@ def assess_many(
     if rent_ore.ndim == 0 or size <= CHUNK_PAIRS:
         return _verdict_arrays(columns, checked_year)
     # Chunks keep the temporaries small (cache-friendly, bounded memory) for millions of pairs.
-    parts = [
-        _verdict_arrays(tuple(c[lo : lo + CHUNK_PAIRS] for c in columns), checked_year)
-        for lo in range(0, size, CHUNK_PAIRS)
-    ]
-    return VerdictArrays(
-        **{
-            name: np.concatenate([getattr(part, name) for part in parts])
-            for name in VerdictArrays.__dataclass_fields__
-        }
+    return concatenate_verdicts(
+        [
+            _verdict_arrays(tuple(c[lo : lo + CHUNK_PAIRS] for c in columns), checked_year)
+            for lo in range(0, size, CHUNK_PAIRS)
+        ]
     )
 
 
@@ -609,9 +617,9 @@ def _verdict_arrays(
             boligydelse_caps_apply=caps,
             year=year,
         )
-    income_kr = _ore_to_dkk(income_ore)
-    gross_kr = _ore_to_dkk(gross_ore)
-    net = gross_kr + _ore_to_dkk(utilities_ore) - benefit
+    income_kr = round_ore_to_dkk_array(income_ore)
+    gross_kr = round_ore_to_dkk_array(gross_ore)
+    net = gross_kr + round_ore_to_dkk_array(utilities_ore) - benefit
     left = income_kr - net
     required = n_adults * adult_min + n_children * child_min
     max_gross = ppm * income_kr // _PPM
@@ -687,10 +695,9 @@ def household_columns(
         hundredths_array(check_number_array("wealth_dkk", wealth_dkk, maximum=MAX_WEALTH_DKK)),
         check_bool_array("pensioner", pensioner),
         check_bool_array("receives_foertidspension", receives_foertidspension),
-        np.floor(
-            check_number_array("max_rent_share", max_rent_share, maximum=1, positive=True) * _PPM
-            + 0.5
-        ).astype(np.int64),
+        share_ppm_array(
+            check_number_array("max_rent_share", max_rent_share, maximum=1, positive=True)
+        ),
         check_count_array(
             "min_left_per_adult_dkk", min_left_per_adult_dkk, minimum=0, maximum=MAX_MONTHLY_DKK
         ),
@@ -776,11 +783,4 @@ def assess_indexed(
             h.boligydelse_caps_apply[hi_],
         )  # fmt: skip
         parts.append(_verdict_arrays(columns, checked_year, take_terms(terms, hi_)))
-    if len(parts) == 1:
-        return parts[0]
-    return VerdictArrays(
-        **{
-            name: np.concatenate([getattr(part, name) for part in parts])
-            for name in VerdictArrays.__dataclass_fields__
-        }
-    )
+    return parts[0] if len(parts) == 1 else concatenate_verdicts(parts)

@@ -69,16 +69,38 @@ def solve_timed(
     ``document`` may also be the problem's JSON text (:func:`loads_problem`); then
     ``json.JSONDecodeError`` is raised for text that is not JSON.
     """
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = now - clock
+        clock = now
+
     with _paused_gc():
-        return _solve_timed(
-            document,
+        problem = (
+            loads_problem(document)
+            if isinstance(document, str | bytes)
+            else parse_problem(document)
+        )
+        lap("parse")
+        scored = score_problem(problem, exclude=_pairs_of(exclude))
+        lap("feasibility_and_scoring")
+        solutions = [
+            solve_component(scored, comp, time_limit_s=time_limit_s, cp_sat_workers=cp_sat_workers)
+            for comp in scored.components
+        ]
+        lap("solve")
+        result = build_result(
+            scored,
+            solutions,
             explain=explain,
-            exclude=exclude,
             max_alternates=max_alternates,
             max_options=max_options,
-            time_limit_s=time_limit_s,
-            cp_sat_workers=cp_sat_workers,
         )
+        lap("offers_and_explanations")
+    return result, timings
 
 
 @contextmanager
@@ -95,43 +117,6 @@ def _paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _solve_timed(
-    document: str | bytes | dict[str, Any] | Problem,
-    *,
-    explain: bool,
-    exclude: Iterable[tuple[str, str]],
-    max_alternates: int,
-    max_options: int,
-    time_limit_s: float,
-    cp_sat_workers: int,
-) -> tuple[dict[str, Any], dict[str, float]]:
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[name] = now - clock
-        clock = now
-
-    problem = (
-        loads_problem(document) if isinstance(document, str | bytes) else parse_problem(document)
-    )
-    lap("parse")
-    scored = score_problem(problem, exclude=_pairs_of(exclude))
-    lap("feasibility_and_scoring")
-    solutions = [
-        solve_component(scored, comp, time_limit_s=time_limit_s, cp_sat_workers=cp_sat_workers)
-        for comp in scored.components
-    ]
-    lap("solve")
-    result = build_result(
-        scored, solutions, explain=explain, max_alternates=max_alternates, max_options=max_options
-    )
-    lap("offers_and_explanations")
-    return result, timings
 
 
 def solve_problem(

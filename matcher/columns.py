@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,10 +20,11 @@ from numpy.typing import NDArray
 from matcher.income import IncomeItem as IncomeItemIn
 from matcher.income import household_income
 from matcher.policy import Policy, Weights
-from matcher.problem import Citizen, Problem, Vacancy
+from matcher.problem import Citizen, Problem, SupportMethod, Vacancy
 
-SUPPORT_METHODS = ("CTI", "ICM", "ACT", "SEL85", "none")
-"""Support methods in index order (the ``support`` column holds these indices)."""
+SUPPORT_METHODS: tuple[SupportMethod, ...] = get_args(SupportMethod)
+"""Support methods in index order (the ``support`` column holds these indices); the
+problem model's list, so a method added there gets a column index here too."""
 INTENSIVE_METHODS = (SUPPORT_METHODS.index("ICM"), SUPPORT_METHODS.index("ACT"))
 
 I64 = NDArray[np.int64]

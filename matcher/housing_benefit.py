@@ -82,6 +82,11 @@ def round_ore_to_dkk(ore: int) -> int:
     return (2 * ore + 100) // 200
 
 
+def round_ore_to_dkk_array(ore: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Vectorised :func:`round_ore_to_dkk`."""
+    return (2 * ore + 100) // 200
+
+
 def _permille(value: Decimal, name: str) -> int:
     scaled = value * 1000
     if scaled != scaled.to_integral_value():

@@ -17,7 +17,7 @@ import numpy as np
 
 from matcher.columns import I64, B, lexorder
 from matcher.rules import CITIZEN_PARTS
-from matcher.scoring import PART_NAMES, ScoredProblem
+from matcher.scoring import AFFORD_FIELDS, PART_NAMES, ScoredProblem
 
 _LABELS = {
     "housed": "housed",
@@ -42,11 +42,6 @@ def commas(values: list[int]) -> list[str]:
     return list(map(text.__getitem__, values))
 
 
-def breakdown(scored: ScoredProblem, k: int) -> dict[str, int]:
-    """The score of pair ``k`` part by part [points]; the parts sum to the score."""
-    return {name: int(scored.parts[name][k]) for name in PART_NAMES}
-
-
 def breakdown_rows(scored: ScoredProblem, rows: I64) -> list[list[int]]:
     """The breakdowns of many pairs at once, as lists in :data:`PART_NAMES` order."""
     if rows.size == 0:
@@ -55,50 +50,16 @@ def breakdown_rows(scored: ScoredProblem, rows: I64) -> list[list[int]]:
     return matrix
 
 
-def breakdown_text(score: int, parts: list[int]) -> str:
-    """A score in words, non-zero parts only."""
-    named = ", ".join(
-        f"{_LABELS[name]} {value:,}" for name, value in zip(PART_NAMES, parts, strict=True) if value
-    )
-    return f"score {score:,} ({named})" if named else "score 0"
-
-
 _N_CITIZEN_PARTS = 1 + len(CITIZEN_PARTS)
-_AFFORDABLE = (
-    " Affordable: gross rent {:,} kr., housing benefit {:,} kr., net housing cost {:,} kr., "
-    "{:,} kr. left a month ({:,} kr. required)."
+_AFFORDABLE_TEXT = (
+    " Affordable: gross rent {} kr., housing benefit {} kr., net housing cost {} kr., "
+    "{} kr. left a month ({} kr. required)."
 )
-_AFFORDABLE_TEXT = _AFFORDABLE.replace("{:,}", "{}")
-""":data:`_AFFORDABLE` taking the numbers already in words (:func:`commas`)."""
+"""A candidate's affordability numbers (:data:`AFFORD_FIELDS` order), already in words
+(:func:`commas`)."""
 _LABEL_LIST = tuple(_LABELS[name] for name in PART_NAMES)
 _HEAD_LABELS = _LABEL_LIST[:_N_CITIZEN_PARTS]
 _PAIR_LABELS = _LABEL_LIST[_N_CITIZEN_PARTS:]
-
-
-AFFORD_ORDER = (
-    "gross_rent_dkk",
-    "housing_benefit_dkk",
-    "net_housing_cost_dkk",
-    "left_dkk",
-    "required_left_dkk",
-)
-
-
-def affordability_rows(scored: ScoredProblem, rows: I64) -> list[list[int]]:
-    """Affordability numbers of many pairs at once, in :data:`AFFORD_ORDER` [DKK/month]."""
-    if rows.size == 0:
-        return []
-    matrix: list[list[int]] = np.stack([scored.afford[n][rows] for n in AFFORD_ORDER], 1).tolist()
-    return matrix
-
-
-def affordability_text(numbers: list[int]) -> str:
-    """A pair's affordability numbers in words [DKK/month]."""
-    gross, benefit, net, left, required = numbers
-    return (
-        f"gross rent {gross:,} kr., housing benefit {benefit:,} kr., net housing cost "
-        f"{net:,} kr., {left:,} kr. left a month ({required:,} kr. required)"
-    )
 
 
 def home_of(scored: ScoredProblem, matched: B) -> I64:
@@ -190,7 +151,7 @@ def vacancy_offers(
     affordable = list(
         map(
             _AFFORDABLE_TEXT.format,
-            *(commas(scored.afford[n][rows].tolist()) for n in AFFORD_ORDER),
+            *(commas(scored.afford[n][rows].tolist()) for n in AFFORD_FIELDS),
         )
     )
     points_list = score[rows].tolist()

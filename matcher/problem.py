@@ -25,6 +25,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from matcher.income import IncomeKind
 from matcher.policy import Policy, Weights
 
 PROBLEM_FORMAT = "boligmatch.problem/1"
@@ -57,15 +58,6 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 Id = Annotated[str, Field(min_length=1, max_length=200)]
 MunicipalityCode = Annotated[
     str, Field(pattern=r"^[0-9]{3}$", description="Official municipality code, e.g. '461'.")
-]
-IncomeKind = Literal[
-    "kontanthjaelp",
-    "uddannelseshjaelp",
-    "foertidspension",
-    "folkepension",
-    "dagpenge",
-    "salary",
-    "other",
 ]
 SupportMethod = Literal["CTI", "ICM", "ACT", "SEL85", "none"]
 UnitKind = Literal["family", "youth", "elderly", "skaev", "transitional"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 
@@ -315,10 +315,6 @@ def check_pair(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> list[Che
 # --- hard rules: vectorised twins --------------------------------------------------------
 
 
-def _policy_values(cols: Columns, ci: I64, name: str) -> np.ndarray:
-    return cols.policy_values(ci, name)
-
-
 def allocation_right_array(cols: Columns, ci: I64, vi: I64) -> B:
     """Vectorised twin of :func:`allocation_right`."""
     return cols.municipal[vi] & (cols.v_muni[vi] == cols.c_muni[ci])
@@ -328,9 +324,9 @@ def household_fits_array(cols: Columns, ci: I64, vi: I64) -> B:
     """Vectorised twin of :func:`household_fits`."""
     persons = cols.persons[ci]
     rooms = cols.rooms[vi]
-    per_room = _policy_values(cols, ci, "max_persons_per_room")
-    spare = _policy_values(cols, ci, "max_spare_rooms")
-    m2 = _policy_values(cols, ci, "min_m2_per_person").astype(np.float64)
+    per_room = cols.policy_values(ci, "max_persons_per_room")
+    spare = cols.policy_values(ci, "max_spare_rooms")
+    m2 = cols.policy_values(ci, "min_m2_per_person").astype(np.float64)
     ok: B = (
         (persons <= rooms * per_room)
         & (rooms <= persons + spare)
@@ -355,14 +351,14 @@ def pets_array(cols: Columns, ci: I64, vi: I64) -> B:
 
 def youth_unit_array(cols: Columns, ci: I64, vi: I64) -> B:
     """Vectorised twin of :func:`youth_unit`."""
-    ok: B = ~cols.youth[vi] | (cols.age[ci] < _policy_values(cols, ci, "youth_age_limit"))
+    ok: B = ~cols.youth[vi] | (cols.age[ci] < cols.policy_values(ci, "youth_age_limit"))
     return ok
 
 
 def listed_area_array(cols: Columns, ci: I64, vi: I64) -> B:
     """Vectorised twin of :func:`listed_area` (months -1 = not on kontanthjælp)."""
     months = cols.kontanthjaelp_months[ci]
-    limit = _policy_values(cols, ci, "listed_area_kontanthjaelp_months")
+    limit = cols.policy_values(ci, "listed_area_kontanthjaelp_months")
     ok: B = ~cols.listed_area[vi] | (months < 0) | (months < limit)
     return ok
 
@@ -379,7 +375,7 @@ def avoided_area_array(cols: Columns, ci: I64, vi: I64) -> B:
 
 def available_by_deadline_array(cols: Columns, ci: I64, vi: I64) -> B:
     """Vectorised twin of :func:`available_by_deadline`."""
-    applies = _policy_values(cols, ci, "require_available_by_deadline").astype(np.bool_)
+    applies = cols.policy_values(ci, "require_available_by_deadline").astype(np.bool_)
     late = cols.available_days[vi] > cols.deadline_days[ci]
     ok: B = ~(applies & cols.has_deadline[ci] & late)
     return ok
@@ -400,11 +396,11 @@ def assess_pairs(cols: Columns, ci: I64, vi: I64, *, with_reduction: bool = True
         size_m2=cols.size_m2[vi],
         rent_reduction_dkk=reduction,
         heating_included=np.zeros(vi.shape, dtype=np.bool_),
-        max_rent_share=_policy_values(cols, ci, "max_rent_share").astype(np.float64),
-        min_left_per_adult_dkk=_policy_values(cols, ci, "min_left_per_adult_dkk"),
-        min_left_per_child_dkk=_policy_values(cols, ci, "min_left_per_child_dkk"),
+        max_rent_share=cols.policy_values(ci, "max_rent_share").astype(np.float64),
+        min_left_per_adult_dkk=cols.policy_values(ci, "min_left_per_adult_dkk"),
+        min_left_per_child_dkk=cols.policy_values(ci, "min_left_per_child_dkk"),
         year=cols.as_of.year,
-        boligydelse_caps_apply=_policy_values(cols, ci, "boligydelse_caps_apply").astype(np.bool_),
+        boligydelse_caps_apply=cols.policy_values(ci, "boligydelse_caps_apply").astype(np.bool_),
     )
 
 
@@ -424,10 +420,10 @@ def household_columns_of(cols: Columns) -> HouseholdColumns:
         wealth_dkk=cols.wealth,
         pensioner=cols.pensioner,
         receives_foertidspension=cols.foertid,
-        max_rent_share=_policy_values(cols, everyone, "max_rent_share").astype(np.float64),
-        min_left_per_adult_dkk=_policy_values(cols, everyone, "min_left_per_adult_dkk"),
-        min_left_per_child_dkk=_policy_values(cols, everyone, "min_left_per_child_dkk"),
-        boligydelse_caps_apply=_policy_values(cols, everyone, "boligydelse_caps_apply").astype(
+        max_rent_share=cols.policy_values(everyone, "max_rent_share").astype(np.float64),
+        min_left_per_adult_dkk=cols.policy_values(everyone, "min_left_per_adult_dkk"),
+        min_left_per_child_dkk=cols.policy_values(everyone, "min_left_per_child_dkk"),
+        boligydelse_caps_apply=cols.policy_values(everyone, "boligydelse_caps_apply").astype(
             np.bool_
         ),
     )
@@ -456,7 +452,7 @@ def cheap_rule_masks(cols: Columns, cs: I64, vs: I64) -> Iterator[B]:
         return values[:, None]
 
     def policy(name: str) -> np.ndarray:
-        values = _policy_values(cols, cs, name)
+        values = cols.policy_values(cs, name)
         return values[:, None] if np.ndim(values) else values
 
     muni = cols.v_muni[vs]
@@ -510,10 +506,6 @@ HARD_RULE_ARRAYS = (
 # --- soft rules (vectorised; the scalar path calls them on one-element arrays) -----------
 
 
-def _weight_values(cols: Columns, ci: I64, name: str) -> I64:
-    return cols.weight_values(ci, name)
-
-
 def situation_urgency(cols: Columns, ci: I64) -> I64:
     """Soft rule: urgency points for the citizen's homelessness situation.
 
@@ -534,8 +526,8 @@ def time_homeless(cols: Columns, ci: I64) -> I64:
     """
     months = np.maximum(cols.homeless_days[ci], 0) // 30
     points: I64 = np.minimum(
-        months * _weight_values(cols, ci, "homeless_points_per_month"),
-        _weight_values(cols, ci, "homeless_points_max"),
+        months * cols.weight_values(ci, "homeless_points_per_month"),
+        cols.weight_values(ci, "homeless_points_max"),
     )
     return points
 
@@ -548,8 +540,8 @@ def deadline_urgency(cols: Columns, ci: I64) -> I64:
     the deadline is today or past, falling linearly to 0 at ``deadline_window_days``
     before it; 0 without a deadline.
     """
-    window = _weight_values(cols, ci, "deadline_window_days")
-    full = _weight_values(cols, ci, "deadline_points")
+    window = cols.weight_values(ci, "deadline_window_days")
+    full = cols.weight_values(ci, "deadline_points")
     inside = np.clip(window - cols.deadline_days[ci], 0, window)
     points: I64 = np.where(cols.has_deadline[ci], full * inside // window, 0)
     return points
@@ -562,8 +554,8 @@ def children_urgency(cols: Columns, ci: I64) -> I64:
     household); ``child_points`` per child up to ``child_points_max``.
     """
     points: I64 = np.minimum(
-        cols.children[ci] * _weight_values(cols, ci, "child_points"),
-        _weight_values(cols, ci, "child_points_max"),
+        cols.children[ci] * cols.weight_values(ci, "child_points"),
+        cols.weight_values(ci, "child_points_max"),
     )
     return points
 
@@ -576,8 +568,8 @@ def time_on_list(cols: Columns, ci: I64) -> I64:
     """
     months = np.maximum(cols.waiting_days[ci], 0) // 30
     points: I64 = np.minimum(
-        months * _weight_values(cols, ci, "waiting_points_per_month"),
-        _weight_values(cols, ci, "waiting_points_max"),
+        months * cols.weight_values(ci, "waiting_points_per_month"),
+        cols.weight_values(ci, "waiting_points_max"),
     )
     return points
 
@@ -631,7 +623,7 @@ def distance_to_place(cols: Columns, ci: I64, vi: I64) -> I64:
     zero = np.asarray([round(w.distance_zero_km * 1000) for w in cols.weights], dtype=np.int64)[
         cols.c_muni[c]
     ]  # whole metres
-    full = _weight_values(cols, c, "distance_points")
+    full = cols.weight_values(c, "distance_points")
     points[has] = full * np.maximum(zero - metres, 0) // zero
     return points
 
@@ -643,7 +635,7 @@ def stays_affordable(cols: Columns, ci: I64, vi: I64) -> I64:
     ("say when the home stops being affordable after it ends"): homes without a
     temporary reduction, or affordable without it, get ``stays_affordable_points``.
     """
-    full = _weight_values(cols, ci, "stays_affordable_points")
+    full = cols.weight_values(ci, "stays_affordable_points")
     temporary = cols.reduction_temporary[vi]
     stays = np.ones(ci.shape, dtype=np.bool_)
     if temporary.any():
@@ -671,7 +663,7 @@ def support_fit(cols: Columns, ci: I64, vi: I64) -> I64:
     free = np.zeros(ci.shape, dtype=np.bool_)
     if cols.team_free.size:
         free = (team >= 0) & (cols.team_free[np.maximum(team, 0)] > 0)
-    points: I64 = np.where(intensive & free, _weight_values(cols, ci, "support_fit_points"), 0)
+    points: I64 = np.where(intensive & free, cols.weight_values(ci, "support_fit_points"), 0)
     return points
 
 
@@ -690,9 +682,3 @@ PAIR_PARTS = {
     "support_fit": support_fit,
 }
 """Soft rules that depend on the pair, by breakdown name."""
-
-
-def unaffordable_from(vacancy: Vacancy) -> date | None:
-    """The first day without the temporary rent reduction, if it has an end date."""
-    until = vacancy.rent_reduction_until
-    return None if until is None else until + timedelta(days=1)

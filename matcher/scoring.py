@@ -20,7 +20,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from matcher.affordability import HomeColumns, HouseholdColumns, VerdictArrays, assess_indexed
+from matcher.affordability import (
+    HomeColumns,
+    HouseholdColumns,
+    VerdictArrays,
+    assess_indexed,
+    concatenate_verdicts,
+)
 from matcher.columns import I64, B, Columns, build_columns, lexorder
 from matcher.errors import InputError
 from matcher.housing_benefit import validated_year
@@ -160,15 +166,6 @@ def total_score(parts: dict[str, I64]) -> I64:
     return total
 
 
-def citizen_priority(cols: Columns) -> I64:
-    """Each citizen's priority-list points: the citizen-only soft rules (urgency, waiting)."""
-    everyone = np.arange(cols.n_citizens, dtype=np.int64)
-    priority = np.zeros(cols.n_citizens, dtype=np.int64)
-    for citizen_rule in CITIZEN_PARTS.values():
-        priority += citizen_rule(cols, everyone)
-    return priority
-
-
 def _exclusion_keys(
     cols: Columns, exclude: Iterable[tuple[str, str]]
 ) -> tuple[I64, list[tuple[str, str]]]:
@@ -249,12 +246,8 @@ def score_problem(
         afford: dict[str, I64] = {name: empty for name in AFFORD_FIELDS}
         if pc.size:
             if afford_now is None:  # per component, as before: errors name the same index
-                verdicts = [assess_pairs(cols, c, v) for c, v in blocks if c.size]
-                verdict = VerdictArrays(
-                    **{
-                        name: np.concatenate([getattr(one, name) for one in verdicts])
-                        for name in VerdictArrays.__dataclass_fields__
-                    }
+                verdict = concatenate_verdicts(
+                    [assess_pairs(cols, c, v) for c, v in blocks if c.size]
                 )
             else:
                 verdict = assess_indexed(afford_now[0], pc, afford_now[1], pv, year=cols.as_of.year)
@@ -287,8 +280,9 @@ def score_problem(
         parts[name] = per_citizen[name][pc]
     for name, pair_rule in PAIR_PARTS.items():
         parts[name] = pair_rule(cols, pc, pv)
+    # the priority list's points (greedy baseline): the citizen-only rules' sum
     priority = np.zeros(cols.n_citizens, dtype=np.int64)
-    for points in per_citizen.values():  # citizen_priority's sum, same order
+    for points in per_citizen.values():
         priority += points
     return ScoredProblem(
         cols=cols,

@@ -455,50 +455,37 @@ def test_cli_bad_input_names_the_option(app: typer.Typer, args: list[str], optio
     assert f"Error: {option}:" in result.stderr
 
 
+def _run_console_script(area_m2: str) -> subprocess.CompletedProcess[str]:
+    """``boligmatch housing-benefit`` in a fresh interpreter, 25,000 kr. income, 4,000 rent."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from boligmatch.cli import main; main()",
+            "housing-benefit",
+            "--income-dkk",
+            "25000",
+            "--rent-dkk",
+            "4000",
+            "--area-m2",
+            area_m2,
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 def test_console_script_runs_for_real() -> None:
     """The real entry point in a fresh interpreter (once), JSON on stdout."""
     pytest.importorskip(
         "boligmatch.commands.solve",
         reason="boligmatch.cli registers a solve command not yet written",
     )
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from boligmatch.cli import main; main()",
-            "housing-benefit",
-            "--income-dkk",
-            "25000",
-            "--rent-dkk",
-            "4000",
-            "--area-m2",
-            "60",
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    run = _run_console_script("60")
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["monthly_benefit_dkk"] == 560
-    bad = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from boligmatch.cli import main; main()",
-            "housing-benefit",
-            "--income-dkk",
-            "25000",
-            "--rent-dkk",
-            "4000",
-            "--area-m2",
-            "-60",
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    bad = _run_console_script("-60")
     assert bad.returncode != 0 and "--area-m2" in bad.stderr and bad.stdout == ""
