@@ -15,12 +15,12 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from allocation import audit
 from allocation.cpr import InvalidCPR, birth_date, cpr_hash
 from allocation.models import AreaPreference, CaseIncome, CaseStatus, CitizenCase
 from allocation.schemas import CaseCreate, CaseUpdate, CloseReason, IncomeItem, Preferences
-from boligmatch.db import utcnow
-from boligmatch.problems import ProblemError, check_version, conflict, invalid, not_found
+from kernel import audit
+from kernel.db import utcnow
+from kernel.errors import Invalid, check_version, conflict, invalid, not_found
 
 # `CaseUpdate` fields that map one-to-one onto a column; only the clearable ones take null.
 _COLUMN_FIELDS = frozenset(
@@ -46,7 +46,7 @@ def _cases(municipality_code: str) -> Select[CitizenCase]:
     )
 
 
-def _cpr_problem(problem: str) -> ProblemError:
+def _cpr_problem(problem: str) -> Invalid:
     return invalid("The CPR number is not valid.", field="body.cpr", problem=problem)
 
 

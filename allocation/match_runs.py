@@ -23,12 +23,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from allocation.audit import record
 from allocation.models import CaseStatus, CitizenCase, MatchRun, Offer, OfferStatus
 from allocation.problem_builder import build_problem
-from allocation.service_errors import Invalid, NotFound
-from boligmatch.settings import MunicipalityPolicy, get_settings
 from inventory.models import Municipality
+from kernel.audit import record
+from kernel.errors import Invalid, NotFound, ProblemItem
+from kernel.settings import MunicipalityPolicy, get_settings
 
 RUN_ENTITY = "match_run"
 OFFER_ENTITY = "offer"
@@ -40,7 +40,7 @@ REFUSED_OFFER_STATUSES = (OfferStatus.declined, OfferStatus.expired)
 
 
 def matcher_policy(policy: MunicipalityPolicy) -> dict[str, Any]:
-    """The matcher's ``Policy`` for a municipality's settings (boligmatch.settings).
+    """The matcher's ``Policy`` for a municipality's settings (kernel.settings).
 
     The settings hold the local rules in the staff's words; the matcher has its own
     names for the same numbers. ``youth_max_age`` is the oldest age admitted while
@@ -135,7 +135,7 @@ def solve(
             "invalid-problem",
             "The matching problem is invalid",
             "; ".join(f"{path}: {message}" for path, message in error.issues),
-            errors=[{"field": path, "message": message} for path, message in error.issues],
+            errors=[ProblemItem(field=path, problem=message) for path, message in error.issues],
         ) from None
 
 

@@ -1,4 +1,4 @@
-"""Allocation tables: citizens' cases, match runs, offers and the append-only audit trail.
+"""Allocation tables: citizens' cases, match runs and offers.
 
 A case is pseudonymous: it is known by ``case_ref``; the CPR number (the Danish
 personal identity number) is kept only as a keyed HMAC (``allocation.cpr``), so the
@@ -14,8 +14,7 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from boligmatch.db import Base, utcnow
-from inventory.models import enum_column
+from kernel.db import Base, enum_column, utcnow
 
 
 class SupportMethod(StrEnum):
@@ -233,18 +232,3 @@ class Offer(Base):
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
-
-
-class AuditEvent(Base):
-    """Append-only record of who changed what and when (triggers refuse UPDATE/DELETE)."""
-
-    __tablename__ = "audit_events"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
-    actor: Mapped[str] = mapped_column(String(120))
-    action: Mapped[str] = mapped_column(String(64))
-    entity: Mapped[str] = mapped_column(String(32))
-    entity_id: Mapped[str] = mapped_column(String(64), index=True)
-    before: Mapped[dict[str, Any] | None]
-    after: Mapped[dict[str, Any] | None]

@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from allocation.models import CaseStatus, CitizenCase, IncomeKind, SupportMethod
-from inventory.schemas import Money, NoNul, ShortText, UtcDateTime
+from kernel.types import Money, NoNul, ShortText, UtcDateTime
 from matcher.columns import whole_months
 
 KONTANTHJAELP_MONTHS = 6  # almenboligloven § 51 b

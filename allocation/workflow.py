@@ -38,7 +38,6 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from allocation.audit import record
 from allocation.match_runs import (
     OPEN_OFFER_STATUSES,
     REFUSED_OFFER_STATUSES,
@@ -59,10 +58,11 @@ from allocation.match_runs import (
 )
 from allocation.models import CaseStatus, CitizenCase, Offer, OfferStatus
 from allocation.problem_builder import citizen_document, vacancy_document
-from allocation.service_errors import Conflict, Invalid, NotFound, PreconditionFailed
-from boligmatch.db import utcnow
-from boligmatch.settings import get_settings
 from inventory.models import Department, Unit, Vacancy, VacancyStatus
+from kernel.audit import record
+from kernel.db import utcnow
+from kernel.errors import Conflict, Invalid, NotFound, PreconditionFailed, ProblemItem
+from kernel.settings import get_settings
 
 SYSTEM_ACTOR = "system:expire-offers"
 """The actor recorded when the cron command expires offers."""
@@ -276,6 +276,7 @@ def _check_version(offer: Offer, expected_version: int | None) -> None:
             "Precondition Failed",
             f"Offer {offer.id} is at version {offer.version}, not {expected_version}; "
             "reload it and try again.",
+            current_version=offer.version,
         )
 
 
@@ -454,7 +455,7 @@ def _check_can_send(session: Session, locked: _Locked, *, today: dt.date) -> dic
             "Home does not fit the citizen",
             f"Vacancy {vacancy.id} cannot be offered to case {case.case_ref}: "
             + "; ".join(reasons),
-            errors=[{"field": "vacancy_id", "message": r} for r in reasons],
+            errors=[ProblemItem(field="vacancy_id", problem=r) for r in reasons],
         )
     return verdict
 
@@ -706,7 +707,7 @@ def decline_offer(
             "invalid-decline-reason",
             "Unknown decline reason",
             f"{reason!r} is not one of: {allowed}.",
-            errors=[{"field": "reason", "message": f"must be one of: {allowed}"}],
+            errors=[ProblemItem(field="reason", problem=f"must be one of: {allowed}")],
         ) from None
     locked = _lock_offer(session, offer_id, municipality_code)
     offer, vacancy, case = locked.offer, locked.vacancy, locked.case

@@ -27,8 +27,8 @@ from api.errors import (
 )
 from api.routes import cases, match_runs, offers, planning, vacancies
 from api.web import routes as web_pages
-from boligmatch.db import make_engine, session_factory
-from boligmatch.settings import get_settings
+from kernel.db import make_engine, session_factory
+from kernel.settings import get_settings
 
 API_PREFIX = "/api/v1"
 

@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.errors import ProblemError
 from api.models import ApiKey
-from boligmatch.db import utcnow
-from boligmatch.settings import get_settings
 from inventory.models import HousingAssociation
+from kernel.db import utcnow
+from kernel.settings import get_settings
 
 JWT_ALGORITHM = "HS256"
 API_KEY_PREFIX = "bm_"

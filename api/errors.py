@@ -1,6 +1,8 @@
 """Every error as ``application/problem+json`` (RFC 9457), from one place.
 
-Service code raises `ProblemError`; FastAPI's own errors (validation, unknown
+Domain services raise :mod:`kernel.errors` (no HTTP there); this module maps each kind
+onto its one status. HTTP-only failures (authentication, headers) raise `ProblemError`
+with a status. FastAPI's own errors (validation, unknown
 routes, wrong methods, `HTTPException`) and database conflicts are translated by
 the handlers installed with `install_problem_handlers`. An unexpected exception
 becomes a bare 500 problem: its message may hold internals or personal data, so
@@ -22,7 +24,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from boligmatch.problems import ProblemError, ProblemItem, conflict, not_found
+from kernel.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    PreconditionFailed,
+    ProblemItem,
+    conflict,
+    not_found,
+)
 
 PROBLEM_BASE = "https://boligmatch.dk/problems/"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -46,6 +58,57 @@ STATUS_SLUGS: dict[int, str] = {
     500: "internal-error",
     503: "service-unavailable",
 }
+
+
+# The one mapping from the domain's error kinds to HTTP statuses.
+DOMAIN_STATUS: dict[type[DomainError], int] = {
+    NotFound: 404,
+    Conflict: 409,
+    Invalid: 422,
+    Forbidden: 403,
+    PreconditionFailed: 412,
+}
+
+
+class ProblemError(Exception):
+    """An HTTP-level failure (authentication, headers, limits) with its status.
+
+    ``type_slug`` is appended to https://boligmatch.dk/problems/ and is part of the
+    API contract. ``detail`` is shown to the caller and must never contain personal data.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        type_slug: str,
+        title: str,
+        detail: str | None = None,
+        *,
+        errors: Sequence[ProblemItem] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(f"{status} {type_slug}: {detail or title}")
+        self.status = status
+        self.type_slug = type_slug
+        self.title = title
+        self.detail = detail
+        self.errors = list(errors) if errors is not None else None
+        self.headers = dict(headers or {})
+
+    @classmethod
+    def from_domain(cls, error: DomainError) -> ProblemError:
+        """The HTTP answer to a domain error: its status, and the current ETag on 412."""
+        status = next(
+            (code for kind, code in DOMAIN_STATUS.items() if isinstance(error, kind)), 400
+        )
+        headers = (
+            {"ETag": f'"{error.current_version}"'}
+            if isinstance(error, PreconditionFailed)
+            else None
+        )
+        return cls(
+            status, error.code, error.title, error.detail, errors=error.errors, headers=headers
+        )
 
 
 class Problem(BaseModel):
@@ -104,6 +167,11 @@ async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
         errors=exc.errors,
         headers=exc.headers,
     )
+
+
+async def _on_domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return await _on_problem(request, ProblemError.from_domain(exc))
 
 
 async def _on_http_exception(request: Request, exc: Exception) -> JSONResponse:
@@ -191,6 +259,7 @@ async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
 def install_problem_handlers(app: FastAPI) -> None:
     """Answer every error of ``app`` with a problem document."""
     app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(DomainError, _on_domain_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StaleDataError, _on_stale_data)

@@ -31,8 +31,8 @@ from sqlalchemy.orm import Session
 from api.auth import Principal
 from api.errors import ProblemError
 from api.models import IdempotencyRecord
-from boligmatch.db import utcnow
-from boligmatch.settings import get_settings
+from kernel.db import utcnow
+from kernel.settings import get_settings
 
 IdempotencyKeyHeader = Annotated[
     str | None,

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from boligmatch.db import Base, utcnow
+from kernel.db import Base, utcnow
 
 
 class ApiKey(Base):

@@ -47,12 +47,12 @@ os.environ["BOLIGMATCH_JWT_SECRET"] = BENCH_SECRET
 os.environ["BOLIGMATCH_CPR_HASH_SECRET"] = BENCH_SECRET
 
 from api.auth import Role, issue_token  # noqa: E402
-from boligmatch.db import make_engine, session_factory  # noqa: E402
-from boligmatch.generator import generate  # noqa: E402
 from boligmatch.loading import load_world  # noqa: E402
 from boligmatch.migrate import upgrade  # noqa: E402
 from inventory.models import Department, Unit, Vacancy  # noqa: E402
 from inventory.reference_load import load_municipalities  # noqa: E402
+from kernel.db import make_engine, session_factory  # noqa: E402
+from synthetic.population import generate  # noqa: E402
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Benchmark: `boligmatch solve` end to end against the bare solvers of the same graph.
 
-For each generated instance (the foundation's generator, ``boligmatch.generator``) it
+For each generated instance (the foundation's generator, ``synthetic.population``) it
 measures, in the same run:
 
 * **end to end**: JSON text -> parse -> hard rules and scores -> solve every component ->
@@ -32,12 +32,12 @@ from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-from boligmatch.generator import generate_problem
 from matcher.api import dumps_result, solve_timed
 from matcher.greedy import first_come_first_served, greedy_priority
 from matcher.problem import parse_problem
 from matcher.scoring import ScoredProblem, score_problem
 from matcher.solver import max_score_matching
+from synthetic.population import generate_problem
 
 INSTANCES = (
     ("municipal 200x50", 200, 50, False),

@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from allocation.models import CitizenCase
-from boligmatch.generator import DEMO_AS_OF, DEMO_MUNICIPALITY, generate
 from boligmatch.loading import load_world
-from boligmatch.settings import get_settings
 from inventory.models import Department, Municipality, Unit, Vacancy
+from kernel.settings import get_settings
+from synthetic.population import DEMO_AS_OF, DEMO_MUNICIPALITY, generate
 
 
 def ensure_demo_loaded(sessions: sessionmaker[Session], *, cpr_secret: str) -> bool:

@@ -7,7 +7,6 @@ from sqlalchemy.orm import Session
 
 from allocation.cpr import cpr_hash
 from allocation.models import AreaPreference, CaseIncome, CitizenCase, IncomeKind, SupportMethod
-from boligmatch.generator import World
 from inventory.models import (
     AllocationRight,
     Department,
@@ -17,6 +16,7 @@ from inventory.models import (
     UnitKind,
     Vacancy,
 )
+from synthetic.population import World
 
 
 def load_world(session: Session, world: World, *, cpr_secret: str) -> None:

@@ -1,20 +1,23 @@
-"""Run the Alembic migrations from code (the CLI, the demo and the tests use this)."""
+"""Run the Alembic migrations from code (the CLI, the demo and the tests use this).
+
+The revisions ship inside the package (``boligmatch/migrations``), so an installed
+wheel can migrate without the source tree.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from alembic import command
 from alembic.config import Config
 
-from alembic import command
-
-ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config(url: str) -> Config:
     """An Alembic config for ``url`` that does not reconfigure the process's logging."""
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "alembic"))
+    config = Config(str(MIGRATIONS / "alembic.ini"))
+    config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     config.attributes["configure_logging"] = False
     return config

@@ -2,7 +2,6 @@
 
 from allocation.models import (
     AreaPreference,
-    AuditEvent,
     CaseIncome,
     CaseStatus,
     CitizenCase,
@@ -13,7 +12,6 @@ from allocation.models import (
     SupportMethod,
 )
 from api.models import ApiKey, IdempotencyRecord  # noqa: F401  (registers the tables)
-from boligmatch.db import Base
 from inventory.models import (
     AllocationRight,
     Department,
@@ -25,6 +23,8 @@ from inventory.models import (
     Vacancy,
     VacancyStatus,
 )
+from kernel.audit import AuditEvent
+from kernel.db import Base
 
 __all__ = [
     "AllocationRight",

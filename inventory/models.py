@@ -14,7 +14,6 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import (
     CheckConstraint,
-    Enum,
     ForeignKey,
     Index,
     String,
@@ -24,20 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from boligmatch.db import Base, utcnow
-
-
-def enum_column(enum: type[StrEnum], name: str) -> Enum:
-    """A portable enum: VARCHAR plus a named CHECK constraint on both databases."""
-    return Enum(
-        enum,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=24,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-    )
+from kernel.db import Base, enum_column, utcnow
 
 
 class UnitKind(StrEnum):

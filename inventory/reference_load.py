@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from boligmatch.reference import municipality_counts
 from inventory.models import Municipality
+from kernel.reference import municipality_counts
 
 
 def load_municipalities(session: Session) -> int:

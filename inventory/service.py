@@ -15,16 +15,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from allocation import audit
-from boligmatch.db import utcnow
-from boligmatch.problems import (
-    ProblemError,
-    ProblemItem,
-    check_version,
-    conflict,
-    invalid,
-    not_found,
-)
 from inventory.importer import ImportFailed, ImportSummary, district_at, import_vacancy_list
 from inventory.models import (
     ACTIVE_VACANCY_STATUSES,
@@ -38,6 +28,17 @@ from inventory.models import (
     VacancyStatus,
 )
 from inventory.schemas import VacancyCreate, VacancyUpdate
+from kernel import audit
+from kernel.db import utcnow
+from kernel.errors import (
+    Forbidden,
+    Invalid,
+    ProblemItem,
+    check_version,
+    conflict,
+    invalid,
+    not_found,
+)
 
 AUDITED_VACANCY_FIELDS = ("unit_id", "available_from", "status", "version")
 
@@ -340,15 +341,14 @@ def import_vacancies(
     if scope.association_id is not None:
         association = session.get(HousingAssociation, scope.association_id)
         if association is None:
-            raise ProblemError(403, "forbidden", "Forbidden", "Your association is not known.")
+            raise Forbidden("forbidden", "Forbidden", "Your association is not known.")
         only_association = association.name
     elif not scope.unrestricted:
-        raise ProblemError(403, "forbidden", "Forbidden", "You may not import vacancy lists.")
+        raise Forbidden("forbidden", "Forbidden", "You may not import vacancy lists.")
     try:
         summary = import_vacancy_list(session, data, filename, only_association=only_association)
     except ImportFailed as failed:
-        raise ProblemError(
-            422,
+        raise Invalid(
             "import-failed",
             "Vacancy list rejected",
             f"{len(failed.errors)} problem(s) in the list; nothing was imported.",

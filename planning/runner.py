@@ -33,10 +33,10 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from boligmatch.generator import apportion
-from boligmatch.reference import municipality_counts
+from kernel.reference import municipality_counts
 from planning.scenarios import Scenario, SimulationParameters
 from planning.simulation import Task, TaskResult, month_starts, run_task
+from synthetic.population import apportion
 
 __all__ = [
     "ExecutorKind",

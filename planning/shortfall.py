@@ -46,9 +46,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from allocation.models import CaseIncome, CaseStatus, CitizenCase
-from boligmatch.reference import MunicipalityCount, municipality_counts
-from boligmatch.settings import AffordabilityMinimums, Settings, get_settings
 from inventory.models import AllocationRight, Department, Unit
+from kernel.reference import MunicipalityCount, municipality_counts
+from kernel.settings import AffordabilityMinimums, Settings, get_settings
 from matcher.affordability import assess_many
 from matcher.income import IncomeKind, standard_monthly_benefit
 from matcher.rates import RATE_TABLES

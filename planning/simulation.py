@@ -4,7 +4,7 @@ Each round (``rounds_per_month`` a month) the model
 
 1. puts the citizens who arrived since the last round on the list: Poisson arrivals at
    VIVE's 2024 count × ``yearly_factor`` a year, each a citizen of
-   :mod:`boligmatch.generator` (national shares of situation and age, DOMAIN.md 4);
+   :mod:`synthetic.population` (national shares of situation and age, DOMAIN.md 4);
 2. adds the vacancies announced since: almene lettings at the stock × ``turnover_rate``
    a year, of which the municipality allocates ``allocation_share`` (plus the lever's
    extra § 98 e homes), each a unit of the municipality's stock;
@@ -24,7 +24,7 @@ way), so scenarios and policies run on the same arrivals and vacancies, and a ta
 identical results on any executor.
 
 Citizens and units are drawn once per task as a *template pool* with the generator's
-:class:`~boligmatch.generator.Sampler` (its distributions, not a copy of them), and each
+:class:`~synthetic.population.Sampler` (its distributions, not a copy of them), and each
 arrival or letting picks a template uniformly: a bootstrap of the generator's
 distribution for citizens, a sample of the municipality's stock for units. Every arrival
 is a new person with its own id, day and decision draws.
@@ -47,11 +47,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from boligmatch.generator import Citizen as GenCitizen
-from boligmatch.generator import Sampler, citizen_document, vacancy_document
-from boligmatch.generator import Unit as GenUnit
-from boligmatch.generator import Vacancy as GenVacancy
-from boligmatch.reference import MunicipalityCount, municipality_counts
+from kernel.reference import MunicipalityCount, municipality_counts
 from matcher.affordability import assess_many
 from matcher.columns import Columns, build_columns, citizen_income
 from matcher.greedy import first_come_first_served, greedy_priority
@@ -73,6 +69,10 @@ from matcher.scoring import ScoredProblem, score_problem
 from matcher.solver import solve_component
 from planning.scenarios import MatchingPolicy, Scenario, SimulationParameters
 from planning.shortfall import case_group
+from synthetic.population import Citizen as GenCitizen
+from synthetic.population import Sampler, citizen_document, vacancy_document
+from synthetic.population import Unit as GenUnit
+from synthetic.population import Vacancy as GenVacancy
 
 __all__ = [
     "AGE_BANDS",

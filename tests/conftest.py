@@ -19,8 +19,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from boligmatch.db import make_engine, session_factory
 from boligmatch.migrate import upgrade
+from kernel.db import make_engine, session_factory
 
 POSTGRES_URL = os.environ.get("BOLIGMATCH_TEST_POSTGRES_URL")
 TEST_SECRET = "test-secret-for-cpr-hashing-in-the-test-suite"

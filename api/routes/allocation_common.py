@@ -1,6 +1,6 @@
 """What the match-run and offer routes share: today's date, the error mapping, offer bodies.
 
-The allocation services raise :class:`allocation.service_errors.AllocationError`
+The allocation services raise :class:`kernel.errors.DomainError`
 without knowing HTTP; :func:`allocation_problems` turns one into the API's
 problem+json, keeping the service's stable ``code`` as the problem type. When the
 service marked the error ``persist`` (an overdue offer was expired on the way to
@@ -18,11 +18,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from allocation.calendar import today as today
 from allocation.models import MatchRun, Offer, OfferStatus
-from allocation.service_errors import AllocationError
-from api.errors import ProblemError, ProblemItem
-from inventory.schemas import UtcDateTime
+from api.errors import ProblemError
+from kernel.calendar import today as today
+from kernel.errors import DomainError
+from kernel.types import UtcDateTime
 
 
 @contextmanager
@@ -30,18 +30,12 @@ def allocation_problems(session: Session) -> Iterator[None]:
     """Answer an allocation service error as a problem, committing kept changes first."""
     try:
         yield
-    except AllocationError as error:
+    except DomainError as error:
         if error.persist:
             session.commit()
         else:
             session.rollback()
-        items = [
-            ProblemItem(field=str(e.get("field")), problem=str(e.get("message")))
-            for e in error.errors or []
-        ]
-        raise ProblemError(
-            error.status, error.code, error.title, error.detail, errors=items or None
-        ) from None
+        raise ProblemError.from_domain(error) from None
 
 
 class OfferOut(BaseModel):

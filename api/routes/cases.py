@@ -19,8 +19,8 @@ from api.auth import Principal, StaffUser
 from api.deps import IfMatchHeader, SessionDep, etag, expected_version, optional_version
 from api.errors import problem_responses
 from api.idempotency import IdempotencyKeyHeader, idempotent
-from boligmatch.settings import get_settings
-from inventory.schemas import MAX_ID, NoNul, Page
+from kernel.settings import get_settings
+from kernel.types import MAX_ID, NoNul, Page
 
 router = APIRouter(prefix="/cases", tags=["cases"], responses=problem_responses(401, 403, 422))
 

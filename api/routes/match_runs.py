@@ -25,7 +25,7 @@ from api.routes.allocation_common import (
     offer_out,
     today,
 )
-from inventory.schemas import Page, RecordId, UtcDateTime
+from kernel.types import Page, RecordId, UtcDateTime
 
 router = APIRouter(prefix="/match-runs", tags=["match runs"])
 

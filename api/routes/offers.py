@@ -33,7 +33,7 @@ from api.routes.allocation_common import (
     offer_out,
     today,
 )
-from inventory.schemas import NoNul, RecordId, UtcDateTime
+from kernel.types import NoNul, RecordId, UtcDateTime
 
 router = APIRouter(prefix="/offers", tags=["offers"])
 association_router = APIRouter(prefix="/association", tags=["association"])

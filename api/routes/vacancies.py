@@ -19,15 +19,8 @@ from api.errors import ProblemError, problem_responses
 from api.idempotency import IdempotencyKeyHeader, idempotent
 from inventory import service
 from inventory.models import UnitKind, VacancyStatus
-from inventory.schemas import (
-    MAX_ID,
-    ImportResult,
-    NoNul,
-    Page,
-    VacancyCreate,
-    VacancyOut,
-    VacancyUpdate,
-)
+from inventory.schemas import ImportResult, VacancyCreate, VacancyOut, VacancyUpdate
+from kernel.types import MAX_ID, NoNul, Page
 
 router = APIRouter(
     prefix="/vacancies",

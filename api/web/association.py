@@ -23,11 +23,11 @@ from api.routes.allocation_common import today as danish_today
 from api.routes.vacancies import MAX_UPLOAD_BYTES, scope_of
 from api.web.pages import error_page, guard, redirect, render, transaction
 from api.web.session import csrf_ok
-from boligmatch.problems import ProblemError, ProblemItem
 from inventory import service as inventory
 from inventory.importer import COLUMNS
 from inventory.models import Department, HousingAssociation, Unit, Vacancy
 from inventory.schemas import VacancyCreate
+from kernel.errors import DomainError, ProblemItem
 
 router = APIRouter(prefix="/association", include_in_schema=False)
 
@@ -184,7 +184,7 @@ def report(
             for error in invalid.errors():
                 where = ".".join(str(p) for p in error.get("loc", ()))
                 errors[_field_of(where)] = str(error.get("msg", "invalid"))
-        except ProblemError as problem:
+        except DomainError as problem:
             for item in problem.errors or []:
                 errors[_field_of(item.field or "")] = item.problem
             if not problem.errors:
@@ -254,7 +254,7 @@ def upload(
                 data=data,
                 filename=file.filename,
             )
-    except ProblemError as problem:  # the transaction was rolled back: nothing saved
+    except DomainError as problem:  # the transaction was rolled back: nothing saved
         # The service's row errors are shown as they are; a refusal without any, as one line.
         problems = problem.errors or [ProblemItem(problem=problem.detail or problem.title)]
         return _upload_page(request, problems=problems, filename=file.filename, status_code=422)

@@ -27,10 +27,10 @@ from api.web.association import _assoc, _association_id, available_from_problem
 from api.web.i18n import Lang, translator
 from api.web.pages import error_page, lang_of, redirect, render, transaction
 from api.web.session import csrf_ok
-from boligmatch.problems import ProblemError
 from inventory import service as inventory
 from inventory.models import AllocationRight, Department, District, Municipality, UnitKind
 from inventory.schemas import VacancyCreate
+from kernel.errors import DomainError
 
 router = APIRouter(prefix="/association", include_in_schema=False)
 
@@ -310,7 +310,7 @@ def new_unit_form(request: Request) -> Response:
         return _page(request, session, _own_departments(session, _association_id(principal)))
 
 
-def _service_messages(problem: ProblemError, say: Callable[..., str]) -> dict[str, str]:
+def _service_messages(problem: DomainError, say: Callable[..., str]) -> dict[str, str]:
     """The service's refusal, next to the field it names (in the page's words)."""
     errors: dict[str, str] = {}
     for item in problem.errors or []:
@@ -318,7 +318,7 @@ def _service_messages(problem: ProblemError, say: Callable[..., str]) -> dict[st
         key = PROBLEM_KEYS.get(field)
         errors.setdefault(field, say(key) if key else say("could_not_save", detail=item.problem))
     if not problem.errors:
-        if problem.type_slug == "unit-exists":
+        if problem.code == "unit-exists":
             errors["unit_ref"] = say("unit_exists")
         else:
             errors[FORM] = say("could_not_save", detail=problem.detail or problem.title)
@@ -348,7 +348,7 @@ def report_new_unit(request: Request, form: Annotated[NewUnitForm, Form()]) -> R
                     inventory.create_vacancy(
                         session, scope=scope_of(principal), actor=principal.subject, body=body
                     )
-            except ProblemError as problem:
+            except DomainError as problem:
                 errors = _service_messages(problem, say)
         if errors:
             return _page(

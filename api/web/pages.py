@@ -21,8 +21,6 @@ from fastapi.responses import RedirectResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
-from allocation.calendar import today as danish_today
-from allocation.service_errors import AllocationError
 from api.auth import Principal, Role
 from api.web.i18n import LANG_COOKIE, Lang, pick_lang, translator
 from api.web.session import (
@@ -31,6 +29,8 @@ from api.web.session import (
     current_principal,
     persist_session_id,
 )
+from kernel.calendar import today as danish_today
+from kernel.errors import DomainError
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -142,7 +142,7 @@ def transaction(request: Request) -> Iterator[Session]:
     session: Session = request.app.state.sessions()
     try:
         yield session
-    except AllocationError as error:
+    except DomainError as error:
         if error.persist:
             session.commit()
         else:

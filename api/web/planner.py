@@ -18,7 +18,7 @@ from api.auth import Principal, Role
 from api.web.jobs import CHART_LOCK, jobs_of
 from api.web.pages import error_page, guard, redirect, render, transaction
 from api.web.session import csrf_ok
-from boligmatch.reference import municipality_counts
+from kernel.reference import municipality_counts
 from planning.schemas import ShortfallReport, ShortfallRow
 from planning.shortfall import shortfall
 

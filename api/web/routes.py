@@ -35,8 +35,8 @@ from api.web.session import (
     renew_session_id,
     set_cookie,
 )
-from boligmatch.settings import get_settings
 from inventory.models import HousingAssociation
+from kernel.settings import get_settings
 
 router = APIRouter(include_in_schema=False)
 

@@ -30,7 +30,7 @@ from api.auth import (
     principal_from_token,
 )
 from api.errors import ProblemError
-from boligmatch.settings import get_settings
+from kernel.settings import get_settings
 
 AUTH_COOKIE = "bm_auth"
 SID_COOKIE = "bm_sid"

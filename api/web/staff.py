@@ -19,17 +19,18 @@ from sqlalchemy.orm import Session
 
 from allocation import cases as case_service
 from allocation import match_runs, workflow
-from allocation.models import AuditEvent, CaseStatus, MatchRun, OfferStatus
-from allocation.service_errors import AllocationError
+from allocation.models import CaseStatus, MatchRun, OfferStatus
 from api.auth import Principal, Role
+from api.errors import ProblemError
 from api.routes.allocation_common import today as danish_today
 from api.routes.vacancies import scope_of
 from api.web.map import municipality_map
 from api.web.pages import error_page, guard, redirect, render, transaction
 from api.web.session import csrf_ok
-from boligmatch.problems import ProblemError
 from inventory import service as inventory
 from inventory.models import ACTIVE_VACANCY_STATUSES, Municipality, Vacancy
+from kernel.audit import AuditEvent
+from kernel.errors import DomainError, NotFound
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 
@@ -81,10 +82,9 @@ def _breakdown_parts(breakdown: dict[str, Any] | None) -> list[tuple[str, int]]:
 
 def _service_error(request: Request, error: Exception) -> Response:
     """A refused action (conflict, not found, invalid) as an error page with the reason."""
-    if isinstance(error, AllocationError):
-        return error_page(request, error.status, "error", f"{error.title}: {error.detail}")
-    if isinstance(error, ProblemError):
-        return error_page(request, error.status, "error", f"{error.title}: {error.detail or ''}")
+    if isinstance(error, DomainError):
+        status = ProblemError.from_domain(error).status
+        return error_page(request, status, "error", f"{error.title}: {error.detail or ''}")
     raise error
 
 
@@ -188,7 +188,7 @@ def run_match(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
                 as_of=danish_today(),
             )
             run_id = run.id
-    except (AllocationError, ProblemError) as error:
+    except DomainError as error:
         return _service_error(request, error)
     return redirect(f"/staff/runs/{run_id}")
 
@@ -215,7 +215,7 @@ def _vacancy_blocks(session: Session, principal: Principal, run: MatchRun) -> li
     for entry in run.result.get("offers", []):
         try:
             vacancy = inventory.get_vacancy(session, scope=scope, vacancy_id=int(entry["vacancy"]))
-        except ProblemError:
+        except NotFound:
             continue
         candidates = []
         for cand in entry.get("candidates", []):
@@ -262,7 +262,7 @@ def run_page(request: Request, run_id: int, done: str | None = None) -> Response
                 "done": done if done in DONE_MESSAGES else None,
             }
             return render(request, "staff_run.html", context)
-    except (AllocationError, ProblemError) as error:
+    except DomainError as error:
         return _service_error(request, error)
 
 
@@ -278,7 +278,7 @@ def explain(request: Request, run_id: int, vacancy: str = "", citizen: str = "")
                 session=session, run_id=run_id, municipality_code=_code(principal)
             )
             explanation = match_runs.explain_pair(run=run, citizen=citizen, vacancy=vacancy)
-    except (AllocationError, ProblemError) as error:
+    except DomainError as error:
         return _service_error(request, error)
     return render(
         request,
@@ -326,7 +326,7 @@ def _answer(
                 municipality_code=_code(principal),
                 **details,
             )
-    except (AllocationError, ProblemError) as error:
+    except DomainError as error:
         return _service_error(request, error)
     return redirect(_with_done(_back(next_url, "/staff"), done))
 
@@ -412,7 +412,7 @@ def case_page(request: Request, case_id: int, done: str | None = None) -> Respon
                     homes[offer.vacancy_id] = inventory.get_vacancy(
                         session, scope=scope, vacancy_id=offer.vacancy_id
                     )
-                except ProblemError:
+                except NotFound:
                     continue
             history = _case_history(session, case.id, [o.id for o in offers])
             return render(
@@ -428,7 +428,7 @@ def case_page(request: Request, case_id: int, done: str | None = None) -> Respon
                     "done": done if done in DONE_MESSAGES else None,
                 },
             )
-    except (AllocationError, ProblemError) as error:
+    except DomainError as error:
         return _service_error(request, error)
 
 

@@ -23,10 +23,10 @@ def migrated_sessions(url: str | None = None) -> sessionmaker[Session]:
     modules are imported here, so that commands without a database (``solve``) do not
     load them for :func:`fail`.
     """
-    from boligmatch.db import make_engine, session_factory
     from boligmatch.migrate import upgrade
-    from boligmatch.settings import get_settings
     from inventory.reference_load import load_municipalities
+    from kernel.db import make_engine, session_factory
+    from kernel.settings import get_settings
 
     url = url or get_settings().database_url
     upgrade(url)

@@ -18,10 +18,10 @@ from typing import Annotated, Any
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
-from allocation.calendar import today as danish_today
 from allocation.workflow import SYSTEM_ACTOR, ExpiryReport, expire_overdue
-from boligmatch.db import make_engine, session_factory, transaction
-from boligmatch.settings import get_settings
+from kernel.calendar import today as danish_today
+from kernel.db import make_engine, session_factory, transaction
+from kernel.settings import get_settings
 
 EXIT_FAILED = 1
 

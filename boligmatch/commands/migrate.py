@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from boligmatch.commands._common import migrated_sessions
-from boligmatch.settings import get_settings
+from kernel.settings import get_settings
 
 
 def command(

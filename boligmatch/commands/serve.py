@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 
 from boligmatch.commands._common import migrated_sessions
-from boligmatch.logging import configure_logging
-from boligmatch.settings import get_settings
+from kernel.logging import configure_logging
+from kernel.settings import get_settings
 
 
 def command(

@@ -10,9 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from allocation.models import CaseStatus, CitizenCase, Offer, OfferStatus
-from boligmatch.generator import generate
 from boligmatch.loading import load_world
 from inventory.models import Vacancy, VacancyStatus
+from synthetic.population import generate
 
 
 @pytest.fixture

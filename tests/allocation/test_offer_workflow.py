@@ -19,12 +19,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from allocation import match_runs, workflow
-from allocation.models import AuditEvent, CaseStatus, CitizenCase, MatchRun, Offer, OfferStatus
-from allocation.service_errors import Conflict, Invalid, NotFound, PreconditionFailed
-from boligmatch.generator import generate
+from allocation.models import CaseStatus, CitizenCase, MatchRun, Offer, OfferStatus
 from boligmatch.loading import load_world
-from boligmatch.settings import get_settings
 from inventory.models import Vacancy, VacancyStatus
+from kernel.audit import AuditEvent
+from kernel.errors import Conflict, Invalid, NotFound, PreconditionFailed
+from kernel.settings import get_settings
+from synthetic.population import generate
 
 CODE = "461"
 WORLD = generate(seed=461, n_citizens=30, n_vacancies=8, n_units=40)
@@ -530,7 +531,7 @@ def test_explain_and_chosen_pairs_obey_the_hard_rules(world: sessionmaker[Sessio
                 municipality_code=CODE,
             )
         assert error.value.code == "pair-infeasible"
-        assert [e["message"] for e in error.value.errors or []] == ruled_out[0]["reasons"]
+        assert [e.problem for e in error.value.errors or []] == ruled_out[0]["reasons"]
 
 
 def test_pair_problem_pins_the_housed_bonus_everywhere_weights_live() -> None:

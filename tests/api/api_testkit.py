@@ -21,9 +21,9 @@ warnings.filterwarnings("ignore", message=".*httpx2.*")  # starlette's TestClien
 from fastapi.testclient import TestClient  # noqa: E402
 
 from allocation.cpr import cpr_hash  # noqa: E402
-from boligmatch.generator import World  # noqa: E402
-from boligmatch.settings import get_settings  # noqa: E402
 from inventory.models import Department, Unit, Vacancy  # noqa: E402
+from kernel.settings import get_settings  # noqa: E402
+from synthetic.population import World  # noqa: E402
 
 API_PREFIX = "/api/v1"
 

@@ -31,13 +31,13 @@ from fastapi.testclient import TestClient  # noqa: E402
 from allocation.models import CitizenCase  # noqa: E402
 from api.app import create_app  # noqa: E402
 from api.auth import Role, create_api_key, issue_token  # noqa: E402
-from boligmatch.db import make_engine, session_factory  # noqa: E402
-from boligmatch.generator import generate  # noqa: E402
 from boligmatch.loading import load_world  # noqa: E402
 from boligmatch.migrate import upgrade  # noqa: E402
-from boligmatch.settings import get_settings  # noqa: E402
 from inventory.models import Department, HousingAssociation, Unit, Vacancy  # noqa: E402
 from inventory.reference_load import load_municipalities  # noqa: E402
+from kernel.db import make_engine, session_factory  # noqa: E402
+from kernel.settings import get_settings  # noqa: E402
+from synthetic.population import generate  # noqa: E402
 
 SEED = 20261123
 WORLD = generate(seed=SEED, n_citizens=30, n_vacancies=12)

@@ -9,8 +9,8 @@ from sqlalchemy import func, select, update
 
 from api.idempotency import REPLAYED_HEADER, purge_expired
 from api.models import IdempotencyRecord
-from boligmatch.db import utcnow
-from boligmatch.settings import get_settings
+from kernel.db import utcnow
+from kernel.settings import get_settings
 
 RUNS = "/api/v1/match-runs"
 

@@ -26,14 +26,15 @@ import pytest
 import uvicorn
 from sqlalchemy import func, select
 
-from allocation.models import AuditEvent, CaseStatus, CitizenCase, Offer, OfferStatus
+from allocation.models import CaseStatus, CitizenCase, Offer, OfferStatus
 from api.app import create_app
 from api.auth import Role, issue_token
 from api.routes.allocation_common import today
-from boligmatch.db import make_engine, session_factory
-from boligmatch.generator import generate
 from boligmatch.loading import load_world
 from inventory.models import Unit, Vacancy, VacancyStatus
+from kernel.audit import AuditEvent
+from kernel.db import make_engine, session_factory
+from synthetic.population import generate
 
 RACERS = 20
 

@@ -15,9 +15,10 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from allocation.models import AuditEvent, CaseStatus, CitizenCase, Offer, OfferStatus
+from allocation.models import CaseStatus, CitizenCase, Offer, OfferStatus
 from api.routes.allocation_common import today
 from inventory.models import Department, Unit, Vacancy, VacancyStatus
+from kernel.audit import AuditEvent
 
 PROBLEM_JSON = "application/problem+json"
 

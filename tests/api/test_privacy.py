@@ -17,8 +17,8 @@ from api_testkit import PRINCIPAL_ROLES, Api, api_routes, personal_data_in
 from sqlalchemy import select
 from test_access_matrix import ACCESS
 
-from allocation.models import AuditEvent
-from boligmatch.logging import JsonFormatter, RedactCPR
+from kernel.audit import AuditEvent
+from kernel.logging import JsonFormatter, RedactCPR
 
 NEW_CPR = "0304851234"  # a valid date (3 April 1985); not one of the generated citizens
 

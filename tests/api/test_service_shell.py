@@ -15,7 +15,7 @@ from api.app import create_app
 from api.auth import principal_from_token
 from boligmatch.cli import _register
 from boligmatch.cli import app as cli
-from boligmatch.settings import get_settings
+from kernel.settings import get_settings
 
 PROBLEM = "application/problem+json"
 

@@ -9,8 +9,8 @@ from typing import Any
 from api_testkit import Api, personal_data_in
 from sqlalchemy import func, select
 
-from allocation.models import AuditEvent
 from inventory.models import Department, Unit, Vacancy
+from kernel.audit import AuditEvent
 
 V = "/api/v1/vacancies"
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from boligmatch.generator import DEMO_AS_OF, generate
+from synthetic.population import DEMO_AS_OF, generate
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,7 +25,7 @@ def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Complete
 
 
 def test_demo_prints_ranked_offers_and_never_leaks_a_cpr_number(tmp_path: Path) -> None:
-    database = tmp_path / "var" / "boligmatch.db"
+    database = tmp_path / "var" / "kernel.db"
     log = tmp_path / "log.txt"
     env = {
         **os.environ,

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from boligmatch.db import make_engine
 from boligmatch.migrate import downgrade, upgrade
 from boligmatch.models import Base
+from kernel.db import make_engine
 
 
 def _tables(url: str) -> set[str]:

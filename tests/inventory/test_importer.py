@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from boligmatch.generator import generate
 from inventory.importer import COLUMN_NAMES, ImportFailed, import_vacancy_list
 from inventory.models import Department, HousingAssociation, Unit, Vacancy
+from synthetic.population import generate
 
 HEADER = [c for c in COLUMN_NAMES if c not in ("department_name",)]
 

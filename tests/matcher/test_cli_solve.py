@@ -39,7 +39,7 @@ def test_explain_adds_pairs(tmp_path: Path) -> None:
 
 
 def test_generated_demo_municipality_solves(tmp_path: Path) -> None:
-    from boligmatch.generator import generate_problem
+    from synthetic.population import generate_problem
 
     path = write(tmp_path, generate_problem(seed=2, n_citizens=120, n_vacancies=40))
     run = CliRunner().invoke(app, [str(path)])

@@ -9,7 +9,6 @@ import jsonschema
 import pytest
 from matcher_testkit import citizen, problem, vacancy
 
-from boligmatch.generator import generate_problem
 from matcher.api import solve_problem
 from matcher.problem import (
     SCHEMA_DIR,
@@ -20,6 +19,7 @@ from matcher.problem import (
     result_schema,
     schema_texts,
 )
+from synthetic.population import generate_problem
 
 
 def issues(document: Any) -> list[tuple[str, str]]:
@@ -155,7 +155,7 @@ def test_every_field_is_documented_in_the_schema() -> None:
 
 
 def test_results_validate_against_the_result_schema() -> None:
-    from boligmatch.generator import generate_problem
+    from synthetic.population import generate_problem
 
     document = generate_problem(seed=5, n_citizens=30, n_vacancies=12)
     result = solve_problem(document, explain=True)

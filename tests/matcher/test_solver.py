@@ -180,7 +180,7 @@ def test_same_input_gives_identical_bytes_in_any_order() -> None:
 
 
 def test_generated_national_instance_decomposes_by_municipality() -> None:
-    from boligmatch.generator import generate_problem
+    from synthetic.population import generate_problem
 
     document = generate_problem(seed=3, n_citizens=600, n_vacancies=200, national=True)
     result = solve_problem(document)
@@ -192,7 +192,7 @@ def test_generated_national_instance_decomposes_by_municipality() -> None:
 
 
 def test_cp_sat_components_are_deterministic() -> None:
-    from boligmatch.generator import generate_problem
+    from synthetic.population import generate_problem
 
     document = generate_problem(seed=11, n_citizens=80, n_vacancies=30)
     departments = sorted({v["department"] for v in document["vacancies"]})

@@ -14,10 +14,10 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from api.app import create_app  # noqa: E402
 from api.auth import Role, issue_token  # noqa: E402
-from boligmatch.db import make_engine  # noqa: E402
-from boligmatch.generator import generate  # noqa: E402
 from boligmatch.loading import load_world  # noqa: E402
-from boligmatch.settings import get_settings  # noqa: E402
+from kernel.db import make_engine  # noqa: E402
+from kernel.settings import get_settings  # noqa: E402
+from synthetic.population import generate  # noqa: E402
 
 WORLD = generate(seed=6, n_citizens=12, n_vacancies=6)
 PATHS = (

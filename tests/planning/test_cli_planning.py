@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from boligmatch.cli import _register, app
-from boligmatch.db import make_engine
-from boligmatch.generator import generate
 from boligmatch.loading import load_world
-from boligmatch.settings import get_settings
+from kernel.db import make_engine
+from kernel.settings import get_settings
+from synthetic.population import generate
 
 _register()
 

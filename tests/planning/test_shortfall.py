@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from allocation.models import CaseIncome, CaseStatus, CitizenCase, IncomeKind, SupportMethod
-from boligmatch.reference import municipality_counts
-from boligmatch.settings import Settings
 from inventory.models import AllocationRight, Department, HousingAssociation, Unit, UnitKind
+from kernel.reference import municipality_counts
+from kernel.settings import Settings
 from planning.shortfall import (
     BENEFIT_GROUPS,
     ShortfallParameters,
@@ -151,7 +151,7 @@ def test_turnover_rate_is_a_setting() -> None:
 
 def test_all_98_municipalities_with_exact_vive_counts_without_database() -> None:
     text = (
-        resources.files("boligmatch.data")
+        resources.files("kernel.data")
         .joinpath("vive_homelessness_by_municipality.csv")
         .read_text(encoding="utf-8")
     )

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from boligmatch.reference import municipality_counts
+from kernel.reference import municipality_counts
 from planning.runner import (
     SimulationResults,
     make_tasks,

@@ -45,11 +45,11 @@ def _free_port() -> int:
 def _seed(db_url: str) -> tuple[list[Citizen], int, str]:
     """Load a small generated Odense (461) and give some cases names."""
     from allocation.models import CitizenCase
-    from boligmatch.db import make_engine, session_factory
-    from boligmatch.generator import generate
     from boligmatch.loading import load_world
-    from boligmatch.settings import get_settings
     from inventory.models import Department, HousingAssociation
+    from kernel.db import make_engine, session_factory
+    from kernel.settings import get_settings
+    from synthetic.population import generate
 
     world = generate(seed=461, n_citizens=30, n_vacancies=10, as_of=dt.date.today())
     engine = make_engine(db_url)

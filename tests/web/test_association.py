@@ -21,8 +21,8 @@ from web_helpers import Site, association_choice, demo_sign_in
 from api.auth import Role, issue_token
 from api.web.association_units import MESSAGE_KEYS, decimal_text
 from api.web.i18n import STRINGS
-from boligmatch.db import make_engine
 from inventory.models import Department, Unit, Vacancy, VacancyStatus
+from kernel.db import make_engine
 
 pytestmark = pytest.mark.browser
 

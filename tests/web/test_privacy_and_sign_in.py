@@ -16,9 +16,9 @@ from web_helpers import Site, association_choice, demo_sign_in
 
 from allocation.models import MatchRun, Offer, OfferStatus
 from api.auth import Role, issue_token
-from boligmatch.db import make_engine
-from boligmatch.settings import get_settings
 from inventory.models import Department, Unit, Vacancy
+from kernel.db import make_engine
+from kernel.settings import get_settings
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ from web_helpers import Site, demo_sign_in
 
 from allocation.models import Offer, OfferStatus
 from api.routes.allocation_common import today as danish_today
-from boligmatch.db import make_engine
+from kernel.db import make_engine
 
 pytestmark = pytest.mark.browser
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, Engine, Enum, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -34,6 +35,19 @@ class Base(DeclarativeBase):
         list[Any]: JSON,
         dt.datetime: DateTime(timezone=True),
     }
+
+
+def enum_column(enum: type[StrEnum], name: str) -> Enum:
+    """A portable enum: VARCHAR plus a named CHECK constraint on both databases."""
+    return Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=24,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
 
 
 def utcnow() -> dt.datetime:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from boligmatch.generator import generate, generate_problem
-from boligmatch.reference import municipality_counts
+from kernel.reference import municipality_counts
+from synthetic.population import generate, generate_problem
 
 
 def test_same_seed_same_world_byte_for_byte() -> None:

@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BOLIGMATCH_", env_nested_delimiter="__")
 
     environment: Literal["development", "test", "production"] = "development"
-    database_url: str = "sqlite:///var/boligmatch.db"
+    database_url: str = "sqlite:///var/kernel.db"
     cpr_hash_secret: str = DEVELOPMENT_SECRET
     jwt_secret: str = DEVELOPMENT_SECRET
     jwt_ttl_minutes: int = Field(8 * 60, ge=1)

@@ -8,10 +8,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from boligmatch.reference import municipality_counts, national_shares_2024
 from inventory.models import Municipality
+from kernel.reference import municipality_counts, national_shares_2024
 
-DATA = Path(__file__).resolve().parents[2] / "boligmatch" / "data"
+DATA = Path(__file__).resolve().parents[2] / "kernel" / "data"
 
 
 def test_ninety_eight_municipalities_with_national_totals() -> None:

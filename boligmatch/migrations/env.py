@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from logging.config import fileConfig
 
+from alembic import context
 from sqlalchemy import Connection
 
-from alembic import context
-from boligmatch.db import make_engine
 from boligmatch.models import Base
-from boligmatch.settings import get_settings
+from kernel.db import make_engine
+from kernel.settings import get_settings
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from boligmatch.settings import DEVELOPMENT_SECRET, MunicipalityPolicy, Settings
+from kernel.settings import DEVELOPMENT_SECRET, MunicipalityPolicy, Settings
 
 
 def test_production_refuses_the_development_secret(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,9 +12,25 @@ import datetime as dt
 from enum import Enum
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from allocation.models import AuditEvent
+from kernel.db import Base, utcnow
+
+
+class AuditEvent(Base):
+    """Append-only record of who changed what and when (triggers refuse UPDATE/DELETE)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(64), index=True)
+    before: Mapped[dict[str, Any] | None]
+    after: Mapped[dict[str, Any] | None]
 
 
 def record(

@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 from shapely.geometry import Polygon, box
 
-from boligmatch.reference import MunicipalityCount, municipality_counts
+from kernel.reference import MunicipalityCount, municipality_counts
 
 DEMO_MUNICIPALITY = "461"
 DEMO_AS_OF = dt.date(2026, 11, 2)

@@ -1,6 +1,6 @@
 """Published reference figures shipped with the package (VIVE homelessness counts).
 
-The CSV files live in `boligmatch/data/` with their source note; they are public
+The CSV files live in `kernel/data/` with their source note; they are public
 figures, so planners may see them as published.
 """
 
@@ -38,7 +38,7 @@ class MunicipalityCount:
 def municipality_counts() -> tuple[MunicipalityCount, ...]:
     """All 98 municipalities in the order VIVE lists them (by code)."""
     text = (
-        resources.files("boligmatch.data")
+        resources.files("kernel.data")
         .joinpath("vive_homelessness_by_municipality.csv")
         .read_text(encoding="utf-8")
     )
@@ -64,7 +64,7 @@ def municipality_counts() -> tuple[MunicipalityCount, ...]:
 def national_shares_2024() -> dict[str, dict[str, float]]:
     """VIVE 2024 national shares as fractions: ``{"situation": {...}, "age": {...}}``."""
     text = (
-        resources.files("boligmatch.data")
+        resources.files("kernel.data")
         .joinpath("vive_homelessness_national_2024.csv")
         .read_text(encoding="utf-8")
     )
