@@ -37,13 +37,14 @@ router = APIRouter(prefix="/association", include_in_schema=False)
 FORM = "form"  # errors that belong to no one field, shown above the form
 DECIMAL_FIELDS = ("lat", "lon", "size_m2")
 MONEY_FIELDS = ("rent_dkk", "utilities_dkk", "deposit_dkk", "rent_reduction_dkk")
-FLAG_FIELDS = ("elevator", "wheelchair", "pets_allowed")
 #: What the form leaves to its default: the allocation right lies with the department's
 #: municipality, as the service assumes for a municipal allocation.
 NOT_ASKED = ("allocation_municipality_code",)
 #: The unit's fields as :class:`inventory.schemas.UnitIn` defines them (the one spelling).
 UNIT_FIELDS = tuple(name for name in UnitIn.model_fields if name not in NOT_ASKED)
 FIELDS = (*UNIT_FIELDS, "available_from")
+#: The yes/no facts, shown as checkboxes (an unticked box sends nothing: ``False``).
+FLAG_FIELDS = tuple(n for n in UNIT_FIELDS if UnitIn.model_fields[n].annotation is bool)
 
 # pydantic error types -> message keys (bounds are filled in from the error's context)
 TYPE_KEYS = {
@@ -261,6 +262,7 @@ def _page(
             "districts": _districts(session, departments),
             "kinds": list(UnitKind),
             "allocations": list(AllocationRight),
+            "flag_fields": FLAG_FIELDS,
             "values": values or {},
             "errors": errors or {},
         },
