@@ -37,6 +37,11 @@ _COLUMN_FIELDS = frozenset(
 )
 _CLEARABLE_FIELDS = frozenset({"name", "deadline", "kontanthjaelp_since"})
 
+#: Audit actions of reads (access logging); a case's change history leaves them out.
+READ_ACTION = "case.read"
+LIST_ACTION = "case.list"
+ACCESS_ACTIONS = frozenset({READ_ACTION, LIST_ACTION})
+
 
 def _cases(municipality_code: str) -> Select[CitizenCase]:
     return (
@@ -152,16 +157,33 @@ def get_case(session: Session, *, municipality_code: str, case_id: int) -> Citiz
     return case
 
 
+def read_case(session: Session, *, municipality_code: str, actor: str, case_id: int) -> CitizenCase:
+    """One case for a person to read, with the read kept in the audit trail.
+
+    A case holds personal data (name, household, income, situation); GDPR practice
+    for CPR-bearing records is to log who read which record when, so every read by
+    a person (API or page) goes through here. Internal lookups use :func:`get_case`.
+    """
+    case = get_case(session, municipality_code=municipality_code, case_id=case_id)
+    audit.record(session, actor=actor, action=READ_ACTION, entity="case", entity_id=case.id)
+    return case
+
+
 def list_cases(
     session: Session,
     *,
     municipality_code: str,
+    actor: str,
     case_ref: str | None = None,
     status: CaseStatus | None = None,
     limit: int,
     offset: int,
 ) -> tuple[list[CitizenCase], int]:
-    """A page of the municipality's cases by id, optionally one ``case_ref`` or ``status``."""
+    """A page of the municipality's cases by id, optionally one ``case_ref`` or ``status``.
+
+    A list of cases is an export of personal data: the ids handed to ``actor`` are
+    kept in the audit trail (one event per page, never the data itself).
+    """
     query = _cases(municipality_code)
     if case_ref is not None:
         query = query.where(CitizenCase.case_ref == case_ref)
@@ -170,8 +192,17 @@ def list_cases(
     total = session.scalar(
         select(func.count()).select_from(query.with_only_columns(CitizenCase.id).subquery())
     )
-    page = session.scalars(query.order_by(CitizenCase.id).limit(limit).offset(offset)).all()
-    return list(page), int(total or 0)
+    page = list(session.scalars(query.order_by(CitizenCase.id).limit(limit).offset(offset)))
+    if page:
+        audit.record(
+            session,
+            actor=actor,
+            action=LIST_ACTION,
+            entity="case_list",
+            entity_id=municipality_code,
+            after={"case_ids": [case.id for case in page], "total": int(total or 0)},
+        )
+    return page, int(total or 0)
 
 
 def update_case(

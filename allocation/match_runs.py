@@ -17,26 +17,27 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from allocation.models import CaseStatus, CitizenCase, MatchRun, Offer, OfferStatus
-from allocation.problem_builder import build_problem
-from inventory.models import Municipality
+from allocation.models import MatchRun, Offer, OfferStatus
+from allocation.offer_repository import (
+    active_case_ids,
+    cases_awaiting_answer,
+    lock_municipality,
+    refused_pairs,
+    supersede_proposals,
+)
+from allocation.problem_builder import ProblemDocument, build_problem
 from kernel.audit import record
 from kernel.errors import Invalid, NotFound, ProblemItem
 from kernel.settings import MunicipalityPolicy, get_settings
 
 RUN_ENTITY = "match_run"
-OFFER_ENTITY = "offer"
-
-#: Offer statuses that still take part in the workflow (neither answered nor withdrawn).
-OPEN_OFFER_STATUSES = (OfferStatus.proposed, OfferStatus.sent)
-#: Answers that rule a (citizen, vacancy) pair out of every later plan.
-REFUSED_OFFER_STATUSES = (OfferStatus.declined, OfferStatus.expired)
 
 
 def matcher_policy(policy: MunicipalityPolicy) -> dict[str, Any]:
@@ -55,62 +56,33 @@ def matcher_policy(policy: MunicipalityPolicy) -> dict[str, Any]:
     }
 
 
-def refused_pairs(session: Session, municipality_code: str) -> set[tuple[str, str]]:
-    """Every (case_ref, vacancy id) pair the citizen declined or let expire.
-
-    These pairs are excluded from every later plan of the municipality: asking the
-    same citizen again about the same home would only repeat the refusal.
-    """
-    stmt = (
-        select(CitizenCase.case_ref, Offer.vacancy_id)
-        .join(CitizenCase, CitizenCase.id == Offer.case_id)
-        .where(
-            CitizenCase.municipality_code == municipality_code,
-            Offer.status.in_(REFUSED_OFFER_STATUSES),
-        )
-    )
-    return {(ref, str(vacancy_id)) for ref, vacancy_id in session.execute(stmt)}
-
-
-def _cases_awaiting_answer(session: Session, municipality_code: str) -> set[str]:
-    """Case refs with a sent offer: one citizen is offered one home at a time."""
-    stmt = (
-        select(CitizenCase.case_ref)
-        .join(Offer, Offer.case_id == CitizenCase.id)
-        .where(
-            CitizenCase.municipality_code == municipality_code,
-            Offer.status == OfferStatus.sent,
-        )
-    )
-    return set(session.scalars(stmt))
-
-
 def municipality_problem(
     session: Session,
     municipality_code: str,
     *,
     as_of: dt.date,
     weights: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> ProblemDocument:
     """The problem document a match run solves, with the municipality's own policy.
 
     Open vacancies under the municipality's allocation right and its active cases,
     minus the citizens who are waiting to answer an offer already sent.
     """
-    extra: dict[str, Any] = {
-        "policy": matcher_policy(get_settings().policy_for(municipality_code)),
-    }
-    if weights is not None:
-        extra["weights"] = weights
-    problem = build_problem(session, municipality_code, as_of=as_of, extra=extra)
-    waiting = _cases_awaiting_answer(session, municipality_code)
+    problem = build_problem(
+        session,
+        municipality_code,
+        as_of=as_of,
+        policy=matcher_policy(get_settings().policy_for(municipality_code)),
+        weights=weights,
+    )
+    waiting = cases_awaiting_answer(session, municipality_code)
     if waiting:
         problem["citizens"] = [c for c in problem["citizens"] if c["id"] not in waiting]
     return problem
 
 
 def solve(
-    problem: dict[str, Any],
+    problem: Mapping[str, Any],
     *,
     exclude: Iterable[tuple[str, str]] = (),
     explain: bool = False,
@@ -129,7 +101,7 @@ def solve(
     vacancies = {v["id"] for v in problem.get("vacancies", [])}
     relevant = frozenset((c, v) for c, v in exclude if c in citizens and v in vacancies)
     try:
-        return solve_problem(problem, explain=explain, exclude=relevant)
+        return solve_problem(dict(problem), explain=explain, exclude=relevant)
     except ProblemError as error:
         raise Invalid(
             "invalid-problem",
@@ -151,49 +123,20 @@ def _method(result: dict[str, Any]) -> str:
     return "+".join(sorted(solvers)) or "none"
 
 
-def offer_state(offer: Offer) -> dict[str, Any]:
-    """An offer's workflow state for the audit trail: ids and dates, no personal data."""
-    return {
-        "status": offer.status.value,
-        "vacancy_id": offer.vacancy_id,
-        "case_id": offer.case_id,
-        "rank": offer.rank,
-        "answer_deadline": offer.answer_deadline.isoformat() if offer.answer_deadline else None,
-        "decline_reason": offer.decline_reason,
-        "version": offer.version,
-    }
+@dataclass(frozen=True)
+class Plan:
+    """What the matcher answered for one problem, and how long it took: ready to store."""
+
+    problem: ProblemDocument
+    result: dict[str, Any]
+    solve_seconds: float
 
 
-def record_offer(
-    session: Session,
-    offer: Offer,
-    *,
-    actor: str,
-    action: str,
-    before: dict[str, Any] | None,
-    **extra: Any,
-) -> None:
-    """Audit an offer's transition: ``before`` → its state now, plus ``extra`` facts.
-
-    Call it after flushing the change, so the recorded version is the new one.
-    """
-    record(
-        session,
-        actor=actor,
-        action=action,
-        entity=OFFER_ENTITY,
-        entity_id=offer.id,
-        before=before,
-        after={**offer_state(offer), **extra},
-    )
-
-
-def withdraw_offer(session: Session, offer: Offer, *, actor: str, why: str) -> None:
-    """Withdraw an open offer and audit it (``why`` says what made it moot)."""
-    before = offer_state(offer)
-    offer.status = OfferStatus.withdrawn
-    session.flush()
-    record_offer(session, offer, actor=actor, action="offer.withdraw", before=before, why=why)
+def solve_plan(problem: ProblemDocument, *, exclude: Iterable[tuple[str, str]] = ()) -> Plan:
+    """Solve ``problem`` (the refused pairs in ``exclude`` left out), timing the solver."""
+    started = time.perf_counter()
+    result = solve(problem, exclude=exclude)
+    return Plan(problem, result, time.perf_counter() - started)
 
 
 def store_run(
@@ -201,46 +144,37 @@ def store_run(
     *,
     municipality_code: str,
     actor: str,
-    problem: dict[str, Any],
-    exclude: set[tuple[str, str]],
+    plan: Plan,
     weights: dict[str, Any] | None,
     purpose: str,
     only_vacancy: str | None = None,
 ) -> tuple[MatchRun, list[Offer]]:
-    """Solve ``problem``, store the run and its proposed offers, audit it.
+    """Store a solved plan as a run with its proposed offers, and audit it (no solving here).
 
     ``only_vacancy`` limits the proposed offers to one vacancy (a re-offer after a
     refusal); the stored result is still the whole plan, so the run explains itself.
     """
-    started = time.perf_counter()
-    result = solve(problem, exclude=exclude)
-    solve_seconds = time.perf_counter() - started
+    problem, result = plan.problem, plan.result
     run = MatchRun(
         municipality_code=municipality_code,
         created_by=actor,
         method=_method(result)[:32],
         status=str(result["status"]),
-        problem=problem,
+        problem=dict(problem),
         result=result,
         stats={
             "purpose": purpose,
             "vacancy_id": only_vacancy,
             "weights": weights,
             "excluded_pairs": [list(pair) for pair in result.get("excluded", [])],
-            "solve_seconds": round(solve_seconds, 4),
+            "solve_seconds": round(plan.solve_seconds, 4),
             "solver": result.get("stats", {}),
         },
     )
     session.add(run)
     session.flush()
 
-    rows = session.execute(
-        select(CitizenCase.case_ref, CitizenCase.id).where(
-            CitizenCase.municipality_code == municipality_code,
-            CitizenCase.status == CaseStatus.active,
-        )
-    )
-    case_ids: dict[str, int] = {ref: case_id for ref, case_id in rows}
+    case_ids = active_case_ids(session, municipality_code)
     offers: list[Offer] = []
     for entry in result.get("offers", []):
         if only_vacancy is not None and entry["vacancy"] != only_vacancy:
@@ -279,38 +213,6 @@ def store_run(
     return run, offers
 
 
-def supersede_proposals(
-    session: Session, municipality_code: str, *, actor: str, vacancy_id: int | None = None
-) -> None:
-    """Withdraw proposed (never sent) offers of earlier runs: the newest plan replaces them."""
-    stmt = (
-        select(Offer)
-        .join(CitizenCase, CitizenCase.id == Offer.case_id)
-        .where(
-            Offer.status == OfferStatus.proposed,
-            CitizenCase.municipality_code == municipality_code,
-        )
-        .order_by(Offer.id)
-        .with_for_update(of=Offer)
-    )
-    if vacancy_id is not None:
-        stmt = stmt.where(Offer.vacancy_id == vacancy_id)
-    for offer in session.scalars(stmt):
-        withdraw_offer(session, offer, actor=actor, why="superseded by a newer match run")
-
-
-def lock_municipality(session: Session, municipality_code: str) -> None:
-    """Serialise planning per municipality (``SELECT ... FOR UPDATE`` on PostgreSQL).
-
-    Two plans made at once would each withdraw the other's proposals and leave
-    duplicates; holding the municipality's row for the transaction makes the
-    second wait for the first. SQLite serialises writers anyway.
-    """
-    session.execute(
-        select(Municipality.code).where(Municipality.code == municipality_code).with_for_update()
-    )
-
-
 def run_match(
     *,
     session: Session,
@@ -340,14 +242,13 @@ def run_match(
     """
     lock_municipality(session, municipality_code)
     problem = municipality_problem(session, municipality_code, as_of=as_of, weights=weights)
-    exclude = refused_pairs(session, municipality_code)
+    solved = solve_plan(problem, exclude=refused_pairs(session, municipality_code))
     supersede_proposals(session, municipality_code, actor=actor)
     run, _ = store_run(
         session,
         municipality_code=municipality_code,
         actor=actor,
-        problem=problem,
-        exclude=exclude,
+        plan=solved,
         weights=weights,
         purpose="match",
     )
@@ -392,9 +293,9 @@ def list_match_runs(
 
 
 def pair_problem(
-    base: dict[str, Any],
-    citizen: dict[str, Any],
-    vacancy: dict[str, Any],
+    base: Mapping[str, Any],
+    citizen: Mapping[str, Any],
+    vacancy: Mapping[str, Any],
     *,
     housed_bonus: int | None,
 ) -> dict[str, Any]:

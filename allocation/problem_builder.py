@@ -8,78 +8,166 @@ matcher the same question.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from enum import Enum
+from typing import Any, NotRequired, TypedDict, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from allocation.models import CaseStatus, CitizenCase
 from inventory.models import Department, Unit, Vacancy, VacancyStatus
+from inventory.schemas import UNIT_FACTS
+
+# --- the documents' shapes (matcher/problem.py's models, as the builders fill them) -----
 
 
-def vacancy_document(vacancy: Vacancy) -> dict[str, Any]:
+class VacancyDocument(TypedDict):
+    """A vacancy as ``matcher.problem.Vacancy`` reads it (a test checks the two agree)."""
+
+    id: str
+    municipality_code: str
+    area: str
+    lat: float
+    lon: float
+    kind: str
+    rooms: int
+    size_m2: float
+    rent_dkk: float
+    utilities_dkk: float
+    rent_reduction_dkk: float
+    rent_reduction_until: str | None
+    deposit_dkk: float
+    allocation: str
+    wheelchair: bool
+    floor: int
+    elevator: bool
+    pets_allowed: bool
+    available_from: str
+    department: str
+    listed_area: bool
+
+
+class HouseholdDocument(TypedDict):
+    adults: int
+    children: int
+
+
+class IncomeDocument(TypedDict):
+    kind: str
+    monthly_dkk: float
+
+
+class NeedsDocument(TypedDict):
+    wheelchair: bool
+    ground_floor: bool
+    pets: bool
+
+
+class PlaceDocument(TypedDict):
+    lat: float
+    lon: float
+
+
+class PreferencesDocument(TypedDict):
+    areas: list[str]
+    avoid_areas: list[str]
+    place: NotRequired[PlaceDocument]
+
+
+class CitizenDocument(TypedDict):
+    """A citizen as ``matcher.problem.Citizen`` reads it (a test checks the two agree)."""
+
+    id: str
+    municipality_code: str
+    birth_year: int
+    household: HouseholdDocument
+    income: list[IncomeDocument]
+    situation: int
+    homeless_since: str
+    registered_on: str
+    deadline: str | None
+    support: str
+    needs: NeedsDocument
+    preferences: PreferencesDocument
+    wealth_dkk: float
+    kontanthjaelp_since: str | None
+
+
+class ProblemDocument(TypedDict):
+    """A problem document (``matcher.problem.Problem``) as a match run builds it.
+
+    ``policy`` and ``weights`` are the matcher's own shapes, passed through as given.
+    """
+
+    format: str
+    as_of: str
+    citizens: list[CitizenDocument]
+    vacancies: list[VacancyDocument]
+    policy: NotRequired[dict[str, Any]]
+    weights: NotRequired[dict[str, Any]]
+
+
+#: The unit facts the matcher reads under the same name and meaning; the rest of a
+#: vacancy document comes from the vacancy, its department and its allocation right.
+MATCHER_UNIT_FACTS = tuple(name for name in VacancyDocument.__annotations__ if name in UNIT_FACTS)
+
+
+def _plain(value: object) -> object:
+    """A column value as JSON: enums by value, dates as ISO strings."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def vacancy_document(vacancy: Vacancy) -> VacancyDocument:
     """A vacancy as the matcher sees it; ``id`` is the vacancy's database id as text."""
     unit: Unit = vacancy.unit
     department: Department = unit.department
-    return {
+    facts = {name: _plain(getattr(unit, name)) for name in MATCHER_UNIT_FACTS}
+    document: dict[str, Any] = {
         "id": str(vacancy.id),
         "municipality_code": unit.allocation_municipality_code or department.municipality_code,
-        "area": unit.area,
-        "lat": unit.lat,
-        "lon": unit.lon,
-        "kind": unit.kind.value,
-        "rooms": unit.rooms,
-        "size_m2": unit.size_m2,
-        "rent_dkk": unit.rent_dkk,
-        "utilities_dkk": unit.utilities_dkk,
-        "rent_reduction_dkk": unit.rent_reduction_dkk,
-        "rent_reduction_until": (
-            unit.rent_reduction_until.isoformat() if unit.rent_reduction_until else None
-        ),
-        "deposit_dkk": unit.deposit_dkk,
-        "allocation": unit.allocation.value,
-        "wheelchair": unit.wheelchair,
-        "floor": unit.floor,
-        "elevator": unit.elevator,
-        "pets_allowed": unit.pets_allowed,
+        **facts,
         "available_from": vacancy.available_from.isoformat(),
         "department": f"{department.association.name}/{department.number}",
         "listed_area": department.listed_area,
     }
+    # The matcher's field order (the stored snapshot reads as the schema does).
+    return cast(VacancyDocument, {name: document[name] for name in VacancyDocument.__annotations__})
 
 
-def citizen_document(case: CitizenCase) -> dict[str, Any]:
+def citizen_document(case: CitizenCase) -> CitizenDocument:
     """A case as the matcher sees it: pseudonymous ``case_ref``, never name or CPR hash."""
-    preferences: dict[str, Any] = {
-        "areas": case.preferred_areas,
-        "avoid_areas": case.avoided_areas,
-    }
+    preferences = PreferencesDocument(areas=case.preferred_areas, avoid_areas=case.avoided_areas)
     if case.preferred_lat is not None and case.preferred_lon is not None:
-        preferences["place"] = {"lat": case.preferred_lat, "lon": case.preferred_lon}
-    return {
-        "id": case.case_ref,
-        "municipality_code": case.municipality_code,
-        "birth_year": case.birth_year,
-        "household": {"adults": case.adults, "children": case.children},
-        "income": [
-            {"kind": item.kind.value, "monthly_dkk": item.monthly_dkk} for item in case.income_items
+        preferences["place"] = PlaceDocument(lat=case.preferred_lat, lon=case.preferred_lon)
+    return CitizenDocument(
+        id=case.case_ref,
+        municipality_code=case.municipality_code,
+        birth_year=case.birth_year,
+        household=HouseholdDocument(adults=case.adults, children=case.children),
+        income=[
+            IncomeDocument(kind=item.kind.value, monthly_dkk=item.monthly_dkk)
+            for item in case.income_items
         ],
-        "situation": case.situation,
-        "homeless_since": case.homeless_since.isoformat(),
-        "registered_on": case.registered_on.isoformat(),
-        "deadline": case.deadline.isoformat() if case.deadline else None,
-        "support": case.support.value,
-        "needs": {
-            "wheelchair": case.needs_wheelchair,
-            "ground_floor": case.needs_ground_floor,
-            "pets": case.has_pets,
-        },
-        "preferences": preferences,
-        "wealth_dkk": case.wealth_dkk,
-        "kontanthjaelp_since": (
+        situation=case.situation,
+        homeless_since=case.homeless_since.isoformat(),
+        registered_on=case.registered_on.isoformat(),
+        deadline=case.deadline.isoformat() if case.deadline else None,
+        support=case.support.value,
+        needs=NeedsDocument(
+            wheelchair=case.needs_wheelchair,
+            ground_floor=case.needs_ground_floor,
+            pets=case.has_pets,
+        ),
+        preferences=preferences,
+        wealth_dkk=case.wealth_dkk,
+        kontanthjaelp_since=(
             case.kontanthjaelp_since.isoformat() if case.kontanthjaelp_since else None
         ),
-    }
+    )
 
 
 def open_vacancies(session: Session, municipality_code: str) -> list[Vacancy]:
@@ -119,14 +207,18 @@ def build_problem(
     municipality_code: str,
     *,
     as_of: dt.date,
-    extra: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """The municipality's matching problem as of ``as_of`` (plus optional weights etc.)."""
-    document: dict[str, Any] = {
-        "format": "boligmatch.problem/1",
-        "as_of": as_of.isoformat(),
-        "citizens": [citizen_document(c) for c in active_cases(session, municipality_code)],
-        "vacancies": [vacancy_document(v) for v in open_vacancies(session, municipality_code)],
-    }
-    document.update(extra or {})
+    policy: dict[str, Any] | None = None,
+    weights: dict[str, Any] | None = None,
+) -> ProblemDocument:
+    """The municipality's matching problem as of ``as_of``, with its policy and weights."""
+    document = ProblemDocument(
+        format="boligmatch.problem/1",
+        as_of=as_of.isoformat(),
+        citizens=[citizen_document(c) for c in active_cases(session, municipality_code)],
+        vacancies=[vacancy_document(v) for v in open_vacancies(session, municipality_code)],
+    )
+    if policy is not None:
+        document["policy"] = policy
+    if weights is not None:
+        document["weights"] = weights
     return document

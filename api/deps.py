@@ -41,7 +41,8 @@ IfMatchHeader = Annotated[
     ),
 ]
 
-_ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
+_ETAG = re.compile(r'^\s*"?(\d{1,9})"?\s*$')
+_WEAK = re.compile(r"^\s*W/", re.IGNORECASE)
 
 
 def etag(version: int) -> str:
@@ -57,6 +58,14 @@ def expected_version(if_match: str | None) -> int:
             "precondition-required",
             "Precondition Required",
             "Send If-Match with the ETag of your last read so concurrent changes are not lost.",
+        )
+    if _WEAK.match(if_match):
+        # RFC 9110 13.1.1: If-Match compares strongly, and a weak tag never matches.
+        raise ProblemError(
+            412,
+            "precondition-failed",
+            "Precondition Failed",
+            "If-Match needs the strong ETag of your last read (without W/).",
         )
     match = _ETAG.match(if_match)
     if match is None:

@@ -65,6 +65,14 @@ class UnitIn(BaseModel):
         return self
 
 
+#: The facts of a unit, spelled once: every field of :class:`UnitIn` but the keys that
+#: place it (department and the association's own ref). The service copies these onto a
+#: new unit, :class:`UnitOut` reads them back, the web form asks for them and the
+#: matcher's vacancy document takes those it knows (``allocation.problem_builder``).
+UNIT_KEYS = ("department_id", "unit_ref")
+UNIT_FACTS: tuple[str, ...] = tuple(name for name in UnitIn.model_fields if name not in UNIT_KEYS)
+
+
 class VacancyCreate(BaseModel):
     """A vacancy for an existing unit (``unit_id``) or for a new one (``unit``), not both."""
 
@@ -138,25 +146,8 @@ class UnitOut(BaseModel):
             department_id=department.id,
             department=department.number,
             municipality_code=department.municipality_code,
-            address=unit.address,
-            lat=unit.lat,
-            lon=unit.lon,
-            area=unit.area,
-            kind=unit.kind,
-            rooms=unit.rooms,
-            size_m2=unit.size_m2,
-            floor=unit.floor,
-            elevator=unit.elevator,
-            wheelchair=unit.wheelchair,
-            pets_allowed=unit.pets_allowed,
-            rent_dkk=unit.rent_dkk,
-            utilities_dkk=unit.utilities_dkk,
-            deposit_dkk=unit.deposit_dkk,
-            rent_reduction_dkk=unit.rent_reduction_dkk,
-            rent_reduction_until=unit.rent_reduction_until,
-            allocation=unit.allocation,
-            allocation_municipality_code=unit.allocation_municipality_code,
             listed_area=department.listed_area,
+            **{name: getattr(unit, name) for name in UNIT_FACTS},
         )
 
 

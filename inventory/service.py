@@ -9,6 +9,7 @@ transaction. Functions are keyword-only and work inside the caller's transaction
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from inventory.models import (
     ACTIVE_VACANCY_STATUSES,
     AllocationRight,
     Department,
+    District,
     HousingAssociation,
     Municipality,
     Unit,
@@ -27,7 +29,7 @@ from inventory.models import (
     Vacancy,
     VacancyStatus,
 )
-from inventory.schemas import VacancyCreate, VacancyUpdate
+from inventory.schemas import UNIT_FACTS, VacancyCreate, VacancyUpdate
 from kernel import audit
 from kernel.db import utcnow
 from kernel.errors import (
@@ -131,6 +133,85 @@ def list_vacancies(
     return list(page), int(total or 0)
 
 
+def vacancies_by_id(
+    session: Session, *, scope: VacancyScope, vacancy_ids: Iterable[int]
+) -> dict[int, Vacancy]:
+    """The visible ones of ``vacancy_ids``, in one query (pages list many homes at once)."""
+    wanted = set(vacancy_ids)
+    if not wanted:
+        return {}
+    found = session.scalars(_vacancies(scope).where(Vacancy.id.in_(wanted))).unique()
+    return {vacancy.id: vacancy for vacancy in found}
+
+
+def list_units(session: Session, *, scope: VacancyScope) -> list[Unit]:
+    """The units in scope by department and ref (unit facts only; no personal data)."""
+    stmt = (
+        select(Unit)
+        .join(Unit.department)
+        .where(_visible(scope))
+        .options(joinedload(Unit.department))
+        .order_by(Department.number, Unit.unit_ref)
+    )
+    return list(session.scalars(stmt))
+
+
+def list_departments(session: Session, *, scope: VacancyScope) -> list[Department]:
+    """The departments in scope (an association's own, or those lying in a municipality)."""
+    stmt = select(Department).order_by(Department.number)
+    if scope.association_id is not None:
+        stmt = stmt.where(Department.association_id == scope.association_id)
+    elif scope.municipality_code is not None:
+        stmt = stmt.where(Department.municipality_code == scope.municipality_code)
+    elif not scope.unrestricted:
+        return []
+    return list(session.scalars(stmt))
+
+
+def get_association(session: Session, *, scope: VacancyScope) -> HousingAssociation | None:
+    """The association of an association scope (None for any other scope)."""
+    if scope.association_id is None:
+        return None
+    return session.get(HousingAssociation, scope.association_id)
+
+
+def list_associations(session: Session, *, limit: int) -> list[HousingAssociation]:
+    """The first ``limit`` associations by id (public names; the demo sign-in offers them)."""
+    stmt = select(HousingAssociation).order_by(HousingAssociation.id).limit(limit)
+    return list(session.scalars(stmt))
+
+
+def get_municipality(session: Session, code: str) -> Municipality | None:
+    """A municipality by its code (public reference data)."""
+    return session.get(Municipality, code)
+
+
+def districts(session: Session, municipality_codes: Iterable[str]) -> list[District]:
+    """The districts of the municipalities (public geography), by municipality and name."""
+    stmt = (
+        select(District)
+        .where(District.municipality_code.in_(set(municipality_codes)))
+        .order_by(District.municipality_code, District.name)
+    )
+    return list(session.scalars(stmt))
+
+
+def district_names(
+    session: Session, municipality_codes: Iterable[str]
+) -> list[tuple[str, list[str]]]:
+    """The municipalities' district names grouped by municipality name, both sorted."""
+    rows = session.execute(
+        select(Municipality.name, District.name)
+        .join(District, District.municipality_code == Municipality.code)
+        .where(Municipality.code.in_(set(municipality_codes)))
+        .order_by(Municipality.name, District.name)
+    )
+    grouped: dict[str, list[str]] = {}
+    for municipality, district in rows:
+        grouped.setdefault(municipality, []).append(district)
+    return list(grouped.items())
+
+
 def _own_department(session: Session, *, scope: VacancyScope, department_id: int) -> Department:
     department = session.get(Department, department_id)
     if department is None or (
@@ -173,28 +254,9 @@ def _new_unit(session: Session, *, scope: VacancyScope, body: VacancyCreate) -> 
             field="body.unit.allocation_municipality_code",
             problem="unknown municipality",
         )
-    unit = Unit(
-        department=department,
-        unit_ref=spec.unit_ref,
-        address=spec.address,
-        lat=spec.lat,
-        lon=spec.lon,
-        area=area,
-        kind=spec.kind,
-        rooms=spec.rooms,
-        size_m2=spec.size_m2,
-        floor=spec.floor,
-        elevator=spec.elevator,
-        wheelchair=spec.wheelchair,
-        pets_allowed=spec.pets_allowed,
-        rent_dkk=spec.rent_dkk,
-        utilities_dkk=spec.utilities_dkk,
-        deposit_dkk=spec.deposit_dkk,
-        rent_reduction_dkk=spec.rent_reduction_dkk,
-        rent_reduction_until=spec.rent_reduction_until,
-        allocation=spec.allocation,
-        allocation_municipality_code=allocation_code,
-    )
+    facts = {name: getattr(spec, name) for name in UNIT_FACTS}
+    facts.update(area=area, allocation_municipality_code=allocation_code)
+    unit = Unit(department=department, unit_ref=spec.unit_ref, **facts)
     session.add(unit)
     session.flush()
     return unit

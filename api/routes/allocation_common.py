@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,10 @@ from api.errors import ProblemError
 from kernel.calendar import today as today
 from kernel.errors import DomainError
 from kernel.types import UtcDateTime
+
+#: Paging parameters of every list endpoint (the same bounds as the case and vacancy lists).
+Limit = Annotated[int, Query(ge=1, le=200, description="at most this many items")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000, description="skip this many items")]
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from allocation import cases as service
-from allocation import workflow
+from allocation import use_cases
 from allocation.models import CaseStatus
 from allocation.schemas import CaseClose, CaseCreate, CaseOut, CaseUpdate
 from api.auth import Principal, StaffUser
@@ -82,10 +82,13 @@ def list_cases(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> Page[CaseOut]:
-    """Your municipality's cases in registration order; ``case_ref`` finds one."""
+    """Your municipality's cases in registration order; ``case_ref`` finds one.
+
+    Each page handed out is recorded in the audit trail (which case ids, to whom)."""
     items, total = service.list_cases(
         session,
         municipality_code=_municipality(principal),
+        actor=principal.subject,
         case_ref=case_ref,
         status=status,
         limit=limit,
@@ -102,8 +105,13 @@ def list_cases(
 def read_case(
     case_id: CaseId, session: SessionDep, principal: StaffUser, response: Response
 ) -> CaseOut:
-    """One case; its ``ETag`` is what ``If-Match`` must send to change it."""
-    case = service.get_case(session, municipality_code=_municipality(principal), case_id=case_id)
+    """One case; its ``ETag`` is what ``If-Match`` must send to change it. The read is audited."""
+    case = service.read_case(
+        session,
+        municipality_code=_municipality(principal),
+        actor=principal.subject,
+        case_id=case_id,
+    )
     response.headers["ETag"] = etag(case.version)
     return CaseOut.of(case)
 
@@ -150,18 +158,15 @@ def close_case(
     response: Response,
     if_match: IfMatchHeader = None,
 ) -> CaseOut:
-    """Status becomes ``closed`` with a reason; ``If-Match`` is checked when sent."""
-    case = service.close_case(
-        session,
+    """Status becomes ``closed`` with a reason and the case's open offers are withdrawn;
+    ``If-Match`` is checked when sent."""
+    case = use_cases.close_case(
+        session=session,
         municipality_code=_municipality(principal),
         actor=principal.subject,
         case_id=case_id,
         reason=body.reason,
         expected_version=optional_version(if_match),
-    )
-    # A closed case takes no more offers: its proposed and sent ones are withdrawn.
-    workflow.withdraw_open_offers(
-        session=session, actor=principal.subject, why="case closed", case_id=case.id
     )
     response.headers["ETag"] = etag(case.version)
     return CaseOut.of(case)

@@ -7,19 +7,21 @@ one municipality, and another municipality's run answers 404 like a missing one.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from allocation import match_runs, workflow
+from allocation import match_runs, offer_views
 from allocation.models import MatchRun
 from api.auth import StaffUser
 from api.deps import SessionDep
 from api.errors import problem_responses
 from api.idempotency import IdempotencyKeyHeader, idempotent
 from api.routes.allocation_common import (
+    Limit,
     OfferOut,
+    Offset,
     allocation_problems,
     candidate_reasons,
     offer_out,
@@ -208,8 +210,8 @@ def create_match_run(
 def list_match_runs(
     session: SessionDep,
     principal: StaffUser,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> Page[MatchRunSummary]:
     """The municipality's match runs, newest first, paginated (the plans themselves by id)."""
     runs, total = match_runs.list_match_runs(
@@ -237,25 +239,36 @@ def read_match_run(run_id: RecordId, session: SessionDep, principal: StaffUser) 
 
 
 @router.get(
-    "/{run_id}/offers", response_model=list[OfferOut], responses=problem_responses(401, 403, 404)
+    "/{run_id}/offers", response_model=Page[OfferOut], responses=problem_responses(401, 403, 404)
 )
 def read_match_run_offers(
-    run_id: RecordId, session: SessionDep, principal: StaffUser
-) -> list[OfferOut]:
+    run_id: RecordId,
+    session: SessionDep,
+    principal: StaffUser,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[OfferOut]:
     """The run's offers by home and rank (rank 1 = the plan's choice), with the matcher's why."""
     code = principal.municipality_code or ""
     with allocation_problems(session):
         run = match_runs.get_match_run(session=session, run_id=run_id, municipality_code=code)
-        offers = workflow.list_offers(
+        offers, total = offer_views.list_offers(
             session=session,
             municipality_code=code,
             today=today(),
             actor=principal.subject,
             match_run_id=run.id,
+            limit=limit,
+            offset=offset,
         )
-    refs = workflow.case_refs(session, [o.case_id for o in offers])
+    refs = offer_views.case_refs(session, [o.case_id for o in offers])
     reasons = candidate_reasons(run)
-    return [offer_out(o, refs, reasons) for o in offers]
+    return Page[OfferOut](
+        items=[offer_out(o, refs, reasons) for o in offers],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
 
 
 @router.get(

@@ -19,21 +19,23 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from allocation import workflow
+from allocation import offer_views, workflow
 from allocation.models import MatchRun, Offer, OfferStatus
-from allocation.workflow import DeclineReason
+from allocation.offer_states import DeclineReason
 from api.auth import AssociationUser, StaffUser
 from api.deps import IfMatchHeader, SessionDep, etag, optional_version
 from api.errors import problem_responses
 from api.idempotency import IdempotencyKeyHeader, idempotent
 from api.routes.allocation_common import (
+    Limit,
     OfferOut,
+    Offset,
     allocation_problems,
     candidate_reasons,
     offer_out,
     today,
 )
-from kernel.types import NoNul, RecordId, UtcDateTime
+from kernel.types import NoNul, Page, RecordId, UtcDateTime
 
 router = APIRouter(prefix="/offers", tags=["offers"])
 association_router = APIRouter(prefix="/association", tags=["association"])
@@ -115,7 +117,7 @@ class AssociationOfferOut(BaseModel):
 
 def _full(session: SessionDep, offers: list[Offer]) -> list[OfferOut]:
     """Offers with case refs and, where they came from a run, the matcher's why."""
-    refs = workflow.case_refs(session, [o.case_id for o in offers])
+    refs = offer_views.case_refs(session, [o.case_id for o in offers])
     runs: dict[int, dict[tuple[str, str], str]] = {}
     out = []
     for offer in offers:
@@ -180,7 +182,7 @@ def send_offer(
                 case_id = body.case_id
                 if case_id is None:
                     assert body.case_ref  # the body's validator asks for one or the other
-                    case_id = workflow.case_id_by_ref(
+                    case_id = offer_views.case_id_by_ref(
                         session, case_ref=body.case_ref, municipality_code=code
                     )
                 assert body.vacancy_id is not None
@@ -206,17 +208,19 @@ def send_offer(
     )
 
 
-@router.get("", response_model=list[OfferOut], responses=problem_responses(401, 403))
+@router.get("", response_model=Page[OfferOut], responses=problem_responses(401, 403))
 def list_offers(
     session: SessionDep,
     principal: StaffUser,
     vacancy_id: RecordId | None = Query(None),
     status_: OfferStatus | None = Query(None, alias="status"),
     match_run_id: RecordId | None = Query(None),
-) -> list[OfferOut]:
-    """The municipality's offers, by home and rank, optionally filtered."""
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[OfferOut]:
+    """The municipality's offers, by home and rank, optionally filtered, one page."""
     with allocation_problems(session):
-        offers = workflow.list_offers(
+        offers, total = offer_views.list_offers(
             session=session,
             municipality_code=principal.municipality_code or "",
             today=today(),
@@ -224,8 +228,10 @@ def list_offers(
             vacancy_id=vacancy_id,
             status=status_,
             match_run_id=match_run_id,
+            limit=limit,
+            offset=offset,
         )
-    return _full(session, offers)
+    return Page[OfferOut](items=_full(session, offers), total=total, limit=limit, offset=offset)
 
 
 @router.get("/{offer_id}", response_model=OfferOut, responses=problem_responses(401, 403, 404))
@@ -234,7 +240,7 @@ def read_offer(
 ) -> OfferOut:
     """One offer (expired first if its deadline has passed); ``ETag`` is its version."""
     with allocation_problems(session):
-        offer = workflow.get_offer(
+        offer = offer_views.get_offer(
             session=session,
             offer_id=offer_id,
             today=today(),
@@ -303,21 +309,30 @@ def decline_offer(
 
 
 @association_router.get(
-    "/offers", response_model=list[AssociationOfferOut], responses=problem_responses(401, 403)
+    "/offers", response_model=Page[AssociationOfferOut], responses=problem_responses(401, 403)
 )
 def association_offers(
     session: SessionDep,
     principal: AssociationUser,
     vacancy_id: RecordId | None = Query(None),
-) -> list[AssociationOfferOut]:
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[AssociationOfferOut]:
     """Offers made on the association's own homes: status and dates, no citizen data."""
     assert principal.association_id is not None
     with allocation_problems(session):
-        views = workflow.association_offers(
+        views, total = offer_views.association_offers(
             session=session,
             association_id=principal.association_id,
             today=today(),
             actor=principal.subject,
             vacancy_id=vacancy_id,
+            limit=limit,
+            offset=offset,
         )
-    return [AssociationOfferOut(**v.__dict__) for v in views]
+    return Page[AssociationOfferOut](
+        items=[AssociationOfferOut(**v.__dict__) for v in views],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Path, Query, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
 
-from allocation import workflow
+from allocation import use_cases
 from api.auth import AssociationOrAdmin, AssociationOrStaff, AssociationUser, Principal, Role
 from api.deps import IfMatchHeader, SessionDep, etag, expected_version, optional_version
 from api.errors import ProblemError, problem_responses
@@ -211,17 +211,14 @@ def withdraw_vacancy(
     response: Response,
     if_match: IfMatchHeader = None,
 ) -> VacancyOut:
-    """Status becomes ``withdrawn`` (only from ``open``); ``If-Match`` is checked when sent."""
-    vacancy = service.withdraw_vacancy(
-        session,
+    """Status becomes ``withdrawn`` (only from ``open``) and the home's proposals are
+    withdrawn; ``If-Match`` is checked when sent."""
+    vacancy = use_cases.withdraw_vacancy(
+        session=session,
         scope=scope_of(principal),
         actor=principal.subject,
         vacancy_id=vacancy_id,
         expected_version=optional_version(if_match),
-    )
-    # Proposals on a home that is no longer vacant are moot.
-    workflow.withdraw_open_offers(
-        session=session, actor=principal.subject, why="vacancy withdrawn", vacancy_id=vacancy.id
     )
     response.headers["ETag"] = etag(vacancy.version)
     return VacancyOut.of(vacancy)

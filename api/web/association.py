@@ -1,10 +1,12 @@
 """Pages for housing associations: their units, vacancies and the offers made on them.
 
 An association never sees a citizen: offers come from
-:func:`allocation.workflow.association_offers`, which returns ids, status and dates
-only. Vacancies are reported and imported through :mod:`inventory.service` with the
-scope the API gives the same principal (:func:`api.routes.vacancies.scope_of`), so a
-list naming another association's units is refused here exactly as in the API.
+:func:`allocation.offer_views.association_offers`, which returns ids, status and dates
+only. Units and vacancies are read, reported, withdrawn and imported through
+:mod:`inventory.service` and :mod:`allocation.use_cases` with the scope the API gives
+the same principal (:func:`api.routes.vacancies.scope_of`), so a list naming another
+association's units is refused here exactly as in the API, and withdrawing a home
+withdraws its proposals here exactly as there.
 """
 
 from __future__ import annotations
@@ -14,22 +16,24 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from pydantic import ValidationError
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
-from allocation import workflow
+from allocation import offer_views, use_cases
 from api.auth import Principal, Role
 from api.routes.allocation_common import today as danish_today
 from api.routes.vacancies import MAX_UPLOAD_BYTES, scope_of
-from api.web.pages import error_page, guard, redirect, render, transaction
+from api.web.pages import error_page, guard, redirect, refused_page, render, transaction
 from api.web.session import csrf_ok
 from inventory import service as inventory
 from inventory.importer import COLUMNS
-from inventory.models import Department, HousingAssociation, Unit, Vacancy
+from inventory.models import Unit, Vacancy
 from inventory.schemas import VacancyCreate
 from kernel.errors import DomainError, ProblemItem
 
 router = APIRouter(prefix="/association", include_in_schema=False)
+
+#: Messages a redirect may ask the start page to show (``?done=``): a whitelist.
+DONE_MESSAGES = ("reported", "uploaded", "withdrawn")
 
 
 def _assoc(request: Request) -> Principal | Response:
@@ -41,21 +45,9 @@ def _association_id(principal: Principal) -> int:
     return principal.association_id
 
 
-def own_units(session: Session, association_id: int) -> list[Unit]:
-    """The association's units (unit facts only; units carry no personal data).
-
-    ``inventory.service`` has no unit listing yet; this read is scoped exactly like
-    its ``_visible`` rule for an association scope: the unit's department belongs to
-    the association.
-    """
-    stmt = (
-        select(Unit)
-        .join(Unit.department)
-        .where(Department.association_id == association_id)
-        .options(joinedload(Unit.department))
-        .order_by(Department.number, Unit.unit_ref)
-    )
-    return list(session.scalars(stmt))
+def own_units(session: Session, principal: Principal) -> list[Unit]:
+    """The association's units (unit facts only; units carry no personal data)."""
+    return inventory.list_units(session, scope=scope_of(principal))
 
 
 def _vacancies(session: Session, principal: Principal) -> list[Vacancy]:
@@ -75,14 +67,13 @@ def start(request: Request, done: str | None = None) -> Response:
     principal = _assoc(request)
     if isinstance(principal, Response):
         return principal
-    association_id = _association_id(principal)
     with transaction(request) as session:
-        association = session.get(HousingAssociation, association_id)
+        association = inventory.get_association(session, scope=scope_of(principal))
         if association is None:
             return error_page(request, 403, "forbidden")
-        offers = workflow.association_offers(
+        offers, _ = offer_views.association_offers(
             session=session,
-            association_id=association_id,
+            association_id=_association_id(principal),
             today=danish_today(),
             actor=principal.subject,
         )
@@ -90,8 +81,8 @@ def start(request: Request, done: str | None = None) -> Response:
             "association": association,
             "vacancies": _vacancies(session, principal),
             "offers": offers,
-            "units": own_units(session, association_id),
-            "done": done if done in ("reported", "uploaded") else None,
+            "units": own_units(session, principal),
+            "done": done if done in DONE_MESSAGES else None,
         }
         return render(request, "association_start.html", context)
 
@@ -105,7 +96,7 @@ def _report_form(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    units = own_units(session, _association_id(principal))
+    units = own_units(session, principal)
     return render(
         request,
         "association_report.html",
@@ -122,6 +113,27 @@ def report_form(request: Request) -> Response:
         return principal
     with transaction(request) as session:
         return _report_form(request, session, principal)
+
+
+@router.post("/vacancies/{vacancy_id}/withdraw")
+def withdraw(request: Request, vacancy_id: int, csrf: Annotated[str, Form()] = "") -> Response:
+    """Take an open home off the market; its proposals go with it (as through the API)."""
+    principal = _assoc(request)
+    if isinstance(principal, Response):
+        return principal
+    if not csrf_ok(request, csrf):
+        return error_page(request, 403, "csrf_failed")
+    try:
+        with transaction(request) as session:
+            use_cases.withdraw_vacancy(
+                session=session,
+                scope=scope_of(principal),
+                actor=principal.subject,
+                vacancy_id=vacancy_id,
+            )
+    except DomainError as error:
+        return refused_page(request, error)
+    return redirect("/association?done=withdrawn")
 
 
 def available_from_problem(text: str) -> str | None:

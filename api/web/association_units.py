@@ -14,22 +14,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Form, Request, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, create_model
 from pydantic_core import ErrorDetails
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.auth import Principal
 from api.routes.vacancies import scope_of
-from api.web.association import _assoc, _association_id, available_from_problem
+from api.web.association import _assoc, available_from_problem
 from api.web.i18n import Lang, translator
 from api.web.pages import error_page, lang_of, redirect, render, transaction
 from api.web.session import csrf_ok
 from inventory import service as inventory
-from inventory.models import AllocationRight, Department, District, Municipality, UnitKind
-from inventory.schemas import VacancyCreate
+from inventory.models import AllocationRight, Department, UnitKind
+from inventory.schemas import UnitIn, VacancyCreate
 from kernel.errors import DomainError
 
 router = APIRouter(prefix="/association", include_in_schema=False)
@@ -37,24 +37,14 @@ router = APIRouter(prefix="/association", include_in_schema=False)
 FORM = "form"  # errors that belong to no one field, shown above the form
 DECIMAL_FIELDS = ("lat", "lon", "size_m2")
 MONEY_FIELDS = ("rent_dkk", "utilities_dkk", "deposit_dkk", "rent_reduction_dkk")
-FLAG_FIELDS = ("elevator", "wheelchair", "pets_allowed")
-UNIT_FIELDS = (
-    "department_id",
-    "unit_ref",
-    "address",
-    "lat",
-    "lon",
-    "area",
-    "kind",
-    "rooms",
-    "size_m2",
-    "floor",
-    *FLAG_FIELDS,
-    *MONEY_FIELDS,
-    "rent_reduction_until",
-    "allocation",
-)
+#: What the form leaves to its default: the allocation right lies with the department's
+#: municipality, as the service assumes for a municipal allocation.
+NOT_ASKED = ("allocation_municipality_code",)
+#: The unit's fields as :class:`inventory.schemas.UnitIn` defines them (the one spelling).
+UNIT_FIELDS = tuple(name for name in UnitIn.model_fields if name not in NOT_ASKED)
 FIELDS = (*UNIT_FIELDS, "available_from")
+#: The yes/no facts, shown as checkboxes (an unticked box sends nothing: ``False``).
+FLAG_FIELDS = tuple(n for n in UNIT_FIELDS if UnitIn.model_fields[n].annotation is bool)
 
 # pydantic error types -> message keys (bounds are filled in from the error's context)
 TYPE_KEYS = {
@@ -99,30 +89,25 @@ MESSAGE_KEYS = frozenset(
 _GROUPED = re.compile(r"-?\d{1,3}(\.\d{3})+")
 
 
-class NewUnitForm(BaseModel):
-    """The form as typed: text only, read by :func:`unit_payload`."""
+class _TypedForm(BaseModel):
+    """What every submission carries besides the unit's fields."""
 
     csrf: str = ""
-    department_id: str = ""
-    unit_ref: str = ""
-    address: str = ""
-    lat: str = ""
-    lon: str = ""
-    area: str = ""
-    kind: str = ""
-    rooms: str = ""
-    size_m2: str = ""
-    floor: str = ""
-    elevator: str = ""
-    wheelchair: str = ""
-    pets_allowed: str = ""
-    rent_dkk: str = ""
-    utilities_dkk: str = ""
-    deposit_dkk: str = ""
-    rent_reduction_dkk: str = ""
-    rent_reduction_until: str = ""
-    allocation: str = ""
     available_from: str = ""
+
+
+if TYPE_CHECKING:
+    NewUnitForm = _TypedForm
+else:
+    # The form as typed, text only, one field per unit field (read by :func:`unit_payload`).
+    NewUnitForm = create_model(
+        "NewUnitForm", __base__=_TypedForm, **{name: (str, "") for name in UNIT_FIELDS}
+    )
+
+
+def typed(form: _TypedForm, name: str) -> str:
+    """The text typed into field ``name`` (the unit's fields are made from ``UnitIn``)."""
+    return str(getattr(form, name))
 
 
 def decimal_text(raw: str, *, money: bool = False) -> str:
@@ -144,14 +129,14 @@ def decimal_text(raw: str, *, money: bool = False) -> str:
     return text
 
 
-def unit_payload(form: NewUnitForm) -> dict[str, Any]:
+def unit_payload(form: _TypedForm) -> dict[str, Any]:
     """The ``UnitIn`` fields as typed: blanks left out (so required ones are "missing")."""
     unit: dict[str, Any] = {}
     for name in UNIT_FIELDS:
         if name in FLAG_FIELDS:
-            unit[name] = bool(getattr(form, name))
+            unit[name] = bool(typed(form, name))
             continue
-        text = getattr(form, name).strip()
+        text = typed(form, name).strip()
         if name in DECIMAL_FIELDS or name in MONEY_FIELDS:
             text = decimal_text(text, money=name in MONEY_FIELDS)
         if text:
@@ -212,7 +197,7 @@ def _reduction_exceeds_rent(unit: dict[str, Any]) -> bool:
         return False  # the fields' own messages say what is wrong
 
 
-def check_form(form: NewUnitForm, lang: Lang) -> tuple[VacancyCreate | None, dict[str, str]]:
+def check_form(form: _TypedForm, lang: Lang) -> tuple[VacancyCreate | None, dict[str, str]]:
     """The vacancy to create, or the message for each field (all at once)."""
     say = translator(lang)
     errors: dict[str, str] = {}
@@ -235,43 +220,27 @@ def check_form(form: NewUnitForm, lang: Lang) -> tuple[VacancyCreate | None, dic
     return (None, errors) if errors else (body, errors)
 
 
-def _own_departments(session: Session, association_id: int) -> list[Department]:
-    stmt = (
-        select(Department)
-        .where(Department.association_id == association_id)
-        .order_by(Department.number)
-    )
-    return list(session.scalars(stmt))
+def _own_departments(session: Session, principal: Principal) -> list[Department]:
+    return inventory.list_departments(session, scope=scope_of(principal))
 
 
 def _districts(session: Session, departments: list[Department]) -> list[tuple[str, list[str]]]:
     """The district names of the departments' municipalities, by municipality name."""
-    codes = sorted({d.municipality_code for d in departments})
-    rows = session.execute(
-        select(Municipality.name, District.name)
-        .join(District, District.municipality_code == Municipality.code)
-        .where(Municipality.code.in_(codes))
-        .order_by(Municipality.name, District.name)
-    )
-    grouped: dict[str, list[str]] = {}
-    for municipality, district in rows:
-        grouped.setdefault(municipality, []).append(district)
-    return list(grouped.items())
+    return inventory.district_names(session, {d.municipality_code for d in departments})
 
 
-def _district_problem(session: Session, departments: list[Department], form: NewUnitForm) -> bool:
+def _district_problem(session: Session, departments: list[Department], form: _TypedForm) -> bool:
     """True if the chosen district does not lie in the chosen (own) department's municipality.
 
     A department that is not the association's own is left to the service to refuse.
     """
-    area = form.area.strip()
-    department = next((d for d in departments if str(d.id) == form.department_id.strip()), None)
+    area = typed(form, "area").strip()
+    chosen = typed(form, "department_id").strip()
+    department = next((d for d in departments if str(d.id) == chosen), None)
     if not area or department is None:
         return False
-    names = session.scalars(
-        select(District.name).where(District.municipality_code == department.municipality_code)
-    )
-    return area not in set(names)
+    names = {d.name for d in inventory.districts(session, [department.municipality_code])}
+    return area not in names
 
 
 def _page(
@@ -293,6 +262,7 @@ def _page(
             "districts": _districts(session, departments),
             "kinds": list(UnitKind),
             "allocations": list(AllocationRight),
+            "flag_fields": FLAG_FIELDS,
             "values": values or {},
             "errors": errors or {},
         },
@@ -307,7 +277,7 @@ def new_unit_form(request: Request) -> Response:
     if isinstance(principal, Response):
         return principal
     with transaction(request) as session:
-        return _page(request, session, _own_departments(session, _association_id(principal)))
+        return _page(request, session, _own_departments(session, principal))
 
 
 def _service_messages(problem: DomainError, say: Callable[..., str]) -> dict[str, str]:
@@ -338,7 +308,7 @@ def report_new_unit(request: Request, form: Annotated[NewUnitForm, Form()]) -> R
     values = form.model_dump(exclude={"csrf"})
     body, errors = check_form(form, lang)
     with transaction(request) as session:
-        departments = _own_departments(session, _association_id(principal))
+        departments = _own_departments(session, principal)
         if "area" not in errors and _district_problem(session, departments, form):
             errors["area"] = say("unknown_district")
             body = None

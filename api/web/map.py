@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inventory.models import District, Vacancy
+from inventory import service as inventory
+from inventory.models import Vacancy
 
 WIDTH = 800.0
 MARGIN = 20.0
@@ -135,14 +135,7 @@ def municipality_map(
     Districts are public geography; the vacancies must come from the caller's
     service call, so the map never shows a home the caller may not see.
     """
-    districts = [
-        (d.name, d.polygon)
-        for d in session.scalars(
-            select(District)
-            .where(District.municipality_code == municipality_code)
-            .order_by(District.name)
-        )
-    ]
+    districts = [(d.name, d.polygon) for d in inventory.districts(session, [municipality_code])]
     homes = [
         (
             v.id,

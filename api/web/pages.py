@@ -22,6 +22,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from api.auth import Principal, Role
+from api.errors import ProblemError
 from api.web.i18n import LANG_COOKIE, Lang, pick_lang, translator
 from api.web.session import (
     CSRF_FIELD,
@@ -113,6 +114,15 @@ def error_page(request: Request, status_code: int, message_key: str, detail: str
         {"message_key": message_key, "detail": detail},
         status_code=status_code,
     )
+
+
+def refused_page(request: Request, error: DomainError) -> Response:
+    """A refused action (conflict, not found, invalid) as an error page with the reason.
+
+    The status is the one the API answers the same refusal with (``api.errors``).
+    """
+    status = ProblemError.from_domain(error).status
+    return error_page(request, status, "error", f"{error.title}: {error.detail or ''}")
 
 
 def guard(request: Request, *roles: Role) -> Principal | Response:

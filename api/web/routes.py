@@ -18,7 +18,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import FileResponse
-from sqlalchemy import select
 
 from api.auth import Role, issue_token
 from api.web import association as association_pages
@@ -35,7 +34,7 @@ from api.web.session import (
     renew_session_id,
     set_cookie,
 )
-from inventory.models import HousingAssociation
+from inventory import service as inventory
 from kernel.settings import get_settings
 
 router = APIRouter(include_in_schema=False)
@@ -61,9 +60,7 @@ def _demo_choices(request: Request) -> list[tuple[str, str]]:
     t = translator(lang_of(request))
     choices = [(f"staff:{DEMO_MUNICIPALITY}", t("demo_staff", code=DEMO_MUNICIPALITY))]
     with request.app.state.sessions() as session:
-        for assoc in session.scalars(
-            select(HousingAssociation).order_by(HousingAssociation.id).limit(8)
-        ):
+        for assoc in inventory.list_associations(session, limit=8):
             choices.append((f"association:{assoc.id}", t("demo_association", name=assoc.name)))
     choices.append(("planner", t("demo_planner")))
     return choices

@@ -2,44 +2,43 @@
 
 Everything here goes through the services the API uses, with the signed-in
 principal's municipality as their scope: ``inventory.service`` for vacancies,
-``allocation.cases`` for cases, ``allocation.match_runs`` for plans and
-explanations, ``allocation.workflow`` for sending and answering offers. A case or
-offer of another municipality is "not found" here exactly as in the API.
+districts and the municipality, ``allocation.cases`` for cases (reads audited),
+``allocation.match_runs`` for plans and explanations, ``allocation.workflow`` for
+sending and answering offers, ``allocation.offer_views`` for lists and a case's
+history, ``allocation.use_cases`` for closing a case. A case or offer of another
+municipality is "not found" here exactly as in the API. Score parts come from the
+matcher's structured ``breakdown``; nothing here parses the matcher's prose.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, Response
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from allocation import cases as case_service
-from allocation import match_runs, workflow
+from allocation import match_runs, offer_views, use_cases, workflow
 from allocation.models import CaseStatus, MatchRun, OfferStatus
+from allocation.offer_states import DeclineReason
+from allocation.schemas import CloseReason
 from api.auth import Principal, Role
-from api.errors import ProblemError
 from api.routes.allocation_common import today as danish_today
 from api.routes.vacancies import scope_of
 from api.web.map import municipality_map
-from api.web.pages import error_page, guard, redirect, render, transaction
+from api.web.pages import error_page, guard, redirect, refused_page, render, transaction
 from api.web.session import csrf_ok
 from inventory import service as inventory
-from inventory.models import ACTIVE_VACANCY_STATUSES, Municipality, Vacancy
-from kernel.audit import AuditEvent
-from kernel.errors import DomainError, NotFound
+from inventory.models import ACTIVE_VACANCY_STATUSES, Vacancy
+from kernel.errors import DomainError
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 
 #: A sent offer with this many days or fewer left is highlighted.
 DEADLINE_WARNING_DAYS = 2
 #: Messages a redirect may ask a page to show (``?done=``): a whitelist, never free text.
-DONE_MESSAGES = {"sent", "accepted", "declined"}
-_SCORE_PARTS = re.compile(r"score ([\d,]+) \(([^)]*)\)")
-_PART = re.compile(r"^(.*\S) (-?[\d,]+)$")
+DONE_MESSAGES = {"sent", "accepted", "declined", "closed"}
 
 
 def _staff(request: Request) -> Principal | Response:
@@ -51,41 +50,18 @@ def _code(principal: Principal) -> str:
     return principal.municipality_code
 
 
-def score_parts(why: str | None) -> list[tuple[str, int]]:
-    """The score's parts as the matcher worded them, e.g. ``("housed", 100000)``.
+def breakdown_parts(breakdown: dict[str, Any] | None) -> list[tuple[str, int]]:
+    """The matcher's structured score breakdown as (label, points), zero parts left out.
 
-    The matcher's ``why`` text names each part of an alternate's score ("score
-    100,534 (housed 100,000, situation 250, ...)"); the assigned candidate's parts
-    come structured from the run's assignments. Both are shown the same way.
+    Every candidate of a result's ``offers`` carries its ``breakdown`` (as every
+    assignment does). A run stored before candidates had one still has the assigned
+    pair's, from its ``assignments``; for its alternates no parts are shown.
     """
-    if not why:
-        return []
-    found = _SCORE_PARTS.search(why)
-    if not found:
-        return []
-    parts = []
-    for part in found.group(2).split(", "):
-        named = _PART.match(part.strip())
-        if named:
-            parts.append((named.group(1), int(named.group(2).replace(",", ""))))
-    return parts
-
-
-def _breakdown_parts(breakdown: dict[str, Any] | None) -> list[tuple[str, int]]:
-    """A structured breakdown as the same (label, points) pairs, zero parts left out."""
     return [
         (key.replace("_", " "), int(value))
         for key, value in (breakdown or {}).items()
         if isinstance(value, int | float) and value
     ]
-
-
-def _service_error(request: Request, error: Exception) -> Response:
-    """A refused action (conflict, not found, invalid) as an error page with the reason."""
-    if isinstance(error, DomainError):
-        status = ProblemError.from_domain(error).status
-        return error_page(request, status, "error", f"{error.title}: {error.detail or ''}")
-    raise error
 
 
 def _live_vacancies(session: Session, principal: Principal) -> list[Vacancy]:
@@ -120,14 +96,14 @@ def _run_summary(run: MatchRun) -> dict[str, Any]:
 def _sent_offers(session: Session, principal: Principal) -> list[dict[str, Any]]:
     """Sent offers waiting for an answer, soonest deadline first, with days left."""
     today = danish_today()
-    offers = workflow.list_offers(
+    offers, _ = offer_views.list_offers(
         session=session,
         municipality_code=_code(principal),
         today=today,
         actor=principal.subject,
         status=OfferStatus.sent,
     )
-    refs = workflow.case_refs(session, [o.case_id for o in offers])
+    refs = offer_views.case_refs(session, [o.case_id for o in offers])
     rows = []
     for offer in offers:
         days = (offer.answer_deadline - today).days if offer.answer_deadline else None
@@ -151,12 +127,17 @@ def start(request: Request, done: str | None = None) -> Response:
         return principal
     code = _code(principal)
     with transaction(request) as session:
-        municipality = session.get(Municipality, code)
+        municipality = inventory.get_municipality(session, code)
         vacancies = sorted(
             _live_vacancies(session, principal), key=lambda v: (v.available_from, v.id)
         )
         cases, total_cases = case_service.list_cases(
-            session, municipality_code=code, status=CaseStatus.active, limit=500, offset=0
+            session,
+            municipality_code=code,
+            actor=principal.subject,
+            status=CaseStatus.active,
+            limit=500,
+            offset=0,
         )
         run = match_runs.latest_match_run(session, code)
         context = {
@@ -189,33 +170,34 @@ def run_match(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
             )
             run_id = run.id
     except DomainError as error:
-        return _service_error(request, error)
+        return refused_page(request, error)
     return redirect(f"/staff/runs/{run_id}")
 
 
 def _vacancy_blocks(session: Session, principal: Principal, run: MatchRun) -> list[dict[str, Any]]:
     """Per home of the run: the home, and its ranked candidates with offer state and why."""
     code = _code(principal)
-    offers = workflow.list_offers(
+    offers, _ = offer_views.list_offers(
         session=session,
         municipality_code=code,
         today=danish_today(),
         actor=principal.subject,
         match_run_id=run.id,
     )
-    refs = workflow.case_refs(session, [o.case_id for o in offers])
+    refs = offer_views.case_refs(session, [o.case_id for o in offers])
     by_pair = {(str(o.vacancy_id), refs.get(o.case_id)): o for o in offers}
     case_ids = {ref: cid for cid, ref in refs.items()}
-    breakdowns = {
-        (a["vacancy"], a["citizen"]): a.get("breakdown") or {}
-        for a in run.result.get("assignments", [])
+    assigned = {
+        (a["vacancy"], a["citizen"]): a.get("breakdown") for a in run.result.get("assignments", [])
     }
-    scope = scope_of(principal)
+    entries = run.result.get("offers", [])
+    homes = inventory.vacancies_by_id(
+        session, scope=scope_of(principal), vacancy_ids=[int(e["vacancy"]) for e in entries]
+    )
     blocks = []
-    for entry in run.result.get("offers", []):
-        try:
-            vacancy = inventory.get_vacancy(session, scope=scope, vacancy_id=int(entry["vacancy"]))
-        except NotFound:
+    for entry in entries:
+        vacancy = homes.get(int(entry["vacancy"]))
+        if vacancy is None:  # no longer visible to this municipality
             continue
         candidates = []
         for cand in entry.get("candidates", []):
@@ -227,8 +209,9 @@ def _vacancy_blocks(session: Session, principal: Principal, run: MatchRun) -> li
                     "rank": cand["rank"],
                     "score": cand["score"],
                     "why": cand.get("why"),
-                    "parts": _breakdown_parts(breakdowns.get((entry["vacancy"], ref)))
-                    or score_parts(cand.get("why")),
+                    "parts": breakdown_parts(
+                        cand.get("breakdown") or assigned.get((entry["vacancy"], ref))
+                    ),
                     "offer": by_pair.get((entry["vacancy"], ref)),
                 }
             )
@@ -263,7 +246,7 @@ def run_page(request: Request, run_id: int, done: str | None = None) -> Response
             }
             return render(request, "staff_run.html", context)
     except DomainError as error:
-        return _service_error(request, error)
+        return refused_page(request, error)
 
 
 @router.get("/runs/{run_id}/explain")
@@ -279,7 +262,7 @@ def explain(request: Request, run_id: int, vacancy: str = "", citizen: str = "")
             )
             explanation = match_runs.explain_pair(run=run, citizen=citizen, vacancy=vacancy)
     except DomainError as error:
-        return _service_error(request, error)
+        return refused_page(request, error)
     return render(
         request,
         "staff_explain.html",
@@ -327,7 +310,7 @@ def _answer(
                 **details,
             )
     except DomainError as error:
-        return _service_error(request, error)
+        return refused_page(request, error)
     return redirect(_with_done(_back(next_url, "/staff"), done))
 
 
@@ -377,17 +360,6 @@ def decline(
     )
 
 
-def _case_history(session: Session, case_id: int, offer_ids: list[int]) -> list[AuditEvent]:
-    """The audit trail of the case and its offers, newest first (no personal values)."""
-    conditions = [(AuditEvent.entity == "case") & (AuditEvent.entity_id == str(case_id))]
-    if offer_ids:
-        conditions.append(
-            (AuditEvent.entity == "offer") & AuditEvent.entity_id.in_([str(i) for i in offer_ids])
-        )
-    stmt = select(AuditEvent).where(or_(*conditions)).order_by(AuditEvent.id.desc()).limit(200)
-    return list(session.scalars(stmt))
-
-
 @router.get("/cases/{case_id}")
 def case_page(request: Request, case_id: int, done: str | None = None) -> Response:
     """A citizen's case: the facts staff need, the offers made, the history."""
@@ -397,24 +369,20 @@ def case_page(request: Request, case_id: int, done: str | None = None) -> Respon
     code = _code(principal)
     try:
         with transaction(request) as session:
-            case = case_service.get_case(session, municipality_code=code, case_id=case_id)
-            offers = workflow.list_offers(
+            case = case_service.read_case(
+                session, municipality_code=code, actor=principal.subject, case_id=case_id
+            )
+            offers, _ = offer_views.list_offers(
                 session=session,
                 municipality_code=code,
                 today=danish_today(),
                 actor=principal.subject,
                 case_id=case.id,
             )
-            scope = scope_of(principal)
-            homes = {}
-            for offer in offers:
-                try:
-                    homes[offer.vacancy_id] = inventory.get_vacancy(
-                        session, scope=scope, vacancy_id=offer.vacancy_id
-                    )
-                except NotFound:
-                    continue
-            history = _case_history(session, case.id, [o.id for o in offers])
+            homes = inventory.vacancies_by_id(
+                session, scope=scope_of(principal), vacancy_ids=[o.vacancy_id for o in offers]
+            )
+            history = offer_views.case_history(session, case.id, [o.id for o in offers])
             return render(
                 request,
                 "staff_case.html",
@@ -423,13 +391,45 @@ def case_page(request: Request, case_id: int, done: str | None = None) -> Respon
                     "offers": sorted(offers, key=lambda o: o.id, reverse=True),
                     "homes": homes,
                     "history": history,
-                    "decline_reasons": [r.value for r in workflow.DeclineReason],
+                    "decline_reasons": [r.value for r in DeclineReason],
+                    "close_reasons": [r.value for r in CloseReason],
                     "warning_days": DEADLINE_WARNING_DAYS,
                     "done": done if done in DONE_MESSAGES else None,
                 },
             )
     except DomainError as error:
-        return _service_error(request, error)
+        return refused_page(request, error)
+
+
+@router.post("/cases/{case_id}/close")
+def close_case(
+    request: Request,
+    case_id: int,
+    csrf: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    """Close an active case with a reason; its open offers are withdrawn (as through the API)."""
+    principal = _staff(request)
+    if isinstance(principal, Response):
+        return principal
+    if not csrf_ok(request, csrf):
+        return error_page(request, 403, "csrf_failed")
+    try:
+        why = CloseReason(reason)
+    except ValueError:
+        return error_page(request, 422, "invalid_value")
+    try:
+        with transaction(request) as session:
+            use_cases.close_case(
+                session=session,
+                municipality_code=_code(principal),
+                actor=principal.subject,
+                case_id=case_id,
+                reason=why,
+            )
+    except DomainError as error:
+        return refused_page(request, error)
+    return redirect(f"/staff/cases/{case_id}?done=closed")
 
 
 @router.get("/map")
@@ -440,7 +440,7 @@ def map_page(request: Request) -> Response:
         return principal
     code = _code(principal)
     with transaction(request) as session:
-        municipality = session.get(Municipality, code)
+        municipality = inventory.get_municipality(session, code)
         drawing = municipality_map(session, code, _live_vacancies(session, principal))
         return render(
             request, "map.html", {"municipality": municipality, "map": drawing, "role": "staff"}

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from allocation import match_runs, workflow
+from allocation import match_runs, offer_views, workflow
 from allocation.models import CaseStatus, CitizenCase, MatchRun, Offer, OfferStatus
 from boligmatch.loading import load_world
 from inventory.models import Vacancy, VacancyStatus
@@ -104,7 +104,7 @@ def test_run_match_stores_snapshot_result_and_ranked_proposals(
         assert run.problem["policy"]["youth_age_limit"] == 30
         offers = list(s.scalars(select(Offer).where(Offer.match_run_id == run_id)))
         assert offers and all(o.status == OfferStatus.proposed for o in offers)
-        refs = workflow.case_refs(s, [o.case_id for o in offers])
+        refs = offer_views.case_refs(s, [o.case_id for o in offers])
         # Rank 1 of every planned home is the citizen the plan assigns it to.
         assigned = {(a["vacancy"], a["citizen"]) for a in run.result["assignments"]}
         firsts = {(str(o.vacancy_id), refs[o.case_id]) for o in offers if o.rank == 1}
@@ -330,7 +330,7 @@ def test_invalid_transitions_are_conflicts(world: sessionmaker[Session]) -> None
                 session=s, offer_id=offer_id, actor=STAFF, today=TODAY, reason="because"
             )
         with pytest.raises(NotFound):
-            workflow.get_offer(
+            offer_views.get_offer(
                 session=s, offer_id=offer_id, today=TODAY, actor=STAFF, municipality_code="101"
             )
 
@@ -396,9 +396,9 @@ def test_expiry_by_cron_by_reading_and_by_a_late_answer(
     # Reading an overdue offer expires it first.
     later = second_deadline + dt.timedelta(days=1)
     with world() as s, s.begin():
-        read = workflow.get_offer(session=s, offer_id=second_id, today=later, actor=STAFF)
+        read = offer_views.get_offer(session=s, offer_id=second_id, today=later, actor=STAFF)
         assert read.status == OfferStatus.expired
-        third = workflow.list_offers(
+        third, _ = offer_views.list_offers(
             session=s,
             municipality_code=CODE,
             today=later,

@@ -99,7 +99,10 @@ def test_update_needs_the_current_version(api: Api) -> None:
     assert updated["income"] == [{"kind": "salary", "monthly_dkk": 9000.0}]
     assert updated["preferences"] == case["preferences"]  # untouched
     prefs = {"preferences": {"areas": ["Tarup", "Korup"], "avoid_areas": []}}
-    again = api.request("staff", "PATCH", path, json=prefs, headers={"If-Match": 'W/"2"'})
+    # If-Match compares strongly (RFC 9110 13.1.1): a weak tag never matches, even the current.
+    weak = api.request("staff", "PATCH", path, json=prefs, headers={"If-Match": 'W/"2"'})
+    assert weak.status_code == 412 and "W/" in weak.json()["detail"]
+    again = api.request("staff", "PATCH", path, json=prefs, headers={"If-Match": '"2"'})
     assert again.status_code == 200 and again.json()["preferences"] == prefs["preferences"]
     assert (
         api.request("staff", "PATCH", path, json=prefs, headers={"If-Match": '"2"'}).status_code

@@ -45,8 +45,9 @@ def _make_offers(api: Api) -> None:
     if run.status_code != 201:
         return
     offers = api.request("staff", "GET", f"/api/v1/match-runs/{run.json()['id']}/offers")
-    if offers.status_code == 200 and offers.json():
-        api.request("staff", "POST", "/api/v1/offers", json={"offer_id": offers.json()[0]["id"]})
+    if offers.status_code == 200 and offers.json()["items"]:
+        first = offers.json()["items"][0]
+        api.request("staff", "POST", "/api/v1/offers", json={"offer_id": first["id"]})
 
 
 def _path_values(api: Api, who: str) -> dict[str, str]:

@@ -1,0 +1,73 @@
+"""The matcher documents a match run builds: typed shapes that agree with the matcher's
+models, built from real rows and accepted by the matcher's own parser; and the unit's
+field list, spelled once and followed by the API's output, the service and the web form."""
+
+from __future__ import annotations
+
+import typing
+
+import pytest
+from pydantic import BaseModel
+from sqlalchemy.orm import Session, sessionmaker
+
+from allocation import problem_builder as pb
+from allocation.match_runs import municipality_problem
+from api.web.association_units import NOT_ASKED, UNIT_FIELDS, NewUnitForm
+from boligmatch.loading import load_world
+from inventory.schemas import UNIT_FACTS, UnitIn, UnitOut
+from matcher import problem as mp
+from synthetic.population import generate
+
+WORLD = generate(seed=11, n_citizens=20, n_vacancies=8, n_units=30)
+
+
+def _keys(shape: type) -> set[str]:
+    return set(typing.get_type_hints(shape))
+
+
+@pytest.mark.parametrize(
+    ("document", "model"),
+    [
+        (pb.VacancyDocument, mp.Vacancy),
+        (pb.CitizenDocument, mp.Citizen),
+        (pb.HouseholdDocument, mp.Household),
+        (pb.IncomeDocument, mp.IncomeItem),
+        (pb.NeedsDocument, mp.Needs),
+        (pb.PreferencesDocument, mp.Preferences),
+        (pb.PlaceDocument, mp.Place),
+    ],
+)
+def test_typed_documents_match_the_matcher_models(document: type, model: type[BaseModel]) -> None:
+    """Every key the builder writes is a field of the matcher's model, and every field the
+    model requires is written."""
+    keys = _keys(document)
+    assert keys <= set(model.model_fields)
+    required = {name for name, field in model.model_fields.items() if field.is_required()}
+    assert required <= keys
+
+
+def test_problem_document_keys_are_problem_fields() -> None:
+    assert _keys(pb.ProblemDocument) <= set(mp.Problem.model_fields)
+
+
+def test_built_problem_is_accepted_by_the_matcher(sessions: sessionmaker[Session]) -> None:
+    with sessions() as s, s.begin():
+        load_world(s, WORLD, cpr_secret="test-secret")
+    with sessions() as s:
+        problem = municipality_problem(s, "461", as_of=WORLD.as_of, weights=None)
+        assert problem["citizens"] and problem["vacancies"]
+        parsed = mp.parse_problem(problem)
+        assert len(parsed.citizens) == len(problem["citizens"])
+        # The documents list their keys in the matcher's own order.
+        assert list(problem["vacancies"][0]) == list(pb.VacancyDocument.__annotations__)
+        assert list(problem["citizens"][0])[:3] == ["id", "municipality_code", "birth_year"]
+
+
+def test_unit_facts_are_spelled_once() -> None:
+    """``UnitIn`` defines the unit's fields; the output, the matcher's subset and the web
+    form follow it, so adding a field there reaches them all (or fails here)."""
+    assert set(UNIT_FACTS) == set(UnitIn.model_fields) - {"department_id", "unit_ref"}
+    assert set(UNIT_FACTS) <= set(UnitOut.model_fields)
+    assert set(pb.MATCHER_UNIT_FACTS) == set(UNIT_FACTS) & set(mp.Vacancy.model_fields)
+    assert tuple(n for n in UnitIn.model_fields if n not in NOT_ASKED) == UNIT_FIELDS
+    assert set(NewUnitForm.model_fields) == {*UNIT_FIELDS, "available_from", "csrf"}
