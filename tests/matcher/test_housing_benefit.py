@@ -106,17 +106,20 @@ HAND_CASES: list[tuple[str, dict[str, Any], int]] = [
     # Single in 100 m² (cap 65): B = (84,000 + 3,500)·65/100 = 56,875; 0.15·B = 8,531.25
     # → /12 = 710.9375 → 711.
     ("home above the area cap", dict(income_dkk=10_000, rent_dkk=7_000, area_m2=100), 711),
-    # Couple + 1 child (cap 105), B = 108,000 + 3,500 = 111,500 → capped at 95,500;
-    # I = 180,000: 57,300 − 0.18·9,700 = 55,554; B − 28,700 = 66,800; max 50,412 binds
-    # → /12 = 4,201.
+    # Couple + 1 child (cap 105), B = 108,000 + 3,500 = 111,500 → capped at the maximum
+    # housing expense raised 5 % for one child (§ 14 stk. 1): 95,500·1.05 = 100,275 →
+    # nearest 100: 100,300; I = 180,000: 0.6·100,300 − 0.18·9,700 = 60,180 − 1,746 =
+    # 58,434; B − 28,700 = 71,600; max 50,412 binds → /12 = 4,201.
     ("maximum housing expense and maximum benefit",
      dict(income_dkk=15_000, rent_dkk=9_000, area_m2=100, adults=2, children=1), 4_201),
-    # 2 adults + 5 children (cap 185): B = 120,000 + 5,250 → capped 95,500; threshold
-    # 170,300 + 3·45,200 (children 2-4) = 305,900 > I = 120,000 → 0.6·B = 57,300;
-    # B − 28,700 = 66,800; max raised 25 % (more than four children) = 63,015 → 57,300
-    # /12 = 4,775.
+    # 2 adults + 5 children (cap 185): B = 120,000 + 35·150 = 125,250 → capped at the
+    # maximum housing expense raised 20 % (4 or more children, § 14 stk. 1):
+    # 95,500·1.20 = 114,600; threshold 170,300 + 3·45,200 (children 2-4) = 305,900 >
+    # I = 120,000 → 0.6·B = 68,760; B − 28,700 = 85,900; maximum benefit raised 25 %
+    # (4 or more children, § 23 stk. 1) = 50,412·1.25 = 63,015 binds → /12 = 5,251.25
+    # → 5,251.
     ("five children", dict(income_dkk=10_000, rent_dkk=10_000, area_m2=150, adults=2,
-                           children=5), 4_775),
+                           children=5), 5_251),
     # Førtidspension lifts the 15 % cap: I = 253,236; B = 74,100;
     # 44,460 − 0.18·82,936 = 44,460 − 14,928.48 = 29,531.52 → 2,460.96 → 2,461.
     ("single on førtidspension", dict(income_dkk=21_103, rent_dkk=6_000, area_m2=60,
@@ -193,6 +196,11 @@ CASE = st.fixed_dictionaries(
         "receives_foertidspension": st.booleans(),
         "electricity_included": st.booleans(),
         "boligydelse_caps_apply": st.booleans(),
+        "municipal_allocation": st.booleans(),
+        "mobility_impaired": st.booleans(),
+        "doegnhjaelp": st.booleans(),
+        "receives_seniorpension": st.booleans(),
+        "foertidspension_before_2003": st.booleans(),
     }
 )
 
@@ -245,12 +253,24 @@ def test_vectorised_equals_scalar_on_many_random_cases() -> None:
     assert (vector > 0).mean() > 0.3  # the sample exercises paying cases, not just zeros
 
 
+def _boligydelse(case: dict[str, Any]) -> bool:
+    return bool(case["pensioner"] or case.get("foertidspension_before_2003"))
+
+
+def _caps_apply(case: dict[str, Any]) -> bool:
+    """§ 14 stk. 4 nr. 2 / § 23 stk. 2: no maxima for boligydelse in an allocated almen bolig."""
+    lifted = case.get("municipal_allocation") or not case["boligydelse_caps_apply"]
+    return not (_boligydelse(case) and lifted)
+
+
 def _monthly_maximum(case: dict[str, Any]) -> int:
-    """The yearly maximum benefit /12, half up (None-free: caps apply)."""
-    if case["pensioner"]:
-        yearly = 59_628 * (1.25 if case["children"] >= 4 else 1)
-    else:
-        yearly = 50_412 * (1.25 if case["children"] > 4 else 1)
+    """The yearly maximum benefit (§ 23 stk. 1) /12, half up, for a case where caps apply."""
+    share = 1.0
+    if case["children"] >= 4:
+        share += 0.25  # 2. pkt.: 4 or more children
+    if case.get("mobility_impaired") or case.get("doegnhjaelp"):
+        share += 0.50  # 3.-4. pkt.
+    yearly = (59_628 if _boligydelse(case) else 50_412) * share
     return int(yearly / 12 + 0.5)
 
 
@@ -259,7 +279,7 @@ def _monthly_maximum(case: dict[str, Any]) -> int:
 def test_benefit_is_never_negative_and_never_above_the_maximum(case: dict[str, Any]) -> None:
     result = estimate(HousingBenefitInput(**case))
     assert result.monthly_benefit_dkk >= 0
-    if not case["pensioner"] or case["boligydelse_caps_apply"]:
+    if _caps_apply(case):
         assert result.monthly_benefit_dkk <= _monthly_maximum(case)
     # Net rent is the rent in whole kroner minus the benefit (the rent is taken to the øre
     # first, then to the krone: within half a krone and half an øre).
