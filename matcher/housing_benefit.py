@@ -532,15 +532,15 @@ def estimate(inp: HousingBenefitInput) -> HousingBenefitEstimate:
         )
         max_n = s.max_benefit_u * (1000 + benefit_raise_pm) * 1000
         candidates.append(max_n)
-        why = []
+        increases: list[str] = []
         if raised:
-            why.append(f"+{s.max_increase_pm // 10} % for {inp.children} children")
+            increases.append(f"+{s.max_increase_pm // 10} % for {inp.children} children")
         if inp.special_needs:
             need = "mobility impairment" if inp.mobility_impaired else "døgnhjælp"
-            why.append(f"+{s.special_benefit_pm // 10} % for {need}")
+            increases.append(f"+{s.special_benefit_pm // 10} % for {need}")
         steps.append(
             f"Maximum benefit {_money(max_n, _N_PER_DKK)}"
-            + (f" ({', '.join(why)}; § 23 stk. 1)." if why else " (§ 23 stk. 1).")
+            + (f" ({', '.join(increases)}; § 23 stk. 1)." if increases else " (§ 23 stk. 1).")
         )
     if inp.children == 0 and s.childless_cap_pm >= 0:
         exemptions = [

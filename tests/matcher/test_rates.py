@@ -108,8 +108,10 @@ def test_domain_2026_child_benefit_by_age_band() -> None:
 
 
 def test_2026_special_needs_and_child_raises_follow_the_law() -> None:
-    for scheme in (housing_benefit_rates_for(2026).boligsikring,
-                   housing_benefit_rates_for(2026).boligydelse):
+    for scheme in (
+        housing_benefit_rates_for(2026).boligsikring,
+        housing_benefit_rates_for(2026).boligydelse,
+    ):
         assert scheme.children.max_expense_increase_per_child_share == Decimal("0.05")
         assert scheme.children.max_expense_increase_children_max == 4
         assert scheme.children.max_benefit_increase_from_children == 4  # § 23 stk. 1
