@@ -571,6 +571,51 @@ def test_cli_every_option(app: typer.Typer) -> None:
     assert document["net_rent_dkk"] == 5_000 - 684
 
 
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        # The law cases above, through the flags of CONTRACT.md section 3.
+        (
+            [
+                "--income-dkk",
+                "15527",
+                "--rent-dkk",
+                "12000",
+                "--pensioner",
+                "--municipal-allocation",
+            ],
+            9_687,
+        ),
+        (["--income-dkk", "12000", "--rent-dkk", "10000", "--mobility-impaired"], 6_105),
+        (["--income-dkk", "12000", "--rent-dkk", "10000", "--doegnhjaelp"], 6_105),
+        (["--income-dkk", "12000", "--rent-dkk", "6000", "--seniorpension"], 3_705),
+        (["--income-dkk", "21103", "--rent-dkk", "6000", "--foertidspension"], 2_461),
+    ],
+)
+def test_cli_flags_of_the_law(app: typer.Typer, flags: list[str], expected: int) -> None:
+    result = CliRunner().invoke(app, ["housing-benefit", *flags, "--area-m2", "60", "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["monthly_benefit_dkk"] == expected
+    rent = float(flags[flags.index("--rent-dkk") + 1])
+    assert document["net_rent_dkk"] == rent - expected
+
+
+def test_cli_help_names_the_year_and_the_sources(app: typer.Typer) -> None:
+    result = CliRunner().invoke(app, ["housing-benefit", "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    assert "Rates in force: 2026" in text
+    assert "VEJ nr. 9336" in text and "LBK nr. 995" in text
+    for flag in (
+        "--municipal-allocation",
+        "--mobility-impaired",
+        "--seniorpension",
+        "--foertidspension",
+    ):
+        assert flag in text
+
+
 def test_cli_without_json_explains(app: typer.Typer) -> None:
     result = CliRunner().invoke(
         app, ["housing-benefit", "--income-dkk", "12000", "--rent-dkk", "6000", "--area-m2", "60"]
