@@ -1,20 +1,29 @@
 """Housing benefit (boligstøtte) estimated the way Udbetaling Danmark computes it.
 
-Two schemes (lov om individuel boligstøtte): *boligsikring* for non-pensioners (§ 22) and
-*boligydelse* for folkepension recipients (§ 21). The yearly calculation, with the numbers
-of :mod:`matcher.rates`:
+Two schemes (lov om individuel boligstøtte, LBK nr. 995 af 1.7.2025): *boligsikring* for
+non-pensioners (§ 22) and *boligydelse* for folkepension recipients and those granted
+førtidspension before 2003 (§ 21). The yearly calculation, with the numbers of
+:mod:`matcher.rates` (2026: the corrected table VEJ nr. 9336 af 24.3.2026):
 
 1. Housing expense ``B = 12 × rent``, minus per-m² deductions for heating and hot water
    (and electricity) included in the rent, plus a per-m² addition when heating is paid
    separately (§ 10). The per-m² amounts use the home's full area: DOMAIN.md gives no
    firmer rule, and the area cap in step 2 then scales the adjusted expense as a whole.
 2. Area cap: 65 m² for the first person + 20 m² per further person; a larger home has
-   ``B`` scaled by cap/area. Then ``B`` is capped at the maximum housing expense.
+   ``B`` scaled by cap/area. Then ``B`` is capped at the maximum housing expense (§ 14),
+   raised 5 % per child up to 20 % (stk. 1) and 50 % for a severely mobility-impaired
+   member in a suitable home or a member with døgnhjælp (stk. 2-3), a raised amount
+   rounded to the nearest 100 kr. (stk. 2, 2. pkt.). No maximum at all when the
+   municipality allocates an almen bolig to someone entitled to boligydelse (stk. 4 nr. 2).
 3. Income ``I`` = 12 × monthly household income + a wealth supplement (§ 8 a: 10 % of the
    wealth between the two limits, 20 % of the wealth above the upper one).
-4. The formula of the scheme (see :class:`matcher.rates.BenefitFormula`), the maximum
-   benefit, and for boligsikring the 15 % cap for households without children unless a
-   member receives førtidspension (§ 22, stk. 3).
+4. The formula of the scheme (see :class:`matcher.rates.BenefitFormula`); the maximum
+   benefit (§ 23 stk. 1: +25 % with 4 or more children, +50 % for a severely
+   mobility-impaired member in a suitable home or døgnhjælp; none in a municipally
+   allocated almen bolig for boligydelse, § 23 stk. 2); and for boligsikring the 15 % cap
+   for households without children unless a member receives førtidspension or
+   seniorpension, is severely mobility-impaired in a suitable home, or receives døgnhjælp
+   (§ 22 stk. 3).
 5. The yearly amount is paid as 12 equal whole-krone months: the monthly amount is the
    yearly one / 12 rounded half up (DOMAIN.md's checks: 926.25 → 926, 559.5 → 560,
    499.5 → 500), so the yearly benefit is ``12 × monthly`` ("et årligt kronebeløb, som er
@@ -118,6 +127,11 @@ class _SchemeInts:
     max_increase_pm: int
     max_increase_from_children: int
     max_expense_u: int
+    expense_per_child_pm: int
+    expense_children_max: int
+    special_expense_pm: int
+    special_benefit_pm: int
+    expense_round_u: int
     childless_cap_pm: int  # -1: no cap
     min_payout_dkk: int
     wealth_lower_ore: int
@@ -151,6 +165,17 @@ def _scheme_ints(year: int, kind: SchemeKind) -> _SchemeInts:
         max_increase_pm=_permille(c.max_benefit_increase_share, "max_benefit_increase"),
         max_increase_from_children=c.max_benefit_increase_from_children,
         max_expense_u=_ore(f.max_housing_expense_dkk, "max_housing_expense") * _U_PER_ORE,
+        expense_per_child_pm=_permille(
+            c.max_expense_increase_per_child_share, "max_expense_increase_per_child"
+        ),
+        expense_children_max=c.max_expense_increase_children_max,
+        special_expense_pm=_permille(
+            scheme.special_needs.max_expense_increase_share, "special_expense_increase"
+        ),
+        special_benefit_pm=_permille(
+            scheme.special_needs.max_benefit_increase_share, "special_benefit_increase"
+        ),
+        expense_round_u=scheme.special_needs.raised_amounts_round_to_dkk * _U_PER_DKK,
         childless_cap_pm=(
             -1
             if f.childless_cap_share is None
@@ -208,19 +233,36 @@ class HousingBenefitInput:
         ``included``: heating and hot water are paid in the rent (deducted per m²);
         ``separate``: heating is paid a conto or to the supplier (added per m²).
     pensioner : bool
-        Receives folkepension: boligydelse instead of boligsikring.
+        Receives folkepension (or førtidspension granted before 2003): boligydelse instead
+        of boligsikring.
     receives_foertidspension : bool
         A member receives førtidspension: lifts boligsikring's 15 % cap for households
-        without children.
+        without children (§ 22 stk. 3 nr. 1).
     electricity_included : bool
         Electricity is paid in the rent (deducted per m²); rare for almene boliger.
     boligydelse_caps_apply : bool
-        Whether boligydelse's maximum housing expense and maximum benefit apply. Sources
-        differ on whether they apply to an almen bolig allocated by the municipality
-        (DOMAIN.md section 5), so this is a setting; the default, True, gives the lower
-        benefit and so never overstates what a pensioner can afford.
+        Kept for callers from before :attr:`municipal_allocation`: False has the same
+        effect as ``municipal_allocation=True`` (no maximum housing expense or maximum
+        benefit for boligydelse).
     year : int
         The rate year.
+    municipal_allocation : bool
+        The municipality allocates (anviser) this almen bolig. For someone entitled to
+        boligydelse neither the maximum housing expense (§ 14 stk. 4 nr. 2) nor the maximum
+        benefit (§ 23 stk. 2) applies; boligsikring is unaffected.
+    mobility_impaired : bool
+        A member is severely mobility-impaired (stærkt bevægelseshæmmet) and the home is
+        suitable: maximum housing expense +50 % (§ 14 stk. 2), maximum benefit +50 %
+        (§ 23 stk. 1, 3. pkt.), no 15 % cap (§ 22 stk. 3 nr. 2).
+    doegnhjaelp : bool
+        A member receives døgnhjælp (round-the-clock help, serviceloven): the same raises
+        as ``mobility_impaired``, not added to them (§ 14 stk. 3, § 23 stk. 1, 4. pkt.,
+        § 22 stk. 3 nr. 3).
+    receives_seniorpension : bool
+        A member receives seniorpension: no 15 % cap (§ 22 stk. 3 nr. 1).
+    foertidspension_before_2003 : bool
+        A member receives førtidspension granted (or applied for) before 1 January 2003:
+        boligydelse instead of boligsikring, as ``pensioner``.
     """
 
     income_dkk: float
@@ -235,6 +277,11 @@ class HousingBenefitInput:
     electricity_included: bool = False
     boligydelse_caps_apply: bool = True
     year: int = 2026
+    municipal_allocation: bool = False
+    mobility_impaired: bool = False
+    doegnhjaelp: bool = False
+    receives_seniorpension: bool = False
+    foertidspension_before_2003: bool = False
 
     def __post_init__(self) -> None:
         check_number("income_dkk", self.income_dkk, maximum=MAX_MONTHLY_DKK)
@@ -249,8 +296,33 @@ class HousingBenefitInput:
         check_flag("receives_foertidspension", self.receives_foertidspension)
         check_flag("electricity_included", self.electricity_included)
         check_flag("boligydelse_caps_apply", self.boligydelse_caps_apply)
+        for name in (
+            "municipal_allocation",
+            "mobility_impaired",
+            "doegnhjaelp",
+            "receives_seniorpension",
+            "foertidspension_before_2003",
+        ):
+            check_flag(name, getattr(self, name))
         check_count("year", self.year, minimum=0, maximum=10_000)
         housing_benefit_rates_for(self.year)
+
+    @property
+    def boligydelse(self) -> bool:
+        """Entitled to boligydelse (§ 21): folkepension, or førtidspension from before 2003."""
+        return self.pensioner or self.foertidspension_before_2003
+
+    @property
+    def special_needs(self) -> bool:
+        """A severely mobility-impaired member in a suitable home, or døgnhjælp."""
+        return self.mobility_impaired or self.doegnhjaelp
+
+    @property
+    def caps_apply(self) -> bool:
+        """Whether the maximum housing expense and maximum benefit apply (§ 14/§ 23 stk. 4/2)."""
+        return not (
+            self.boligydelse and (self.municipal_allocation or not self.boligydelse_caps_apply)
+        )
 
 
 @dataclass(frozen=True)
@@ -307,6 +379,23 @@ def _m2(area_c: int) -> str:
     return _money(area_c, 100)
 
 
+def max_expense_units(s: _SchemeInts, children: int, special: bool) -> tuple[int, int]:
+    """(raise in ‰, maximum housing expense in 1/10,000 kr.) for one household (§ 14).
+
+    The base amount rises 5 % per child (at most 4 children, stk. 1) and 50 % with special
+    needs (stk. 2-3); a raised amount is rounded to the nearest 100 kr., half up (stk. 2,
+    2. pkt.; the base amounts are multiples of 100 already).
+    """
+    raise_pm = s.expense_per_child_pm * min(children, s.expense_children_max)
+    if special:
+        raise_pm += s.special_expense_pm
+    if raise_pm == 0:
+        return 0, s.max_expense_u
+    step = s.expense_round_u * 1000
+    raised = (2 * s.max_expense_u * (1000 + raise_pm) + step) // (2 * step) * s.expense_round_u
+    return raise_pm, raised
+
+
 def estimate(inp: HousingBenefitInput) -> HousingBenefitEstimate:
     """Estimate the housing benefit of one household in one home, with explanations.
 
@@ -320,7 +409,7 @@ def estimate(inp: HousingBenefitInput) -> HousingBenefitEstimate:
     HousingBenefitEstimate
         The same numbers as :func:`estimate_many` gives for the same input.
     """
-    kind: SchemeKind = "boligydelse" if inp.pensioner else "boligsikring"
+    kind: SchemeKind = "boligydelse" if inp.boligydelse else "boligsikring"
     s = _scheme_ints(inp.year, kind)
     r = s.rates
     steps: list[str] = []
@@ -362,17 +451,34 @@ def estimate(inp: HousingBenefitInput) -> HousingBenefitEstimate:
     else:
         scaled_u = expense_u
         steps.append(f"Area {_m2(area_c)} m² is within the cap of {_m2(cap_c)} m² for {who}.")
-    caps = not inp.pensioner or inp.boligydelse_caps_apply
-    max_expense = _money(s.max_expense_u, _U_PER_DKK)
+    caps = inp.caps_apply
+    raise_pm, max_expense_u = max_expense_units(s, inp.children, inp.special_needs)
+    max_expense = _money(max_expense_u, _U_PER_DKK)
+    if raise_pm:
+        reasons = []
+        if inp.children:
+            n = min(inp.children, s.expense_children_max)
+            reasons.append(f"{n} × {s.expense_per_child_pm // 10} % for children (§ 14 stk. 1)")
+        if inp.special_needs:
+            why = "mobility impairment" if inp.mobility_impaired else "døgnhjælp"
+            para = "stk. 2" if inp.mobility_impaired else "stk. 3"
+            reasons.append(f"{s.special_expense_pm // 10} % for {why} (§ 14 {para})")
+        max_expense += (
+            f" ({_money(s.max_expense_u, _U_PER_DKK)} raised by {' + '.join(reasons)}, "
+            "rounded to the nearest 100 kr.)"
+        )
     if not caps:
         b_u = scaled_u
-        steps.append("No maximum housing expense or maximum benefit (setting for boligydelse).")
-    elif scaled_u > s.max_expense_u:
-        b_u = s.max_expense_u
-        steps.append(f"B capped at the maximum housing expense {max_expense}.")
+        steps.append(
+            "No maximum housing expense or maximum benefit: the municipality allocates this "
+            "almen bolig to someone entitled to boligydelse (§ 14 stk. 4 nr. 2, § 23 stk. 2)."
+        )
+    elif scaled_u > max_expense_u:
+        b_u = max_expense_u
+        steps.append(f"B capped at the maximum housing expense {max_expense} (§ 14).")
     else:
         b_u = scaled_u
-        steps.append(f"B is within the maximum housing expense {max_expense}.")
+        steps.append(f"B is within the maximum housing expense {max_expense} (§ 14).")
 
     # 3. Income with the wealth supplement.
     band_ore = s.wealth_upper_ore - s.wealth_lower_ore
@@ -421,24 +527,43 @@ def estimate(inp: HousingBenefitInput) -> HousingBenefitEstimate:
     candidates = [formula_n, own_limit_n]
     if caps:
         raised = inp.children >= s.max_increase_from_children
-        max_n = s.max_benefit_u * (1000 + (s.max_increase_pm if raised else 0)) * 1000
+        benefit_raise_pm = (s.max_increase_pm if raised else 0) + (
+            s.special_benefit_pm if inp.special_needs else 0
+        )
+        max_n = s.max_benefit_u * (1000 + benefit_raise_pm) * 1000
         candidates.append(max_n)
+        increases: list[str] = []
+        if raised:
+            increases.append(f"+{s.max_increase_pm // 10} % for {inp.children} children")
+        if inp.special_needs:
+            need = "mobility impairment" if inp.mobility_impaired else "døgnhjælp"
+            increases.append(f"+{s.special_benefit_pm // 10} % for {need}")
         steps.append(
             f"Maximum benefit {_money(max_n, _N_PER_DKK)}"
-            + (f" (raised for {inp.children} children)." if raised else ".")
+            + (f" ({', '.join(increases)}; § 23 stk. 1)." if increases else " (§ 23 stk. 1).")
         )
     if inp.children == 0 and s.childless_cap_pm >= 0:
-        if inp.receives_foertidspension:
+        exemptions = [
+            text
+            for flag, text in (
+                (inp.receives_foertidspension, "receives førtidspension"),
+                (inp.receives_seniorpension, "receives seniorpension"),
+                (inp.mobility_impaired, "is severely mobility-impaired in a suitable home"),
+                (inp.doegnhjaelp, "receives døgnhjælp"),
+            )
+            if flag
+        ]
+        if exemptions:
             steps.append(
-                "No children, but a member receives førtidspension: the "
-                f"{_pct(f.childless_cap_share or Decimal(0))} cap does not apply."
+                f"No children, but a member {' and '.join(exemptions)}: the "
+                f"{_pct(f.childless_cap_share or Decimal(0))} cap does not apply (§ 22 stk. 3)."
             )
         else:
             cap_n = s.childless_cap_pm * b_u * 1000
             candidates.append(cap_n)
             steps.append(
                 f"No children: at most {_pct(f.childless_cap_share or Decimal(0))} of B "
-                f"= {_money(cap_n, _N_PER_DKK)}."
+                f"= {_money(cap_n, _N_PER_DKK)} (§ 22 stk. 3)."
             )
     yearly_n = max(0, min(candidates))
 
@@ -482,11 +607,17 @@ def monthly_benefit_arrays(
     receives_foertidspension: NDArray[np.bool_],
     boligydelse_caps_apply: NDArray[np.bool_],
     year: int,
+    mobility_impaired: NDArray[np.bool_] | None = None,
+    doegnhjaelp: NDArray[np.bool_] | None = None,
+    receives_seniorpension: NDArray[np.bool_] | None = None,
+    foertidspension_before_2003: NDArray[np.bool_] | None = None,
+    municipal_allocation: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.int64]:
     """Monthly benefit [DKK/month] from already validated fixed-point arrays.
 
     The arithmetic is :func:`estimate`'s, step for step, in int64; the arrays broadcast
     together. Used by :func:`estimate_many` and :func:`matcher.affordability.assess_many`.
+    The flags after ``year`` are those of :class:`HousingBenefitInput` (None: all False).
     """
     terms = household_benefit_terms(
         income_ore=income_ore,
@@ -497,6 +628,10 @@ def monthly_benefit_arrays(
         receives_foertidspension=receives_foertidspension,
         boligydelse_caps_apply=boligydelse_caps_apply,
         year=year,
+        mobility_impaired=mobility_impaired,
+        doegnhjaelp=doegnhjaelp,
+        receives_seniorpension=receives_seniorpension,
+        foertidspension_before_2003=foertidspension_before_2003,
     )
     return home_benefit_arrays(
         terms,
@@ -504,7 +639,15 @@ def monthly_benefit_arrays(
         area_centi_m2=area_centi_m2,
         heating_included=heating_included,
         electricity_included=electricity_included,
+        municipal_allocation=municipal_allocation,
     )
+
+
+def _flag(value: NDArray[np.bool_] | None, like: NDArray[Any]) -> NDArray[np.bool_]:
+    """An optional flag array; None means False everywhere (the shape of ``like``)."""
+    if value is None:
+        return np.zeros(np.shape(like), dtype=np.bool_)
+    return np.asarray(value, dtype=np.bool_)
 
 
 BenefitTerms = dict[str, Any]
@@ -521,22 +664,37 @@ def household_benefit_terms(
     receives_foertidspension: NDArray[np.bool_],
     boligydelse_caps_apply: NDArray[np.bool_],
     year: int,
+    mobility_impaired: NDArray[np.bool_] | None = None,
+    doegnhjaelp: NDArray[np.bool_] | None = None,
+    receives_seniorpension: NDArray[np.bool_] | None = None,
+    foertidspension_before_2003: NDArray[np.bool_] | None = None,
 ) -> BenefitTerms:
     """The part of :func:`monthly_benefit_arrays` that depends on the household only.
 
     Computed once per household, then gathered per pair (:func:`take_terms`) for
-    :func:`home_benefit_arrays`: the same int64 arithmetic, element for element.
+    :func:`home_benefit_arrays`: the same int64 arithmetic, element for element. The
+    optional flags are those of :class:`HousingBenefitInput` (None: False everywhere).
     """
     bs = _scheme_ints(year, "boligsikring")
     yd = _scheme_ints(year, "boligydelse")
+    boligydelse = np.asarray(pensioner, dtype=np.bool_) | _flag(
+        foertidspension_before_2003, pensioner
+    )
+    mobility = _flag(mobility_impaired, pensioner)
+    special = mobility | _flag(doegnhjaelp, pensioner)
+    no_childless_cap = (
+        np.asarray(receives_foertidspension, dtype=np.bool_)
+        | _flag(receives_seniorpension, pensioner)
+        | special
+    )
 
-    everyone = bs if not pensioner.any() else yd if pensioner.all() else None
+    everyone = bs if not boligydelse.any() else yd if boligydelse.all() else None
 
     def pick(name: str) -> Any:
         """The scheme's parameter per pair (a plain int when every pair has one scheme)."""
         if everyone is not None:
             return getattr(everyone, name)
-        return np.where(pensioner, getattr(yd, name), getattr(bs, name)).astype(np.int64)
+        return np.where(boligydelse, getattr(yd, name), getattr(bs, name)).astype(np.int64)
 
     persons = adults + children
     lower = pick("wealth_lower_ore")
@@ -551,22 +709,37 @@ def household_benefit_terms(
     excess_v = np.maximum(0, income_v - threshold_v)
     raised = children >= pick("max_increase_from_children")
     cap_pm = pick("childless_cap_pm")
+    # § 14: the maximum housing expense, raised per child and for special needs, rounded
+    # to the nearest 100 kr. (max_expense_units, element for element).
+    expense_raise = pick("expense_per_child_pm") * np.minimum(
+        children, pick("expense_children_max")
+    ) + np.where(special, pick("special_expense_pm"), 0)
+    round_u = pick("expense_round_u")
+    max_expense = np.where(
+        expense_raise > 0,
+        (2 * pick("max_expense_u") * (1000 + expense_raise) + round_u * 1000)
+        // (2 * round_u * 1000)
+        * round_u,
+        pick("max_expense_u"),
+    )
+    benefit_raise = np.where(raised, pick("max_increase_pm"), 0) + np.where(
+        special, pick("special_benefit_pm"), 0
+    )
     return {
         "hot": -(pick("heating_deduction_ore") + pick("hot_water_deduction_ore")),
         "heating": pick("heating_addition_ore"),
         "electricity": pick("electricity_deduction_ore"),
         "cap_c": bs.first_person_c + bs.per_extra_person_c * (persons - 1),
-        "caps": ~pensioner | boligydelse_caps_apply,
-        "max_expense": pick("max_expense_u"),
+        "caps": ~boligydelse | boligydelse_caps_apply,
+        "boligydelse": boligydelse,
+        "max_expense": max_expense,
         "rent_pm": pick("rent_pm"),
         "supplement": pick("supplement_u"),
         "income_cut": pick("income_pm") * excess_v,
         "own_n": np.maximum(pick("own_income_pm") * income_v, pick("own_min_u") * _N_PER_U),
-        "max_n": pick("max_benefit_u")
-        * (1000 + np.where(raised, pick("max_increase_pm"), 0))
-        * 1000,
+        "max_n": pick("max_benefit_u") * (1000 + benefit_raise) * 1000,
         "cap_pm": cap_pm,
-        "childless_cap": (children == 0) & (cap_pm >= 0) & ~receives_foertidspension,
+        "childless_cap": (children == 0) & (cap_pm >= 0) & ~no_childless_cap,
         "min_payout": pick("min_payout_dkk"),
     }
 
@@ -586,8 +759,13 @@ def home_benefit_arrays(
     area_centi_m2: NDArray[np.int64],
     heating_included: NDArray[np.bool_],
     electricity_included: NDArray[np.bool_],
+    municipal_allocation: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.int64]:
-    """:func:`monthly_benefit_arrays` from the household terms and the homes' arrays."""
+    """:func:`monthly_benefit_arrays` from the household terms and the homes' arrays.
+
+    ``municipal_allocation`` (per home or pair; None: False) lifts both maxima for
+    households entitled to boligydelse (§ 14 stk. 4 nr. 2, § 23 stk. 2).
+    """
     t = terms
     per_m2 = np.where(heating_included, t["hot"], t["heating"]) - np.where(
         electricity_included, t["electricity"], 0
@@ -601,6 +779,8 @@ def home_benefit_arrays(
         expense,
     )
     caps = t["caps"]
+    if municipal_allocation is not None:
+        caps = caps & ~(t["boligydelse"] & np.asarray(municipal_allocation, dtype=np.bool_))
     b = np.where(caps, np.minimum(scaled, t["max_expense"]), scaled)
     formula_n = t["rent_pm"] * (b + t["supplement"]) * 1000 - t["income_cut"]
     yearly_n = np.minimum(formula_n, b * _N_PER_U - t["own_n"])
@@ -658,6 +838,11 @@ def estimate_many(
     electricity_included: ArrayLike = False,
     boligydelse_caps_apply: ArrayLike = True,
     year: int = 2026,
+    municipal_allocation: ArrayLike = False,
+    mobility_impaired: ArrayLike = False,
+    doegnhjaelp: ArrayLike = False,
+    receives_seniorpension: ArrayLike = False,
+    foertidspension_before_2003: ArrayLike = False,
 ) -> NDArray[np.int64]:
     """Monthly housing benefit [DKK/month] for whole arrays of households and homes.
 
@@ -686,6 +871,11 @@ def estimate_many(
         check_bool_array("pensioner", pensioner),
         check_bool_array("receives_foertidspension", receives_foertidspension),
         check_bool_array("boligydelse_caps_apply", boligydelse_caps_apply),
+        check_bool_array("municipal_allocation", municipal_allocation),
+        check_bool_array("mobility_impaired", mobility_impaired),
+        check_bool_array("doegnhjaelp", doegnhjaelp),
+        check_bool_array("receives_seniorpension", receives_seniorpension),
+        check_bool_array("foertidspension_before_2003", foertidspension_before_2003),
     )
     return monthly_benefit_arrays(
         rent_ore=arrays[0],
@@ -700,4 +890,9 @@ def estimate_many(
         receives_foertidspension=arrays[9],
         boligydelse_caps_apply=arrays[10],
         year=checked_year,
+        municipal_allocation=arrays[11],
+        mobility_impaired=arrays[12],
+        doegnhjaelp=arrays[13],
+        receives_seniorpension=arrays[14],
+        foertidspension_before_2003=arrays[15],
     )

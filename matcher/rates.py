@@ -11,9 +11,12 @@ yearly DKK unless the name says otherwise; fractional numbers are :class:`~decim
 so that the calculation can turn them into exact integers.
 
 Not modelled (not in DOMAIN.md and not needed for ordinary rented homes): the water and
-maintenance additions of boligstøtteloven § 10, stk. 3-4, the 50 % increases for strongly
-mobility-impaired members or round-the-clock help, and § 22's extra threshold for couples
-both under 30.
+maintenance additions of boligstøtteloven § 10, stk. 3-4, and § 22's extra threshold for
+couples both under 30.
+
+A figure DOMAIN.md marks UNCONFIRMED is kept at its last confirmed level with the word
+UNCONFIRMED in its ``source``; a municipality may override it (e.g. pass its own
+:class:`BenefitRates` to :func:`matcher.income.standard_monthly_benefit`).
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ from matcher.errors import InputError
 SchemeKind = Literal["boligsikring", "boligydelse"]
 
 DOMAIN_2026 = (
-    "DOMAIN.md section 5, 2026 housing-benefit rates (lov om individuel boligstøtte, satser 2026)"
+    "DOMAIN.md section 5, 2026 housing-benefit rates (lov om individuel boligstøtte, LBK nr. 995 "
+    "af 1.7.2025; corrected table VEJ nr. 9336 af 24.3.2026)"
 )
 AELDRESAGEN_2026 = (
     "Ældre Sagen, 'Beregning af boligstøtte' (edited 14 Jan 2026), "
@@ -146,7 +150,7 @@ class BenefitFormula:
 
 @dataclass(frozen=True)
 class ChildRules:
-    """Per-child rules: a higher income threshold and a higher maximum benefit."""
+    """Per-child rules: a higher income threshold, maximum expense and maximum benefit."""
 
     threshold_per_extra_child_dkk: int
     """Added to the income threshold for each child beyond the first ..."""
@@ -155,8 +159,41 @@ class ChildRules:
     max_benefit_increase_share: Decimal
     """The maximum benefit rises by this share ..."""
     max_benefit_increase_from_children: int
-    """... for households with at least this many children."""
+    """... for households with at least this many children (§ 23 stk. 1, 2. pkt.)."""
     source: str
+    max_expense_increase_per_child_share: Decimal = Decimal("0.05")
+    """The maximum housing expense rises by this share per child (§ 14 stk. 1) ..."""
+    max_expense_increase_children_max: int = 4
+    """... counting at most this many children (4 or more: 20 %)."""
+    max_expense_source: str = "boligstøtteloven § 14 stk. 1 (LBK nr. 995 af 1.7.2025)"
+
+
+@dataclass(frozen=True)
+class SpecialNeedsRules:
+    """Raises for a severely mobility-impaired member in a suitable home, or døgnhjælp.
+
+    Both raise the base amount once (a member with døgnhjælp counts only when nobody is
+    covered by the mobility rule: § 14 stk. 3 and § 23 stk. 1, 4. pkt.).
+    """
+
+    max_expense_increase_share: Decimal
+    """§ 14 stk. 2-3: the maximum housing expense rises by this share of the base amount."""
+    max_benefit_increase_share: Decimal
+    """§ 23 stk. 1, 3.-4. pkt.: the maximum benefit rises by this share of the base amount."""
+    raised_amounts_round_to_dkk: int
+    """§ 14 stk. 2, 2. pkt.: raised maximum expenses round to the nearest multiple of this."""
+    source: str
+
+
+SPECIAL_NEEDS = SpecialNeedsRules(
+    max_expense_increase_share=Decimal("0.50"),
+    max_benefit_increase_share=Decimal("0.50"),
+    raised_amounts_round_to_dkk=100,
+    source=(
+        "boligstøtteloven (LBK nr. 995 af 1.7.2025) § 14 stk. 2-3 and § 23 stk. 1; "
+        "DOMAIN.md section 5"
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -168,6 +205,7 @@ class SchemeRates:
     wealth: WealthRule
     per_m2: PerM2Rates
     children: ChildRules
+    special_needs: SpecialNeedsRules = SPECIAL_NEEDS
 
 
 @dataclass(frozen=True)
@@ -180,12 +218,29 @@ class HousingBenefitRates:
 
 
 @dataclass(frozen=True)
+class ChildBenefitRates:
+    """Børne- og ungeydelse [DKK/month per child], tax-free, by the child's age.
+
+    Paid quarterly for children 0-14 and monthly for 15-17; stored as the monthly
+    equivalent (a quarter's amount / 3, exact for every band). The income-dependent
+    reduction for high incomes is not modelled (far above the incomes boligmatch meets).
+    """
+
+    age_0_2_dkk: int
+    age_3_6_dkk: int
+    age_7_14_dkk: int
+    age_15_17_dkk: int
+    source: str
+
+
+@dataclass(frozen=True)
 class RateTable:
     """Everything indexed for one calendar year; a part is None when no source gives it."""
 
     year: int
     benefits: BenefitRates | None
     housing_benefit: HousingBenefitRates | None
+    child_benefit: ChildBenefitRates | None = None
 
 
 _BENEFITS_2025 = BenefitRates(
@@ -205,6 +260,44 @@ _BENEFITS_2025 = BenefitRates(
     foertidspension_single_dkk=21_103,
     folkepension_single_dkk=15_527,
     pension_source="DOMAIN.md section 5 (2025 rates, single)",
+)
+
+_UNCONFIRMED_2026 = (
+    "UNCONFIRMED for 2026: DOMAIN.md section 5 gives only the 2025 level, kept here until "
+    "the 2026 rate is confirmed; a municipality may override it"
+)
+
+_BENEFITS_2026 = BenefitRates(
+    kontanthjaelp_forhoejet_dkk=12_064,
+    kontanthjaelp_grundsats_dkk=6_955,
+    kontanthjaelp_mindstesats_dkk=6_553,
+    kontanthjaelp_source=(
+        _UNCONFIRMED_2026 + " (aktivloven § 22, regulated each January; new kontanthjælp "
+        "system since 1 Jul 2025, LOV 1655 af 30.12.2024)"
+    ),
+    single_non_provider_supplement_dkk=1_092,
+    supplement_source=(
+        _UNCONFIRMED_2026 + " (tillæg for enlige ikke-forsørgere, aktivloven § 19; "
+        "Kalundborg Kommune, satser 2025)"
+    ),
+    foertidspension_single_dkk=21_103,
+    folkepension_single_dkk=16_273,
+    pension_source=(
+        "folkepension 2026: grundbeløb 7,544 + pensionstillæg 8,729 = 16,273 (Ældre Sagen, "
+        "14.01.2026, via DOMAIN.md section 5); førtidspension (tilkendt efter 2003), enlig: "
+        + _UNCONFIRMED_2026
+    ),
+)
+
+_CHILD_BENEFIT_2026 = ChildBenefitRates(
+    age_0_2_dkk=1_790,
+    age_3_6_dkk=1_416,
+    age_7_14_dkk=1_114,
+    age_15_17_dkk=1_114,
+    source=(
+        "DOMAIN.md section 5 (2026 column): 0-2 år 5,370/quarter, 3-6 år 4,248/quarter, "
+        "7-14 år 3,342/quarter, 15-17 år 1,114/month (lov om børne- og ungeydelse)"
+    ),
 )
 
 _AREA_CAP = AreaCap(
@@ -246,10 +339,13 @@ _BOLIGSIKRING_2026 = SchemeRates(
         threshold_per_extra_child_dkk=45_200,
         threshold_children_counted_max=4,
         max_benefit_increase_share=Decimal("0.25"),
-        max_benefit_increase_from_children=5,
+        max_benefit_increase_from_children=4,
         source=(
-            AELDRESAGEN_2026 + " (not in DOMAIN.md; the same page gives a threshold of "
-            "171,500 where DOMAIN.md gives 170,300); rule of boligstøtteloven § 22, stk. 1"
+            "threshold per child: "
+            + AELDRESAGEN_2026
+            + " (not in DOMAIN.md; the same page predates the corrected table VEJ nr. 9336 "
+            "of 24.3.2026, DOMAIN.md section 5); rule of boligstøtteloven § 22 stk. 1; "
+            "maximum benefit +25 % with 4 or more children: § 23 stk. 1, 2. pkt."
         ),
     ),
 )
@@ -302,12 +398,13 @@ RATE_TABLES: Mapping[int, RateTable] = MappingProxyType(
         2025: RateTable(year=2025, benefits=_BENEFITS_2025, housing_benefit=None),
         2026: RateTable(
             year=2026,
-            benefits=None,
+            benefits=_BENEFITS_2026,
             housing_benefit=HousingBenefitRates(
                 area_cap=_AREA_CAP,
                 boligsikring=_BOLIGSIKRING_2026,
                 boligydelse=_BOLIGYDELSE_2026,
             ),
+            child_benefit=_CHILD_BENEFIT_2026,
         ),
     }
 )
@@ -347,3 +444,12 @@ def housing_benefit_rates_for(year: int) -> HousingBenefitRates:
         )
         raise UnknownYearError(year, available, "housing-benefit rates")
     return housing
+
+
+def child_benefit_rates_for(year: int) -> ChildBenefitRates:
+    """Return the børne- og ungeydelse rates of ``year``; :class:`UnknownYearError` if missing."""
+    child = rates_for(year).child_benefit
+    if child is None:
+        available = tuple(y for y, t in sorted(RATE_TABLES.items()) if t.child_benefit is not None)
+        raise UnknownYearError(year, available, "child-benefit rates")
+    return child

@@ -19,6 +19,9 @@ from matcher.housing_benefit import (
     HousingBenefitInput,
     estimate,
 )
+from matcher.rates import DOMAIN_2026, RATE_TABLES
+
+DEFAULT_YEAR = 2026
 
 EXIT_BAD_INPUT = 2
 """Exit code for bad input, the same as Typer's own usage errors."""
@@ -33,7 +36,36 @@ OPTION_OF_FIELD = {
     "heating": "--heating",
     "pensioner": "--pensioner",
     "year": "--year",
+    "municipal_allocation": "--municipal-allocation",
+    "mobility_impaired": "--mobility-impaired",
+    "doegnhjaelp": "--doegnhjaelp",
+    "receives_seniorpension": "--seniorpension",
+    "receives_foertidspension": "--foertidspension",
 }
+
+
+def rates_help(year: int = DEFAULT_YEAR) -> str:
+    """Which year's rates are in force by default, and where each group comes from."""
+    table = RATE_TABLES[year].housing_benefit
+    assert table is not None, f"no housing-benefit rates for {year}"
+    years = ", ".join(str(y) for y, t in sorted(RATE_TABLES.items()) if t.housing_benefit)
+    groups: list[tuple[str, str]] = [("area cap", table.area_cap.source)]
+    for scheme in (table.boligsikring, table.boligydelse):
+        groups += [
+            (f"{scheme.kind} formula and amounts", scheme.formula.source),
+            (f"{scheme.kind} wealth limits", scheme.wealth.source),
+            (f"{scheme.kind} per-m² amounts", scheme.per_m2.source),
+            (f"{scheme.kind} per child", scheme.children.source),
+        ]
+    groups.append(("mobility impairment and døgnhjælp", table.boligsikring.special_needs.source))
+    lines = [
+        f"Rates in force: {year} (--year; years with housing-benefit rates: {years}). "
+        f"[D] = {DOMAIN_2026}. Sources:"
+    ]
+    lines += [
+        f"{label}: {source.replace(DOMAIN_2026, '[D]').rstrip('.')}." for label, source in groups
+    ]
+    return "\n\n".join(lines)
 
 
 def estimate_document(inp: HousingBenefitInput, result: HousingBenefitEstimate) -> dict[str, Any]:
@@ -56,6 +88,11 @@ def estimate_document(inp: HousingBenefitInput, result: HousingBenefitEstimate) 
             "wealth_dkk": inp.wealth_dkk,
             "heating": inp.heating,
             "pensioner": inp.pensioner,
+            "foertidspension": inp.receives_foertidspension,
+            "seniorpension": inp.receives_seniorpension,
+            "mobility_impaired": inp.mobility_impaired,
+            "doegnhjaelp": inp.doegnhjaelp,
+            "municipal_allocation": inp.municipal_allocation,
         },
         "steps": list(result.steps),
     }
@@ -64,7 +101,11 @@ def estimate_document(inp: HousingBenefitInput, result: HousingBenefitEstimate) 
 def command(
     income_dkk: Annotated[
         float,
-        typer.Option("--income-dkk", help="Household income before tax [DKK/month]."),
+        typer.Option(
+            "--income-dkk",
+            help="Household income before income tax, as boligstøtteloven counts it (salary "
+            "after AM-bidrag, no tax-free income) [DKK/month].",
+        ),
     ],
     rent_dkk: Annotated[
         float, typer.Option("--rent-dkk", help="Rent excluding utilities [DKK/month].")
@@ -86,12 +127,55 @@ def command(
     ] = "separate",
     pensioner: Annotated[
         bool,
-        typer.Option("--pensioner", help="Receives folkepension: boligydelse, not boligsikring."),
+        typer.Option(
+            "--pensioner",
+            help="Receives folkepension, or førtidspension granted before 2003: boligydelse, "
+            "not boligsikring (boligstøtteloven § 21).",
+        ),
     ] = False,
-    year: Annotated[int, typer.Option("--year", help="Rate year.")] = 2026,
+    foertidspension: Annotated[
+        bool,
+        typer.Option(
+            "--foertidspension",
+            help="A member receives førtidspension: no 15 % cap for households without "
+            "children (§ 22 stk. 3 nr. 1).",
+        ),
+    ] = False,
+    seniorpension: Annotated[
+        bool,
+        typer.Option(
+            "--seniorpension",
+            help="A member receives seniorpension: no 15 % cap (§ 22 stk. 3 nr. 1).",
+        ),
+    ] = False,
+    mobility_impaired: Annotated[
+        bool,
+        typer.Option(
+            "--mobility-impaired",
+            help="A member is severely mobility-impaired and the home is suitable: maximum "
+            "housing expense and maximum benefit +50 %, no 15 % cap (§ 14 stk. 2, § 23 stk. 1, "
+            "§ 22 stk. 3 nr. 2).",
+        ),
+    ] = False,
+    doegnhjaelp: Annotated[
+        bool,
+        typer.Option(
+            "--doegnhjaelp",
+            help="A member receives døgnhjælp: the same raises as --mobility-impaired, not "
+            "added to them (§ 14 stk. 3, § 23 stk. 1, § 22 stk. 3 nr. 3).",
+        ),
+    ] = False,
+    municipal_allocation: Annotated[
+        bool,
+        typer.Option(
+            "--municipal-allocation",
+            help="The municipality allocates this almen bolig: with boligydelse, no maximum "
+            "housing expense and no maximum benefit (§ 14 stk. 4 nr. 2, § 23 stk. 2).",
+        ),
+    ] = False,
+    year: Annotated[int, typer.Option("--year", help="Rate year.")] = DEFAULT_YEAR,
     json_output: Annotated[bool, typer.Option("--json", help="Print a JSON document.")] = False,
 ) -> None:
-    """Estimate housing benefit (boligsikring, or boligydelse with --pensioner)."""
     try:
         if heating not in HEATING_MODES:
             raise InputError("heating", f"must be 'separate' or 'included' (got {heating!r})")
@@ -104,6 +188,11 @@ def command(
             wealth_dkk=wealth_dkk,
             heating="included" if heating == "included" else "separate",
             pensioner=pensioner,
+            receives_foertidspension=foertidspension,
+            receives_seniorpension=seniorpension,
+            mobility_impaired=mobility_impaired,
+            doegnhjaelp=doegnhjaelp,
+            municipal_allocation=municipal_allocation,
             year=year,
         )
         result = estimate(inp)
@@ -120,3 +209,9 @@ def command(
     )
     for step in result.steps:
         typer.echo(f"  - {step}")
+
+
+command.__doc__ = (
+    "Estimate housing benefit (boligsikring, or boligydelse with --pensioner) under lov om "
+    "individuel boligstøtte.\n\n" + rates_help()
+)

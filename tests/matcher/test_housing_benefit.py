@@ -106,17 +106,20 @@ HAND_CASES: list[tuple[str, dict[str, Any], int]] = [
     # Single in 100 m² (cap 65): B = (84,000 + 3,500)·65/100 = 56,875; 0.15·B = 8,531.25
     # → /12 = 710.9375 → 711.
     ("home above the area cap", dict(income_dkk=10_000, rent_dkk=7_000, area_m2=100), 711),
-    # Couple + 1 child (cap 105), B = 108,000 + 3,500 = 111,500 → capped at 95,500;
-    # I = 180,000: 57,300 − 0.18·9,700 = 55,554; B − 28,700 = 66,800; max 50,412 binds
-    # → /12 = 4,201.
+    # Couple + 1 child (cap 105), B = 108,000 + 3,500 = 111,500 → capped at the maximum
+    # housing expense raised 5 % for one child (§ 14 stk. 1): 95,500·1.05 = 100,275 →
+    # nearest 100: 100,300; I = 180,000: 0.6·100,300 − 0.18·9,700 = 60,180 − 1,746 =
+    # 58,434; B − 28,700 = 71,600; max 50,412 binds → /12 = 4,201.
     ("maximum housing expense and maximum benefit",
      dict(income_dkk=15_000, rent_dkk=9_000, area_m2=100, adults=2, children=1), 4_201),
-    # 2 adults + 5 children (cap 185): B = 120,000 + 5,250 → capped 95,500; threshold
-    # 170,300 + 3·45,200 (children 2-4) = 305,900 > I = 120,000 → 0.6·B = 57,300;
-    # B − 28,700 = 66,800; max raised 25 % (more than four children) = 63,015 → 57,300
-    # /12 = 4,775.
+    # 2 adults + 5 children (cap 185): B = 120,000 + 35·150 = 125,250 → capped at the
+    # maximum housing expense raised 20 % (4 or more children, § 14 stk. 1):
+    # 95,500·1.20 = 114,600; threshold 170,300 + 3·45,200 (children 2-4) = 305,900 >
+    # I = 120,000 → 0.6·B = 68,760; B − 28,700 = 85,900; maximum benefit raised 25 %
+    # (4 or more children, § 23 stk. 1) = 50,412·1.25 = 63,015 binds → /12 = 5,251.25
+    # → 5,251.
     ("five children", dict(income_dkk=10_000, rent_dkk=10_000, area_m2=150, adults=2,
-                           children=5), 4_775),
+                           children=5), 5_251),
     # Førtidspension lifts the 15 % cap: I = 253,236; B = 74,100;
     # 44,460 − 0.18·82,936 = 44,460 − 14,928.48 = 29,531.52 → 2,460.96 → 2,461.
     ("single on førtidspension", dict(income_dkk=21_103, rent_dkk=6_000, area_m2=60,
@@ -178,6 +181,134 @@ def test_boligydelse_is_used_for_pensioners() -> None:
     assert result.net_rent_dkk == 5_000 - 3_415
 
 
+# --- The rules of boligstøtteloven added for issue 12 -----------------------------------
+
+# fmt: off
+LAW_CASES: list[tuple[str, dict[str, Any], int]] = [
+    # § 14 stk. 1: maximum housing expense +5 % per child. Single parent + 1 child (cap
+    # 85 m²), rent 9,000, 80 m²: B = 108,000 + 35·80 = 110,800 → max 95,500·1.05 = 100,275
+    # → nearest 100 (stk. 2, 2. pkt.) = 100,300. I = 240,000: 0.6·100,300 − 0.18·69,700
+    # = 60,180 − 12,546 = 47,634; B − 28,700 = 71,600; max 50,412 → /12 = 3,969.5 → 3,970.
+    # (Without the raise: 0.6·95,500 − 12,546 = 44,754 → 3,730.)
+    ("§ 14 stk. 1, one child", dict(income_dkk=20_000, rent_dkk=9_000, area_m2=80,
+                                    children=1), 3_970),
+    # Three children: 95,500·1.15 = 109,825 → 109,800. Couple + 3 children (cap 145), rent
+    # 10,000, 120 m²: B = 124,200 → 109,800; threshold 170,300 + 2·45,200 = 260,700;
+    # I = 360,000: 0.6·109,800 − 0.18·99,300 = 65,880 − 17,874 = 48,006 → /12 = 4,000.5
+    # → 4,001.
+    ("§ 14 stk. 1, three children", dict(income_dkk=30_000, rent_dkk=10_000, area_m2=120,
+                                         adults=2, children=3), 4_001),
+    # § 14 stk. 2 + § 23 stk. 1 + § 22 stk. 3 nr. 2: a severely mobility-impaired single in
+    # a suitable home, rent 10,000, 60 m²: B = 120,000 + 2,100 = 122,100 ≤ 95,500·1.5 =
+    # 143,250 → 143,300; I = 144,000 below the threshold → 0.6·B = 73,260; B − 28,700 =
+    # 93,400; max 50,412·1.5 = 75,618; no 15 % cap → 73,260 /12 = 6,105.
+    ("§ 14 stk. 2, mobility-impaired", dict(income_dkk=12_000, rent_dkk=10_000, area_m2=60,
+                                           mobility_impaired=True), 6_105),
+    # The same without: B capped at 95,500, 15 % cap 14,325 → /12 = 1,193.75 → 1,194.
+    ("same, not impaired", dict(income_dkk=12_000, rent_dkk=10_000, area_m2=60), 1_194),
+    # § 14 stk. 3: døgnhjælp gives the same raises, and not on top of stk. 2.
+    ("§ 14 stk. 3, døgnhjælp", dict(income_dkk=12_000, rent_dkk=10_000, area_m2=60,
+                                    doegnhjaelp=True), 6_105),
+    ("døgnhjælp and mobility-impaired", dict(income_dkk=12_000, rent_dkk=10_000, area_m2=60,
+                                             doegnhjaelp=True, mobility_impaired=True), 6_105),
+    # § 22 stk. 3 nr. 1: seniorpension lifts the 15 % cap. DOMAIN.md's first check home:
+    # B = 74,100; 0.6·B = 44,460; B − 28,700 = 45,400; max 50,412 → /12 = 3,705.
+    ("§ 22 stk. 3, seniorpension", dict(income_dkk=12_000, rent_dkk=6_000, area_m2=60,
+                                        receives_seniorpension=True), 3_705),
+    # § 23 stk. 1, 2. pkt.: the maximum benefit +25 % from 4 children. Couple + 4 children
+    # (cap 165), rent 10,000, 150 m²: B = 125,250 → 95,500·1.20 = 114,600; threshold
+    # 305,900 > I → 0.6·114,600 = 68,760; B − 28,700 = 85,900; max 50,412·1.25 = 63,015
+    # binds → /12 = 5,251.25 → 5,251.
+    ("§ 23 stk. 1, four children", dict(income_dkk=10_000, rent_dkk=10_000, area_m2=150,
+                                        adults=2, children=4), 5_251),
+    # Both raises add on the base: couple + 4 children + mobility, rent 15,000, 150 m²:
+    # B = 185,250 → 95,500·(1 + 0.20 + 0.50) = 162,350 → 162,400; 0.6·B = 97,440;
+    # B − 28,700 = 133,700; max 50,412·(1 + 0.25 + 0.50) = 88,221 binds → /12 = 7,351.75
+    # → 7,352.
+    ("children and mobility together", dict(income_dkk=10_000, rent_dkk=15_000, area_m2=150,
+                                            adults=2, children=4, mobility_impaired=True),
+     7_352),
+    # § 14 stk. 4 nr. 2 and § 23 stk. 2: a pensioner allocated an almen bolig by the
+    # municipality: no maxima. B = 144,000 + 41.50·60 = 146,490; 0.75·154,990 =
+    # 116,242.50; B − 21,300 = 125,190 → /12 = 9,686.875 → 9,687 (4,969 with the maxima).
+    ("§ 14 stk. 4, municipal allocation, pensioner",
+     dict(income_dkk=15_527, rent_dkk=12_000, area_m2=60, pensioner=True,
+          municipal_allocation=True), 9_687),
+    # The rule concerns boligydelse only: boligsikring keeps its maxima (DOMAIN.md: 926).
+    ("municipal allocation, boligsikring", dict(income_dkk=12_000, rent_dkk=6_000, area_m2=60,
+                                                municipal_allocation=True), 926),
+    # Førtidspension granted before 2003 gives boligydelse (§ 21). Rent 6,000, 60 m²:
+    # B = 72,000 + 41.50·60 = 74,490; I = 253,236: 0.75·(74,490 + 8,500) − 0.225·51,836
+    # = 62,242.50 − 11,663.10 = 50,579.40; B − max(0.11·I = 27,855.96, 21,300) =
+    # 46,634.04; max 59,628 → /12 = 3,886.17 → 3,886.
+    ("førtidspension before 2003", dict(income_dkk=21_103, rent_dkk=6_000, area_m2=60,
+                                        foertidspension_before_2003=True), 3_886),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"), [c[1:] for c in LAW_CASES], ids=[c[0] for c in LAW_CASES]
+)
+def test_rules_of_the_law(kwargs: dict[str, Any], expected: int) -> None:
+    assert _both_paths(**dict(kwargs)) == expected
+
+
+def test_rules_are_named_in_the_steps() -> None:
+    result = estimate(
+        HousingBenefitInput(
+            income_dkk=15_527,
+            rent_dkk=12_000,
+            area_m2=60,
+            pensioner=True,
+            municipal_allocation=True,
+        )
+    )
+    assert any("§ 14 stk. 4 nr. 2" in step and "§ 23 stk. 2" in step for step in result.steps)
+    impaired = estimate(
+        HousingBenefitInput(income_dkk=12_000, rent_dkk=10_000, area_m2=60, mobility_impaired=True)
+    )
+    assert any("143,300" in step and "§ 14 stk. 2" in step for step in impaired.steps)
+    assert any("§ 22 stk. 3" in step for step in impaired.steps)
+    assert any("75,618" in step and "§ 23 stk. 1" in step for step in impaired.steps)
+    assert (
+        estimate(
+            HousingBenefitInput(
+                income_dkk=21_103, rent_dkk=6_000, area_m2=60, foertidspension_before_2003=True
+            )
+        ).kind
+        == "boligydelse"
+    )
+
+
+def test_household_terms_split_keeps_the_new_rules() -> None:
+    # The matcher's path: household terms once, gathered per pair, then the homes; the
+    # municipal allocation belongs to the home.
+    from matcher.housing_benefit import home_benefit_arrays, household_benefit_terms, take_terms
+
+    terms = household_benefit_terms(
+        income_ore=np.array([1_552_700, 1_200_000]),
+        wealth_ore=np.array([0, 0]),
+        adults=np.array([1, 1]),
+        children=np.array([0, 0]),
+        pensioner=np.array([True, False]),
+        receives_foertidspension=np.array([False, False]),
+        boligydelse_caps_apply=np.array([True, True]),
+        year=2026,
+        mobility_impaired=np.array([False, True]),
+    )
+    pairs = take_terms(terms, np.array([0, 0, 1]))
+    monthly = home_benefit_arrays(
+        pairs,
+        rent_ore=np.array([1_200_000, 1_200_000, 1_000_000]),
+        area_centi_m2=np.array([6_000, 6_000, 6_000]),
+        heating_included=np.array([False, False, False]),
+        electricity_included=np.array([False, False, False]),
+        municipal_allocation=np.array([False, True, False]),
+    )
+    assert monthly.tolist() == [4_969, 9_687, 6_105]
+
+
 # --- Properties --------------------------------------------------------------------------
 
 CASE = st.fixed_dictionaries(
@@ -193,6 +324,11 @@ CASE = st.fixed_dictionaries(
         "receives_foertidspension": st.booleans(),
         "electricity_included": st.booleans(),
         "boligydelse_caps_apply": st.booleans(),
+        "municipal_allocation": st.booleans(),
+        "mobility_impaired": st.booleans(),
+        "doegnhjaelp": st.booleans(),
+        "receives_seniorpension": st.booleans(),
+        "foertidspension_before_2003": st.booleans(),
     }
 )
 
@@ -245,12 +381,24 @@ def test_vectorised_equals_scalar_on_many_random_cases() -> None:
     assert (vector > 0).mean() > 0.3  # the sample exercises paying cases, not just zeros
 
 
+def _boligydelse(case: dict[str, Any]) -> bool:
+    return bool(case["pensioner"] or case.get("foertidspension_before_2003"))
+
+
+def _caps_apply(case: dict[str, Any]) -> bool:
+    """§ 14 stk. 4 nr. 2 / § 23 stk. 2: no maxima for boligydelse in an allocated almen bolig."""
+    lifted = case.get("municipal_allocation") or not case["boligydelse_caps_apply"]
+    return not (_boligydelse(case) and lifted)
+
+
 def _monthly_maximum(case: dict[str, Any]) -> int:
-    """The yearly maximum benefit /12, half up (None-free: caps apply)."""
-    if case["pensioner"]:
-        yearly = 59_628 * (1.25 if case["children"] >= 4 else 1)
-    else:
-        yearly = 50_412 * (1.25 if case["children"] > 4 else 1)
+    """The yearly maximum benefit (§ 23 stk. 1) /12, half up, for a case where caps apply."""
+    share = 1.0
+    if case["children"] >= 4:
+        share += 0.25  # 2. pkt.: 4 or more children
+    if case.get("mobility_impaired") or case.get("doegnhjaelp"):
+        share += 0.50  # 3.-4. pkt.
+    yearly = (59_628 if _boligydelse(case) else 50_412) * share
     return int(yearly / 12 + 0.5)
 
 
@@ -259,7 +407,7 @@ def _monthly_maximum(case: dict[str, Any]) -> int:
 def test_benefit_is_never_negative_and_never_above_the_maximum(case: dict[str, Any]) -> None:
     result = estimate(HousingBenefitInput(**case))
     assert result.monthly_benefit_dkk >= 0
-    if not case["pensioner"] or case["boligydelse_caps_apply"]:
+    if _caps_apply(case):
         assert result.monthly_benefit_dkk <= _monthly_maximum(case)
     # Net rent is the rent in whole kroner minus the benefit (the rent is taken to the øre
     # first, then to the krone: within half a krone and half an øre).
@@ -421,6 +569,51 @@ def test_cli_every_option(app: typer.Typer) -> None:
     document = json.loads(result.stdout)
     assert (document["kind"], document["monthly_benefit_dkk"]) == ("boligydelse", 684)
     assert document["net_rent_dkk"] == 5_000 - 684
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        # The law cases above, through the flags of CONTRACT.md section 3.
+        (
+            [
+                "--income-dkk",
+                "15527",
+                "--rent-dkk",
+                "12000",
+                "--pensioner",
+                "--municipal-allocation",
+            ],
+            9_687,
+        ),
+        (["--income-dkk", "12000", "--rent-dkk", "10000", "--mobility-impaired"], 6_105),
+        (["--income-dkk", "12000", "--rent-dkk", "10000", "--doegnhjaelp"], 6_105),
+        (["--income-dkk", "12000", "--rent-dkk", "6000", "--seniorpension"], 3_705),
+        (["--income-dkk", "21103", "--rent-dkk", "6000", "--foertidspension"], 2_461),
+    ],
+)
+def test_cli_flags_of_the_law(app: typer.Typer, flags: list[str], expected: int) -> None:
+    result = CliRunner().invoke(app, ["housing-benefit", *flags, "--area-m2", "60", "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["monthly_benefit_dkk"] == expected
+    rent = float(flags[flags.index("--rent-dkk") + 1])
+    assert document["net_rent_dkk"] == rent - expected
+
+
+def test_cli_help_names_the_year_and_the_sources(app: typer.Typer) -> None:
+    result = CliRunner().invoke(app, ["housing-benefit", "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    assert "Rates in force: 2026" in text
+    assert "VEJ nr. 9336" in text and "LBK nr. 995" in text
+    for flag in (
+        "--municipal-allocation",
+        "--mobility-impaired",
+        "--seniorpension",
+        "--foertidspension",
+    ):
+        assert flag in text
 
 
 def test_cli_without_json_explains(app: typer.Typer) -> None:

@@ -14,6 +14,7 @@ from matcher.rates import (
     RATE_TABLES,
     UnknownYearError,
     benefit_rates_for,
+    child_benefit_rates_for,
     housing_benefit_rates_for,
     rates_for,
 )
@@ -79,6 +80,46 @@ def test_domain_2025_benefit_numbers() -> None:
     assert b.folkepension_single_dkk == 15_527
 
 
+def test_domain_2026_benefit_numbers_and_unconfirmed_marks() -> None:
+    b = benefit_rates_for(2026)
+    # Ældre Sagen 14.01.2026: grundbeløb 7,544 + pensionstillæg 8,729 = 16,273.
+    assert b.folkepension_single_dkk == 7_544 + 8_729 == 16_273
+    # DOMAIN.md marks these UNCONFIRMED for 2026 and gives only the 2025 level.
+    assert (
+        b.kontanthjaelp_forhoejet_dkk,
+        b.kontanthjaelp_grundsats_dkk,
+        b.kontanthjaelp_mindstesats_dkk,
+        b.single_non_provider_supplement_dkk,
+        b.foertidspension_single_dkk,
+    ) == (12_064, 6_955, 6_553, 1_092, 21_103)
+    assert "UNCONFIRMED" in b.kontanthjaelp_source
+    assert "UNCONFIRMED" in b.supplement_source
+    assert "UNCONFIRMED" in b.pension_source and "16,273" in b.pension_source
+    assert "UNCONFIRMED" not in benefit_rates_for(2025).kontanthjaelp_source
+
+
+def test_domain_2026_child_benefit_by_age_band() -> None:
+    c = child_benefit_rates_for(2026)
+    # Quarterly amounts / 3 (exact), and 1,114 a month for 15-17.
+    assert c.age_0_2_dkk * 3 == 5_370
+    assert c.age_3_6_dkk * 3 == 4_248
+    assert c.age_7_14_dkk * 3 == 3_342
+    assert c.age_15_17_dkk == 1_114
+
+
+def test_2026_special_needs_and_child_raises_follow_the_law() -> None:
+    for scheme in (
+        housing_benefit_rates_for(2026).boligsikring,
+        housing_benefit_rates_for(2026).boligydelse,
+    ):
+        assert scheme.children.max_expense_increase_per_child_share == Decimal("0.05")
+        assert scheme.children.max_expense_increase_children_max == 4
+        assert scheme.children.max_benefit_increase_from_children == 4  # § 23 stk. 1
+        assert scheme.special_needs.max_expense_increase_share == Decimal("0.50")
+        assert scheme.special_needs.max_benefit_increase_share == Decimal("0.50")
+        assert scheme.special_needs.raised_amounts_round_to_dkk == 100
+
+
 @pytest.mark.parametrize("year", sorted(RATE_TABLES))
 def test_every_number_group_names_its_source(year: int) -> None:
     table = rates_for(year)
@@ -122,8 +163,10 @@ def test_a_year_without_housing_benefit_rates_is_an_error_not_a_fallback() -> No
 
 
 def test_a_year_without_benefit_rates_is_an_error_not_a_fallback() -> None:
-    with pytest.raises(UnknownYearError, match=r"no benefit rates for 2026.*2025"):
-        benefit_rates_for(2026)
+    with pytest.raises(UnknownYearError, match=r"no rates for 2024.*2025, 2026"):
+        benefit_rates_for(2024)
+    with pytest.raises(UnknownYearError, match=r"no child-benefit rates for 2025.*2026"):
+        child_benefit_rates_for(2025)
 
 
 @pytest.mark.parametrize("year", ["2026", 2026.0, True, None])
