@@ -162,7 +162,10 @@ def _claim_or_stored(sessions: sessionmaker[Session], claim: _Claim) -> int | _S
                         record.status_code, record.response_body, record.response_headers
                     )
                 lease = dt.timedelta(seconds=settings.idempotency_lease_seconds)
-                if record.created_at < utcnow() - lease:  # its worker died: take it over
+                claimed_at = record.created_at
+                if claimed_at.tzinfo is None:  # SQLite hands back naive UTC
+                    claimed_at = claimed_at.replace(tzinfo=dt.UTC)
+                if claimed_at < utcnow() - lease:  # its worker died: take it over
                     taken = session.execute(
                         update(IdempotencyRecord)
                         .where(

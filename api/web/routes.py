@@ -281,9 +281,10 @@ def oidc_callback(
     else:
         try:
             claims = oidc.finish(config, pending, code)
-            principal = oidc.principal_from_claims(claims, config)
-            if not _known_scope(request, principal):
+            vouched = oidc.principal_from_claims(claims, config)
+            if not _known_scope(request, vouched):
                 raise oidc.SignInRefused("oidc_unknown_scope")
+            principal = vouched
         except oidc.SignInRefused as refused:
             refusal = refused.reason
             oidc_log.info("sign-in refused: %s", refused.reason)
