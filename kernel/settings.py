@@ -102,7 +102,14 @@ class OidcSettings(BaseModel):
 
     @property
     def configured(self) -> bool:
+        """OIDC sign-in is offered."""
         return bool(self.issuer and self.client_id)
+
+    @model_validator(mode="after")
+    def _issuer_and_client_together(self) -> OidcSettings:
+        if bool(self.issuer) != bool(self.client_id):
+            raise ValueError("BOLIGMATCH_OIDC__ISSUER and BOLIGMATCH_OIDC__CLIENT_ID go together")
+        return self
 
 
 class RateLimits(BaseModel):
