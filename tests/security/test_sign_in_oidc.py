@@ -9,8 +9,7 @@ redirects with httpx (the provider's consent form is a plain POST) to check how
 claims map to roles and scope, which claims are refused, and that expired, revoked
 and forged sessions are refused.
 
-Runs on SQLite (the sessions table is plain SQL, tested on PostgreSQL by the
-migration tests): the browser part needs a served file database anyway.
+Every test runs on SQLite and, when configured, on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -106,10 +105,8 @@ def oidc_env(provider: Provider, monkeypatch: pytest.MonkeyPatch) -> Iterator[No
 
 
 @pytest.fixture
-def site(db_url: str, backend: str, provider: Provider, oidc_env: None) -> Iterator[Site]:
+def site(db_url: str, provider: Provider, oidc_env: None) -> Iterator[Site]:
     """The app served by uvicorn on 127.0.0.1, with one housing association."""
-    if backend != "sqlite":
-        pytest.skip("served from a SQLite file; the session table's SQL is plain")
     import uvicorn
 
     from api.app import create_app
@@ -392,6 +389,7 @@ def test_without_oidc_configured_the_sign_in_page_says_so(
     site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("BOLIGMATCH_OIDC__ISSUER")
+    monkeypatch.delenv("BOLIGMATCH_OIDC__CLIENT_ID")
     get_settings.cache_clear()
     with httpx.Client(base_url=site.base_url) as client:
         page = client.get("/login")
