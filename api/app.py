@@ -25,6 +25,7 @@ from api.errors import (
     problem_media_types,
     problem_responses,
 )
+from api.ratelimit import WRITE_METHODS, RateLimiter
 from api.routes import cases, match_runs, offers, planning, vacancies
 from api.web import routes as web_pages
 from kernel.db import make_engine, session_factory
@@ -114,6 +115,21 @@ def ready(request: Request) -> Health:
     return Health(status="ok")
 
 
+def _document_rate_limits(schema: dict[str, Any]) -> dict[str, Any]:
+    """Every changing operation may answer 429 (:mod:`api.ratelimit`): say so in OpenAPI."""
+    too_many = {
+        "description": "Too many changing requests from this credential; see Retry-After.",
+        "headers": {
+            "Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}
+        },
+    }
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method.upper() in WRITE_METHODS:
+                operation.setdefault("responses", {}).setdefault("429", too_many)
+    return schema
+
+
 def create_app(*, database_url: str | None = None) -> FastAPI:
     """The app on ``database_url`` (default: settings); engine and sessions on ``app.state``."""
     url = database_url or get_settings().database_url
@@ -135,6 +151,7 @@ def create_app(*, database_url: str | None = None) -> FastAPI:
     )
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
+    app.state.rate_limiter = RateLimiter()  # per process: see api/ratelimit.py
     install_problem_handlers(app)
     app.add_middleware(RequestLogMiddleware)
     app.include_router(health_router)
@@ -144,7 +161,7 @@ def create_app(*, database_url: str | None = None) -> FastAPI:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = problem_media_types(FastAPI.openapi(app))
+            app.openapi_schema = problem_media_types(_document_rate_limits(FastAPI.openapi(app)))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -4,7 +4,11 @@ Every ``/api/v1`` route declares the roles it admits with one of the typed alias
 below (``StaffUser``, ``AssociationOrStaff``, ...). Missing or invalid credentials
 answer 401 with ``WWW-Authenticate: Bearer``; a valid caller of the wrong role
 gets 403. Scoping to the caller's own municipality or association is the service
-functions' job, with the `Principal` passed to them.
+functions' job, with the `Principal` passed to them. Changing requests are counted
+per credential (:mod:`api.ratelimit`) once the caller is known.
+
+People sign in to the web pages with OpenID Connect (:mod:`api.oidc`); the tokens
+made here (``boligmatch token``) are for operators and scripts using the API.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.errors import ProblemError
 from api.models import ApiKey
+from api.ratelimit import check_write
 from inventory.models import HousingAssociation
 from kernel.db import utcnow
 from kernel.settings import get_settings
@@ -49,6 +54,24 @@ class Principal:
     role: Role
     municipality_code: str | None = None
     association_id: int | None = None
+
+    @property
+    def scope(self) -> str:
+        """What the caller acts for: ``municipality:<code>``, ``association:<id>`` or ``""``.
+
+        Idempotency keys and rate limits are kept per subject *and* scope, so the same
+        person signed in for two municipalities is two callers.
+        """
+        if self.municipality_code is not None:
+            return f"municipality:{self.municipality_code}"
+        if self.association_id is not None:
+            return f"association:{self.association_id}"
+        return ""
+
+    @property
+    def credential(self) -> str:
+        """The key rate limits count by: subject and scope."""
+        return f"{self.subject}|{self.scope}"
 
 
 def _unauthorized(detail: str) -> ProblemError:
@@ -204,6 +227,7 @@ def authenticate(
     else:
         raise _unauthorized("Send a bearer token or an X-API-Key header.")
     request.state.principal = principal  # for the request log line
+    check_write(request, principal.credential)  # 429 when this credential writes too fast
     return principal
 
 

@@ -49,24 +49,81 @@ STRINGS: dict[str, tuple[str, str]] = {
     # sign-in
     "sign_in": ("Log ind", "Sign in"),
     "sign_in_intro": (
-        "Log ind med den adgangsnøgle (token) eller API-nøgle, som din administrator har "
-        "udstedt med kommandoen boligmatch token.",
-        "Sign in with the access token or API key your administrator issued with the "
-        "boligmatch token command.",
+        "Kun til udvikling: log ind med en adgangsnøgle (token) fra kommandoen "
+        "boligmatch token eller en API-nøgle.",
+        "Development only: sign in with an access token from the boligmatch token "
+        "command or an API key.",
+    ),
+    "oidc_title": ("Log ind via din organisation", "Sign in with your organisation"),
+    "oidc_intro": (
+        "Du logger ind hos din kommunes eller organisations eget login og kommer tilbage hertil.",
+        "You sign in at your municipality's or organisation's own sign-in and come back here.",
+    ),
+    "oidc_button": ("Log ind via din organisation", "Sign in with your organisation"),
+    "oidc_not_configured": (
+        "Log ind via din organisation (OpenID Connect) er ikke sat op på denne server. "
+        "Kontakt den driftsansvarlige.",
+        "Sign-in with your organisation (OpenID Connect) is not set up on this server. "
+        "Contact the operator.",
+    ),
+    "oidc_unavailable": (
+        "Din organisations login svarer ikke lige nu. Prøv igen om lidt.",
+        "Your organisation's sign-in does not answer right now. Try again shortly.",
+    ),
+    "oidc_failed": (
+        "Login mislykkedes. Prøv igen.",
+        "The sign-in failed. Please try again.",
+    ),
+    "oidc_denied": ("Login blev afbrudt.", "The sign-in was cancelled."),
+    "oidc_state": (
+        "Login er udløbet eller blev startet i en anden browser. Prøv igen.",
+        "The sign-in has expired or was started in another browser. Please try again.",
+    ),
+    "oidc_no_subject": (
+        "Din organisation sendte ikke, hvem du er.",
+        "Your organisation did not say who you are.",
+    ),
+    "oidc_no_role": (
+        "Din bruger har ingen rolle i boligmatch. Kontakt din administrator.",
+        "Your account has no role in boligmatch. Contact your administrator.",
+    ),
+    "oidc_many_roles": (
+        "Din bruger har flere roller i boligmatch; det kan ikke afgøres, hvilken der gælder.",
+        "Your account has several roles in boligmatch; which one applies cannot be told.",
+    ),
+    "oidc_no_municipality": (
+        "Din bruger er ikke knyttet til en kommune.",
+        "Your account is not tied to a municipality.",
+    ),
+    "oidc_untrusted_municipality": (
+        "Dette login må ikke give adgang til din kommune.",
+        "This sign-in may not give access to your municipality.",
+    ),
+    "oidc_no_association": (
+        "Din bruger er ikke knyttet til en boligorganisation.",
+        "Your account is not tied to a housing association.",
+    ),
+    "oidc_unknown_scope": (
+        "Kommunen eller boligorganisationen findes ikke i boligmatch.",
+        "The municipality or housing association is not known to boligmatch.",
+    ),
+    "sign_in_too_many": (
+        "For mange loginforsøg. Vent lidt, og prøv igen.",
+        "Too many sign-in attempts. Wait a little and try again.",
     ),
     "token_label": ("Token eller API-nøgle", "Token or API key"),
     "token_help": (
-        "Indsæt hele nøglen. Den gemmes kun i en sikker cookie i denne browser.",
-        "Paste the whole key. It is kept only in a secure cookie in this browser.",
+        "Indsæt hele nøglen. Den gemmes ikke; du får en session, som ophører ved log ud.",
+        "Paste the whole key. It is not kept; you get a session that ends when you sign out.",
     ),
     "token_invalid": ("Nøglen er ugyldig eller udløbet.", "The key is not valid or has expired."),
     "token_missing": ("Indsæt en nøgle.", "Paste a key."),
     "demo_title": ("Demo-login (kun til udvikling)", "Demo sign-in (development only)"),
     "demo_intro": (
-        "Denne genvej findes kun, når BOLIGMATCH_ENVIRONMENT er development eller test. "
-        "Den udsteder en token for den valgte rolle.",
-        "This shortcut exists only when BOLIGMATCH_ENVIRONMENT is development or test. "
-        "It issues a token for the chosen role.",
+        "Denne genvej findes kun under udvikling (ikke når BOLIGMATCH_ENVIRONMENT er "
+        "production). Den logger ind med den valgte rolle.",
+        "This shortcut exists only in development (not when BOLIGMATCH_ENVIRONMENT is "
+        "production). It signs in with the chosen role.",
     ),
     "demo_role": ("Rolle", "Role"),
     "demo_staff": ("Anvisning, kommune {code}", "Allocation staff, municipality {code}"),

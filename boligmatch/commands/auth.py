@@ -1,7 +1,9 @@
-"""`boligmatch token` and `boligmatch api-key create`: credentials for the API.
+"""`boligmatch token`, `boligmatch api-key` and `boligmatch sessions`: credentials.
 
-Tokens are for people (staff, planners, administrators, association staff);
-API keys are for housing associations' own systems and are shown only once.
+Tokens are for operators and scripts using the API (staff, planners,
+administrators, association staff); people sign in to the web pages with OpenID
+Connect instead (`api/oidc.py`). API keys are for housing associations' own systems
+and are shown only once. `sessions revoke` ends a person's web sessions at once.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import typer
 from boligmatch.commands._common import migrated_sessions
 
 api_key_app = typer.Typer(help="Manage housing associations' API keys.", no_args_is_help=True)
+sessions_app = typer.Typer(help="Manage web sign-in sessions.", no_args_is_help=True)
 
 
 def token(
@@ -24,7 +27,7 @@ def token(
     ),
     ttl_minutes: int | None = typer.Option(None, "--ttl-minutes", min=1, help="lifetime"),
 ) -> None:
-    """Print a signed bearer token (JWT) for the API."""
+    """Print a signed bearer token (JWT) for the API (operators and scripts)."""
     from api.auth import Role, issue_token
 
     try:
@@ -79,7 +82,21 @@ def revoke(prefix: str = typer.Argument(..., help="the key's prefix (after 'bm_'
     typer.echo(f"revoked {prefix}")
 
 
+@sessions_app.command("revoke")
+def revoke_sessions(
+    subject: str = typer.Option(..., "--subject", help="e.g. oidc:kim@odense.dk"),
+) -> None:
+    """Revoke every active web session of a person (e.g. when they leave)."""
+    from api.web.session import revoke_sessions_of
+
+    sessions = migrated_sessions()
+    with sessions() as session, session.begin():
+        count = revoke_sessions_of(session, subject)
+    typer.echo(f"revoked {count} session(s) of {subject}")
+
+
 def register(app: typer.Typer) -> None:
-    """Attach `token` and the `api-key` group to the main command line."""
+    """Attach `token` and the `api-key` and `sessions` groups to the main command line."""
     app.command("token")(token)
     app.add_typer(api_key_app, name="api-key")
+    app.add_typer(sessions_app, name="sessions")

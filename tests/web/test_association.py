@@ -16,9 +16,9 @@ import pytest
 from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
-from web_helpers import Site, association_choice, demo_sign_in
+from web_helpers import Site, association_choice, demo_sign_in, session_cookie
 
-from api.auth import Role, issue_token
+from api.auth import Principal, Role
 from api.web.association_units import MESSAGE_KEYS, decimal_text
 from api.web.i18n import STRINGS
 from inventory.models import Department, Unit, Vacancy, VacancyStatus
@@ -293,10 +293,11 @@ def _departments(db_url: str, association_id: int) -> tuple[int, int]:
 
 def test_a_new_unit_in_another_associations_department_is_refused(site: Site) -> None:
     own, other = _departments(site.db_url, site.association_id)
-    token = issue_token(
-        subject="web-test-association", role=Role.association, association_id=site.association_id
+    session_id = session_cookie(
+        site,
+        Principal("web-test-association", Role.association, association_id=site.association_id),
     )
-    cookies = {"bm_auth": token, "bm_sid": "a-session-id", "bm_lang": "en"}
+    cookies = {"bm_auth": session_id, "bm_sid": "a-session-id", "bm_lang": "en"}
     fields = {
         "department_id": str(other),
         "unit_ref": "WEB-NEW-1",

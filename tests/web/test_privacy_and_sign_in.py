@@ -1,6 +1,7 @@
 """Who sees what: associations and planners never see personal data on any page they
 can open; roles land on their own start page and cannot open another role's pages;
-sign-in by pasted token, English, sign-out and CSRF protection."""
+sign-in by pasted token (development only), English, sign-out and CSRF protection.
+Sign-in with OpenID Connect is tested in tests/security/test_sign_in_oidc.py."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
-from web_helpers import Site, association_choice, demo_sign_in
+from web_helpers import Site, association_choice, demo_sign_in, session_cookie
 
 from allocation.models import MatchRun, Offer, OfferStatus
-from api.auth import Role, issue_token
+from api.auth import Principal, Role, issue_token
 from inventory.models import Department, Unit, Vacancy
 from kernel.db import make_engine
 from kernel.settings import get_settings
@@ -145,7 +146,8 @@ def test_sign_in_with_a_pasted_token_english_and_sign_out(page: Page, site: Site
     page.get_by_role("button", name="Log ind", exact=True).click()
     expect(page).to_have_url(re.compile(r"/staff$"))
     cookie = next(c for c in page.context.cookies() if c["name"] == "bm_auth")
-    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    assert cookie["value"] != token and token not in cookie["value"]  # a session id, not the JWT
 
     page.get_by_role("link", name="English").click()
     expect(page.locator("h1")).to_have_text("Allocation – Odense")
@@ -159,8 +161,10 @@ def test_sign_in_with_a_pasted_token_english_and_sign_out(page: Page, site: Site
 
 
 def test_forms_refuse_posts_without_the_csrf_token(site: Site) -> None:
-    token = issue_token(subject="web-test-csrf", role=Role.staff, municipality_code="461")
-    cookies = {"bm_auth": token, "bm_sid": "a-session-id"}
+    session_id = session_cookie(
+        site, Principal("web-test-csrf", Role.staff, municipality_code="461")
+    )
+    cookies = {"bm_auth": session_id, "bm_sid": "a-session-id"}
     with httpx.Client(base_url=site.base_url, cookies=cookies) as client:
         page = client.get("/staff")
         assert page.status_code == 200
@@ -183,22 +187,28 @@ def test_forms_refuse_posts_without_the_csrf_token(site: Site) -> None:
         assert ok.status_code == 303 and ok.headers["location"].startswith("/staff/runs/")
 
 
-def test_the_demo_sign_in_exists_only_in_development_and_test(
+def test_token_paste_and_demo_sign_in_exist_only_in_development(
     site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    token = issue_token(subject="web-test-prod", role=Role.planner)
     with httpx.Client(base_url=site.base_url) as client:
-        assert "Demo-login" in client.get("/login").text
+        development = client.get("/login")
+        assert "Demo-login" in development.text and 'name="token"' in development.text
+        assert 'id="oidc-missing"' in development.text  # OIDC is not configured: it says so
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', development.text)
+        assert csrf is not None
         monkeypatch.setenv("BOLIGMATCH_ENVIRONMENT", "production")
         get_settings.cache_clear()
         try:
             login = client.get("/login")
-            assert login.status_code == 200 and "Demo-login" not in login.text
-            sid = client.cookies.get("bm_sid")
-            assert sid
-            csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', login.text)
-            assert csrf is not None
-            refused = client.post("/login/demo", data={"who": "planner", "csrf": csrf.group(1)})
+            assert login.status_code == 200
+            assert "Demo-login" not in login.text and 'name="token"' not in login.text
+            assert "ikke sat op" in login.text
+            form = {"csrf": csrf.group(1)}
+            refused = client.post("/login/demo", data={"who": "planner", **form})
             assert refused.status_code == 404 and "bm_auth" not in refused.cookies
+            pasted = client.post("/login", data={"token": token, **form})
+            assert pasted.status_code == 404 and "bm_auth" not in pasted.cookies
         finally:
             monkeypatch.undo()
             get_settings.cache_clear()

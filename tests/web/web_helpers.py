@@ -6,6 +6,10 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Page
 
+from api.auth import Principal
+from api.web.session import create_session
+from kernel.db import make_engine, session_factory
+
 
 @dataclass(frozen=True)
 class Citizen:
@@ -36,3 +40,12 @@ def demo_sign_in(page: Page, who: str) -> None:
 
 def association_choice(association_id: int) -> str:
     return f"association:{association_id}"
+
+
+def session_cookie(site: Site, principal: Principal) -> str:
+    """A server-side web session for ``principal`` (what the ``bm_auth`` cookie holds)."""
+    engine = make_engine(site.db_url)
+    try:
+        return create_session(session_factory(engine), principal, method="test")
+    finally:
+        engine.dispose()
