@@ -61,8 +61,9 @@ from allocation.problem_builder import citizen_document, vacancy_document
 from inventory.models import Department, Unit, Vacancy, VacancyStatus
 from kernel.audit import record
 from kernel.db import utcnow
-from kernel.errors import Conflict, Invalid, NotFound, PreconditionFailed, ProblemItem
+from kernel.errors import Conflict, Invalid, NotFound, PreconditionFailed, ProblemItem, invalid
 from kernel.settings import get_settings
+from kernel.types import free_text_problem
 
 SYSTEM_ACTOR = "system:expire-offers"
 """The actor recorded when the cron command expires offers."""
@@ -709,6 +710,8 @@ def decline_offer(
             f"{reason!r} is not one of: {allowed}.",
             errors=[ProblemItem(field="reason", problem=f"must be one of: {allowed}")],
         ) from None
+    if (problem := free_text_problem(note)) is not None:  # the API's `FreeText` rule, for forms
+        raise invalid("The note is not accepted.", field="note", problem=problem)
     locked = _lock_offer(session, offer_id, municipality_code)
     offer, vacancy, case = locked.offer, locked.vacancy, locked.case
     if is_overdue(offer, today):
