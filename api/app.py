@@ -25,6 +25,7 @@ from api.errors import (
     problem_media_types,
     problem_responses,
 )
+from api.hardening import install_hardening
 from api.routes import cases, match_runs, offers, planning, vacancies
 from api.web import routes as web_pages
 from kernel.db import make_engine, session_factory
@@ -148,6 +149,7 @@ def create_app(*, database_url: str | None = None) -> FastAPI:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    install_hardening(app)  # body limit, security headers, local /docs (api/hardening.py)
     return app
 
 
