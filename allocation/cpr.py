@@ -13,7 +13,11 @@ import hashlib
 import hmac
 import re
 
-_CPR = re.compile(r"^(\d{2})(\d{2})(\d{2})-?(\d{4})$")
+from kernel.types import ascii_digits
+
+# ``[0-9]``, never ``\d``: ``\d`` matches every script's digits, and "１２０５８８-４３２１"
+# would then be a second, differently hashed identity of the same person.
+_CPR = re.compile(r"^([0-9]{2})([0-9]{2})([0-9]{2})-?([0-9]{4})$")
 
 
 class InvalidCPR(ValueError):
@@ -25,7 +29,7 @@ def birth_date(cpr: str) -> dt.date:
 
     Source: CPR-kontoret, "Personnummeret i CPR-systemet" (the century table).
     """
-    match = _CPR.match(cpr.strip())
+    match = _CPR.match(ascii_digits(cpr).strip())
     if not match:
         raise InvalidCPR("CPR number must be 10 digits, as DDMMYYNNNN or DDMMYY-NNNN")
     day, month, yy, serial = (int(g) for g in match.groups())
@@ -43,9 +47,13 @@ def birth_date(cpr: str) -> dt.date:
 
 
 def normalise(cpr: str) -> str:
-    """The ten digits of a valid CPR number, without the dash."""
+    """The ten ASCII digits of a valid CPR number, without the dash.
+
+    Digits of other scripts (full-width ``１２０５８８-４３２１``, Arabic-Indic, ...) become
+    ASCII first, so the same person always gets the same hash (one active case each).
+    """
     birth_date(cpr)
-    return cpr.strip().replace("-", "")
+    return ascii_digits(cpr).strip().replace("-", "")
 
 
 def cpr_hash(cpr: str, secret: str) -> str:

@@ -14,20 +14,21 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from allocation.models import CaseStatus, CitizenCase, IncomeKind, SupportMethod
-from kernel.types import Money, NoNul, ShortText, UtcDateTime
+from kernel.types import Adults, Children, Money, NoCpr, NoNul, ShortText, Situation, UtcDateTime
+from matcher import bounds
 from matcher.columns import whole_months
 
 KONTANTHJAELP_MONTHS = 6  # almenboligloven § 51 b
 
 CaseRef = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")]
-Name = Annotated[str | None, Field(max_length=120), NoNul]
+Name = Annotated[str | None, Field(max_length=bounds.NAME_MAX), NoNul, NoCpr]
 
 
 class Household(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    adults: int = Field(1, ge=1, le=10)
-    children: int = Field(0, ge=0, le=20)
+    adults: Adults = 1
+    children: Children = 0
 
 
 class IncomeItem(BaseModel):
@@ -75,7 +76,7 @@ class CaseFields(BaseModel):
     household: Household = Household()
     income: list[IncomeItem] = Field(default_factory=list, max_length=10)
     wealth_dkk: Money = 0.0
-    situation: int = Field(ge=1, le=9, description="national homelessness situation 1-9")
+    situation: Situation
     homeless_since: dt.date
     deadline: dt.date | None = Field(None, description="release or discharge date, if any")
     support: SupportMethod = SupportMethod.none
@@ -108,7 +109,7 @@ class CaseUpdate(BaseModel):
     household: Household | None = None
     income: list[IncomeItem] | None = Field(None, max_length=10)
     wealth_dkk: Money | None = None
-    situation: int | None = Field(None, ge=1, le=9)
+    situation: Situation | None = None
     homeless_since: dt.date | None = None
     registered_on: dt.date | None = None
     deadline: dt.date | None = Field(None, description="null clears it")

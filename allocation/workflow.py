@@ -53,8 +53,9 @@ from allocation.problem_builder import citizen_document, vacancy_document
 from inventory.models import Vacancy, VacancyStatus
 from kernel.audit import record
 from kernel.db import utcnow
-from kernel.errors import Conflict, Invalid, NotFound, ProblemItem
+from kernel.errors import Conflict, Invalid, NotFound, ProblemItem, invalid
 from kernel.settings import get_settings
+from kernel.types import free_text_problem
 
 __all__ = [
     "SYSTEM_ACTOR",
@@ -468,6 +469,8 @@ def decline_offer(
     ``propose``, the next citizen is proposed for it (the declined pair excluded).
     """
     why = decline_reason(reason)
+    if (problem := free_text_problem(note)) is not None:  # the API's `FreeText` rule, for forms
+        raise invalid("The note is not accepted.", field="note", problem=problem)
     locked = repo.lock_offer(session, offer_id, municipality_code)
     offer, vacancy, case = locked.offer, locked.vacancy, locked.case
     if _overdue(locked, today):

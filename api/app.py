@@ -25,6 +25,7 @@ from api.errors import (
     problem_media_types,
     problem_responses,
 )
+from api.hardening import install_hardening
 from api.ratelimit import WRITE_METHODS, RateLimiter
 from api.routes import cases, match_runs, offers, planning, vacancies
 from api.web import routes as web_pages
@@ -165,6 +166,7 @@ def create_app(*, database_url: str | None = None) -> FastAPI:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    install_hardening(app)  # body limit, security headers, local /docs (api/hardening.py)
     return app
 
 

@@ -20,7 +20,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DisconnectionError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -245,6 +246,43 @@ async def _on_integrity_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+RETRY_AFTER_SECONDS = 10
+# PostgreSQL's "deadlock detected" and "could not serialize": a lost race, not an outage.
+_RACE_SQLSTATES = ("40P01", "40001")
+
+
+async def _on_database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """The database does not answer (down, unreachable, file unreadable, pool exhausted).
+
+    503 with ``Retry-After``: the request was fine and may simply be sent again later.
+    Only the exception's type is logged; its message may hold connection details.
+    """
+    if isinstance(exc, OperationalError) and (
+        getattr(exc.orig, "sqlstate", None) in _RACE_SQLSTATES
+    ):
+        return problem_response(
+            request,
+            409,
+            "conflict",
+            "Conflict",
+            "Another request was changing the same data; try again.",
+        )
+    log.error(
+        "database unavailable on %s %s: %s",
+        request.method,
+        request.url.path,
+        type(getattr(exc, "orig", None) or exc).__name__,
+    )
+    return problem_response(
+        request,
+        503,
+        "service-unavailable",
+        "Service Unavailable",
+        "The database is not available right now; try again shortly.",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(
@@ -264,6 +302,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StaleDataError, _on_stale_data)
     app.add_exception_handler(IntegrityError, _on_integrity_error)
+    for outage in (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError):
+        app.add_exception_handler(outage, _on_database_unavailable)
     app.add_exception_handler(Exception, _on_unexpected)
 
 

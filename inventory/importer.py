@@ -7,19 +7,34 @@ duplicated unit) is reported with its row number as the spreadsheet shows it
 written in one transaction. Re-importing a list updates the units and their
 open vacancies in place; it never creates duplicates, because a unit is known by
 (association, department, unit_ref) and has at most one active vacancy.
+
+Every file is bounded before it is read (one small workbook once declared a cell at
+XFD1048576 and made a whole-sheet reader grow to 22 GB): at most `MAX_FILE_BYTES` on
+the wire; for Excel, at most `MAX_UNCOMPRESSED_BYTES` declared by the zip members and a
+sheet `<dimension>` within `MAX_ROWS` x `MAX_COLUMNS`, checked before any cell is
+parsed, then rows streamed (openpyxl read-only) only up to those bounds. At most
+`MAX_ERRORS` problems are listed, with a count of the rest. Formulas are refused, and so
+are CSV cells that a spreadsheet would run as one (``=``, ``+``, ``-``, ``@`` not
+followed by a number). Every field has the range and length of :mod:`matcher.bounds`,
+the same as the API's and the matcher's.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import math
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+import openpyxl
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from shapely.geometry import Point
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,9 +51,18 @@ from inventory.models import (
     Vacancy,
     VacancyStatus,
 )
+from matcher import bounds
 
 TRUE = {"true", "yes", "ja", "1", "y", "j", "x"}
 FALSE = {"false", "no", "nej", "0", "n", ""}
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 32 * 1024 * 1024  # all members of an .xlsx together
+MAX_ZIP_MEMBERS = 200
+MAX_ROWS = 10_000  # data rows, below the header
+MAX_COLUMNS = 40  # 26 are documented
+MAX_ERRORS = 100
+_SHOWN_CHARS = 40  # a bad value is quoted in the error at most this long
 
 
 @dataclass(frozen=True)
@@ -69,11 +93,36 @@ class RowError:
 
 
 class ImportFailed(Exception):
-    """The list was rejected; ``errors`` names every problem found. Nothing was saved."""
+    """The list was rejected; ``errors`` names the problems found (at most `MAX_ERRORS`,
+    then one line counting the rest); ``total`` counts them all. Nothing was saved."""
 
-    def __init__(self, errors: list[RowError]) -> None:
+    def __init__(self, errors: list[RowError], total: int | None = None) -> None:
         self.errors = errors
-        super().__init__(f"{len(errors)} problem(s) in the vacancy list; nothing was imported")
+        self.total = len(errors) if total is None else total
+        super().__init__(f"{self.total} problem(s) in the vacancy list; nothing was imported")
+
+
+@dataclass
+class _Problems:
+    """Collects problems, keeping the first `MAX_ERRORS` and counting the rest."""
+
+    kept: list[RowError] = field(default_factory=list)
+    total: int = 0
+
+    def add(self, row: int | None, column: str | None, problem: str) -> None:
+        self.total += 1
+        if len(self.kept) < MAX_ERRORS:
+            self.kept.append(RowError(row, column, problem))
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def fail(self) -> ImportFailed:
+        errors = list(self.kept)
+        if self.total > len(errors):
+            rest = self.total - len(errors)
+            errors.append(RowError(None, None, f"and {rest} more problem(s) not listed"))
+        return ImportFailed(errors, self.total)
 
 
 @dataclass(frozen=True)
@@ -85,48 +134,75 @@ class ImportSummary:
     vacancies_updated: int
 
 
-def _text(value: str) -> str:
+def _shown(value: str) -> str:
+    """``value`` as quoted in an error: long input is cut, never echoed in full."""
+    return value if len(value) <= _SHOWN_CHARS else value[:_SHOWN_CHARS] + "…"
+
+
+def _text(value: str, max_length: int = bounds.SHORT_TEXT_MAX) -> str:
     if not value:
         raise ValueError("must not be empty")
+    if len(value) > max_length:
+        raise ValueError(f"must be at most {max_length} characters (got {len(value)})")
     return value
 
 
+def _text_of(max_length: int) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        return _text(value, max_length)
+
+    return parse
+
+
 def _number(value: str) -> float:
+    text = value.replace(" ", "").replace(",", ".")
+    if len(text) > 32:
+        raise ValueError(f"'{_shown(value)}' is not a number")
     try:
-        number = float(value.replace(" ", "").replace(",", "."))
+        number = float(text)
     except ValueError:
-        raise ValueError(f"'{value}' is not a number") from None
+        raise ValueError(f"'{_shown(value)}' is not a number") from None
     if not math.isfinite(number):
-        raise ValueError(f"'{value}' is not a finite number")
+        raise ValueError(f"'{_shown(value)}' is not a finite number")
     return number
 
 
-def _non_negative(value: str) -> float:
-    number = _number(value)
-    if number < 0:
-        raise ValueError(f"must not be negative (got {value})")
-    return number
+def _ranged(low: float, high: float, *, low_open: bool = False) -> Callable[[str], float]:
+    """A number in [low, high] (or (low, high] with ``low_open``)."""
+
+    def parse(value: str) -> float:
+        number = _number(value)
+        if number < low or (low_open and number == low):
+            if low == 0:
+                raise ValueError(
+                    f"must be greater than 0 (got {_shown(value)})"
+                    if low_open
+                    else f"must not be negative (got {_shown(value)})"
+                )
+            raise ValueError(f"must be at least {low:g} (got {_shown(value)})")
+        if number > high:
+            raise ValueError(f"must be at most {high:g} (got {_shown(value)})")
+        return number
+
+    return parse
 
 
-def _positive(value: str) -> float:
-    number = _number(value)
-    if number <= 0:
-        raise ValueError(f"must be greater than 0 (got {value})")
-    return number
+def _whole(low: int, high: int) -> Callable[[str], int]:
+    check = _ranged(low, high)
+
+    def parse(value: str) -> int:
+        number = check(value)
+        if number != int(number):
+            raise ValueError(f"'{_shown(value)}' is not a whole number")
+        return int(number)
+
+    return parse
 
 
-def _integer(value: str) -> int:
-    number = _number(value)
-    if number != int(number):
-        raise ValueError(f"'{value}' is not a whole number")
-    return int(number)
-
-
-def _rooms(value: str) -> int:
-    rooms = _integer(value)
-    if rooms < 1:
-        raise ValueError(f"must be at least 1 (got {value})")
-    return rooms
+_money = _ranged(0, bounds.DKK_MAX)
+_size = _ranged(0, bounds.SIZE_M2_MAX, low_open=True)
+_rooms = _whole(bounds.ROOMS_MIN, bounds.ROOMS_MAX)
+_floor = _whole(bounds.FLOOR_MIN, bounds.FLOOR_MAX)
 
 
 def _bool(value: str) -> bool:
@@ -135,7 +211,7 @@ def _bool(value: str) -> bool:
         return True
     if low in FALSE:
         return False
-    raise ValueError(f"'{value}' is not yes/no (use true/false, ja/nej or 1/0)")
+    raise ValueError(f"'{_shown(value)}' is not yes/no (use true/false, ja/nej or 1/0)")
 
 
 def _date(value: str) -> dt.date:
@@ -143,7 +219,7 @@ def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"'{value}' is not a date (use YYYY-MM-DD)") from None
+        raise ValueError(f"'{_shown(value)}' is not a date (use YYYY-MM-DD)") from None
 
 
 def _optional_date(value: str) -> dt.date | None:
@@ -152,16 +228,22 @@ def _optional_date(value: str) -> dt.date | None:
 
 def _latitude(value: str) -> float:
     lat = _number(value)
-    if not 54.0 <= lat <= 58.0:
-        raise ValueError(f"{value} is not a latitude in Denmark (54-58, WGS84 degrees)")
+    if not bounds.LAT_MIN <= lat <= bounds.LAT_MAX:
+        raise ValueError(f"{_shown(value)} is not a latitude in Denmark (54-58, WGS84 degrees)")
     return lat
 
 
 def _longitude(value: str) -> float:
     lon = _number(value)
-    if not 7.5 <= lon <= 15.5:
-        raise ValueError(f"{value} is not a longitude in Denmark (7.5-15.5, WGS84 degrees)")
+    if not bounds.LON_MIN <= lon <= bounds.LON_MAX:
+        raise ValueError(f"{_shown(value)} is not a longitude in Denmark (7.5-15.5, WGS84 degrees)")
     return lon
+
+
+def _municipality_code(value: str) -> str:
+    if not re.fullmatch(r"[0-9]{3,4}", value):
+        raise ValueError(f"'{_shown(value)}' is not a municipality code (3 digits, e.g. 461)")
+    return value
 
 
 def _choice(options: Iterable[str]) -> Callable[[str], str]:
@@ -169,7 +251,7 @@ def _choice(options: Iterable[str]) -> Callable[[str], str]:
 
     def parse(value: str) -> str:
         if value not in allowed:
-            raise ValueError(f"'{value}' is not one of {', '.join(allowed)}")
+            raise ValueError(f"'{_shown(value)}' is not one of {', '.join(allowed)}")
         return value
 
     return parse
@@ -183,34 +265,53 @@ def _optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("association", True, _text, "housing association's name"),
-    Column("department", True, _text, "department (afdeling) number"),
-    Column("department_name", False, _text, "department's name (defaults to the number)"),
-    Column("unit_ref", True, _text, "the association's own id of the unit"),
-    Column("municipality_code", True, _text, "municipality the unit lies in, e.g. 461"),
-    Column("address", True, _text, "street address"),
+    Column("association", True, _text_of(bounds.NAME_MAX), "housing association's name"),
+    Column(
+        "department",
+        True,
+        _text_of(bounds.DEPARTMENT_NUMBER_MAX),
+        "department (afdeling) number",
+    ),
+    Column(
+        "department_name",
+        False,
+        _text_of(bounds.NAME_MAX),
+        "department's name (defaults to the number)",
+    ),
+    Column("unit_ref", True, _text_of(bounds.REF_MAX), "the association's own id of the unit"),
+    Column(
+        "municipality_code", True, _municipality_code, "municipality the unit lies in, e.g. 461"
+    ),
+    Column("address", True, _text_of(bounds.ADDRESS_MAX), "street address"),
     Column("lat", True, _latitude, "latitude, WGS84 degrees"),
     Column("lon", True, _longitude, "longitude, WGS84 degrees"),
-    Column("area", False, _text, "district; found from lat/lon when left out"),
+    Column(
+        "area", False, _text_of(bounds.SHORT_TEXT_MAX), "district; found from lat/lon when left out"
+    ),
     Column(
         "kind", True, _choice(k.value for k in UnitKind), "family|youth|elderly|skaev|transitional"
     ),
-    Column("rooms", True, _rooms, "number of rooms, at least 1"),
-    Column("size_m2", True, _positive, "floor area in m²"),
-    Column("floor", True, _integer, "floor, 0 = ground floor"),
+    Column("rooms", True, _rooms, f"number of rooms, {bounds.ROOMS_MIN}-{bounds.ROOMS_MAX}"),
+    Column("size_m2", True, _size, f"floor area in m², at most {bounds.SIZE_M2_MAX:g}"),
+    Column(
+        "floor",
+        True,
+        _floor,
+        f"floor, 0 = ground floor, {bounds.FLOOR_MIN} = basement, at most {bounds.FLOOR_MAX}",
+    ),
     Column("elevator", True, _bool, "yes/no"),
     Column("wheelchair", True, _bool, "wheelchair accessible, yes/no"),
     Column("pets_allowed", True, _bool, "yes/no"),
-    Column("rent_dkk", True, _non_negative, "monthly rent excluding utilities, DKK"),
-    Column("utilities_dkk", True, _non_negative, "monthly utilities a conto, DKK"),
-    Column("deposit_dkk", True, _non_negative, "deposit (beboerindskud), DKK"),
-    Column("rent_reduction_dkk", False, _optional(_non_negative), "monthly reform reduction, DKK"),
+    Column("rent_dkk", True, _money, "monthly rent excluding utilities, DKK"),
+    Column("utilities_dkk", True, _money, "monthly utilities a conto, DKK"),
+    Column("deposit_dkk", True, _money, "deposit (beboerindskud), DKK"),
+    Column("rent_reduction_dkk", False, _optional(_money), "monthly reform reduction, DKK"),
     Column("rent_reduction_until", False, _optional_date, "last day of a temporary reduction"),
     Column("allocation", True, _choice(a.value for a in AllocationRight), "municipal|association"),
     Column(
         "allocation_municipality_code",
         False,
-        _optional(_text),
+        _optional(_municipality_code),
         "municipality holding the allocation right (default: municipality_code)",
     ),
     Column("available_from", True, _date, "first day the unit is free, YYYY-MM-DD"),
@@ -220,92 +321,220 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
 
 
-def read_table(data: bytes, filename: str) -> pd.DataFrame:
-    """Read a CSV (UTF-8, comma or semicolon) or an .xlsx sheet as text cells."""
-    suffix = Path(filename).suffix.lower()
-    if suffix == ".xlsx":
-        try:
-            frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many kinds for a bad workbook
-            raise ImportFailed(
-                [RowError(None, None, f"not a readable Excel file: {exc}")]
-            ) from None
-    elif suffix == ".csv":
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ImportFailed([RowError(None, None, "not a UTF-8 text (CSV) file")]) from None
-        if not text.strip():
-            raise ImportFailed([RowError(None, None, "the file is empty")])
-        if "\x00" in text:
-            raise ImportFailed([RowError(None, None, "not a text (CSV) file")])
-        first = text.splitlines()[0]
-        sep = ";" if first.count(";") > first.count(",") else ","
-        try:
-            frame = pd.read_csv(
-                io.StringIO(text), dtype=str, sep=sep, keep_default_na=False, skipinitialspace=True
-            )
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise ImportFailed([RowError(None, None, f"not a readable CSV file: {exc}")]) from None
-    else:
-        raise ImportFailed(
-            [
-                RowError(
-                    None, None, f"unsupported file type '{suffix or filename}': use .csv or .xlsx"
-                )
-            ]
+@dataclass(frozen=True)
+class Table:
+    """A sheet as text cells: the header (row 1) and the non-empty data rows by row number."""
+
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+
+
+def _refuse(problem: str) -> ImportFailed:
+    return ImportFailed([RowError(None, None, problem)])
+
+
+def _looks_like_formula(text: str) -> bool:
+    """A cell a spreadsheet would evaluate (CSV injection), unless it is just a number."""
+    if not text or text[0] not in "=+-@\t\r":
+        return False
+    if text[0] == "=":
+        return True
+    try:
+        float(text.replace(" ", "").replace(",", "."))
+    except ValueError:
+        return True
+    return False
+
+
+def _cell_text(value: object) -> str:
+    """An Excel cell's value as the text a CSV cell would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, ArrayFormula | DataTableFormula):
+        return "=" + str(getattr(value, "text", "") or "")
+    return str(value)
+
+
+def _check_zip(data: bytes) -> zipfile.ZipFile:
+    """The workbook's zip, refused if its declared contents exceed the bounds (read nothing).
+
+    The sizes a zip declares bound what it can inflate to: Python's zipfile stops at the
+    declared size and fails the CRC check on a member that lies.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError):
+        raise _refuse("not a readable Excel file (.xlsx)") from None
+    members = archive.infolist()
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise _refuse(f"not a plain Excel file: {len(members)} parts in the workbook")
+    declared = sum(m.file_size for m in members)
+    if declared > MAX_UNCOMPRESSED_BYTES:
+        raise _refuse(
+            f"the workbook unpacks to {declared / 1_048_576:.0f} MB; at most "
+            f"{MAX_UNCOMPRESSED_BYTES // 1_048_576} MB is accepted (save only the list)"
         )
-    frame = frame.fillna("")
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return frame
+    return archive
 
 
-def validate(frame: pd.DataFrame, known_municipalities: set[str]) -> list[dict[str, Any]]:
-    """Parse every row; raise `ImportFailed` with every problem, or return clean rows."""
-    errors: list[RowError] = []
-    if frame.empty:
-        raise ImportFailed([RowError(None, None, "the file has no data rows")])
-    missing = [c.name for c in COLUMNS if c.required and c.name not in frame.columns]
-    errors += [RowError(None, name, "required column is missing") for name in missing]
-    unknown = [c for c in frame.columns if c not in COLUMN_NAMES]
-    errors += [RowError(None, name, "unknown column") for name in unknown]
-    if errors:
-        raise ImportFailed(errors)
+def _sheet_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    """The first sheet's rows as text, numbered, within `MAX_ROWS` and `MAX_COLUMNS`."""
+    _check_zip(data)
+    try:
+        book = openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=False, keep_links=False
+        )
+    except Exception as exc:  # openpyxl raises many kinds for a bad workbook
+        raise _refuse(f"not a readable Excel file: {type(exc).__name__}") from None
+    try:
+        if not book.worksheets:
+            raise _refuse("the workbook has no sheet")
+        sheet = book.worksheets[0]
+        dimension = getattr(sheet, "calculate_dimension", lambda: "")
+        try:
+            used = dimension()
+            _, _, last_column, last_row = range_boundaries(used)
+        except (ValueError, TypeError):
+            last_column = last_row = None  # no <dimension>: the streaming bounds still hold
+        if last_row is not None and last_row > MAX_ROWS + 1:
+            raise _refuse(
+                f"the sheet reaches row {last_row}; at most {MAX_ROWS} rows below the header "
+                "are accepted (split the list, or delete the empty rows below it)"
+            )
+        if last_column is not None and last_column > MAX_COLUMNS:
+            raise _refuse(
+                f"the sheet reaches column {last_column}; at most {MAX_COLUMNS} columns are "
+                "accepted (delete the columns after the list)"
+            )
+        for number, values in enumerate(
+            sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS + 1, values_only=True),
+            start=1,
+        ):
+            yield number, [_cell_text(v) for v in values]
+    finally:
+        book.close()
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    """The CSV's records, numbered as a spreadsheet shows them (UTF-8, ``,`` or ``;``)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _refuse("not a UTF-8 text (CSV) file") from None
+    if not text.strip():
+        raise _refuse("the file is empty")
+    if "\x00" in text:
+        raise _refuse("not a text (CSV) file")
+    first = text[: text.find("\n") if "\n" in text else len(text)]
+    sep = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, skipinitialspace=True)
+    try:
+        yield from enumerate(reader, start=1)
+    except csv.Error as exc:
+        raise _refuse(f"not a readable CSV file: {exc}") from None
+
+
+def read_table(data: bytes, filename: str) -> Table:
+    """Read a CSV (UTF-8, comma or semicolon) or an .xlsx sheet as text cells, bounded."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise _refuse(f"unsupported file type '{_shown(suffix or filename)}': use .csv or .xlsx")
+    if len(data) > MAX_FILE_BYTES:
+        raise _refuse(
+            f"the file is {len(data) / 1_048_576:.1f} MB; at most "
+            f"{MAX_FILE_BYTES // 1_048_576} MB is accepted"
+        )
+    records = _sheet_rows(data) if suffix == ".xlsx" else _csv_rows(data)
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    for number, record in records:
+        cells = [cell.strip() for cell in record]
+        if header is None:
+            header = cells
+            continue
+        if number > MAX_ROWS + 1:
+            raise _refuse(
+                f"the list has more than {MAX_ROWS} rows below the header; split it "
+                "(empty rows count too)"
+            )
+        if any(cells):
+            rows.append((number, cells))
+    if header is None:
+        raise _refuse("the file is empty")
+    while header and not header[-1]:
+        header.pop()
+    if len(header) > MAX_COLUMNS:
+        raise _refuse(f"the list has {len(header)} columns; at most {MAX_COLUMNS} are accepted")
+    return Table(header, rows)
+
+
+def validate(table: Table, known_municipalities: set[str]) -> list[dict[str, Any]]:
+    """Parse every row; raise `ImportFailed` with the problems, or return clean rows."""
+    problems = _Problems()
+    if not table.rows:
+        raise _refuse("the file has no data rows")
+    header = table.header
+    for position, name in enumerate(header, start=1):
+        if not name:
+            problems.add(1, None, f"column {position} has no name")
+        elif _looks_like_formula(name):
+            problems.add(1, None, f"column {position}: formulas are not accepted")
+        elif header.index(name) != position - 1:
+            problems.add(None, _shown(name), "column appears more than once")
+    missing = [c.name for c in COLUMNS if c.required and c.name not in header]
+    for name in missing:
+        problems.add(None, name, "required column is missing")
+    for name in header:
+        if name and name not in COLUMN_NAMES and not _looks_like_formula(name):
+            problems.add(None, _shown(name), "unknown column")
+    if problems:
+        raise problems.fail()
+    position_of = {name: header.index(name) for name in COLUMN_NAMES if name in header}
     rows: list[dict[str, Any]] = []
     seen: dict[tuple[str, str, str], int] = {}
-    for index, record in enumerate(frame.to_dict(orient="records")):
-        line = index + 2  # the header is row 1
+    for line, cells in table.rows:
+        if any(cells[len(header) :]):
+            problems.add(line, None, "a value to the right of the last named column")
         row: dict[str, Any] = {"_row": line}
         for column in COLUMNS:
-            raw = str(record.get(column.name, "")).strip()
+            index = position_of.get(column.name)
+            raw = cells[index] if index is not None and index < len(cells) else ""
+            if _looks_like_formula(raw):
+                problems.add(
+                    line,
+                    column.name,
+                    f"formulas are not accepted (the cell starts with '{raw[0]}'); "
+                    "enter the value itself",
+                )
+                continue
             if not raw and not column.required:
                 row[column.name] = None
                 continue
             try:
                 row[column.name] = column.parse(raw)
             except ValueError as exc:
-                errors.append(RowError(line, column.name, str(exc)))
+                problems.add(line, column.name, str(exc))
         for name in ("municipality_code", "allocation_municipality_code"):
             code = row.get(name)
             if code is not None and code not in known_municipalities:
-                errors.append(RowError(line, name, f"unknown municipality code '{code}'"))
+                problems.add(line, name, f"unknown municipality code '{code}'")
         reduction, rent = row.get("rent_reduction_dkk"), row.get("rent_dkk")
         if isinstance(reduction, float) and isinstance(rent, float) and reduction > rent:
-            errors.append(
-                RowError(
-                    line, "rent_reduction_dkk", f"reduction {reduction:g} exceeds rent {rent:g}"
-                )
+            problems.add(
+                line, "rent_reduction_dkk", f"reduction {reduction:g} exceeds rent {rent:g}"
             )
         key = (str(row.get("association")), str(row.get("department")), str(row.get("unit_ref")))
         if key in seen:
-            errors.append(
-                RowError(line, "unit_ref", f"unit '{key[2]}' already listed in row {seen[key]}")
-            )
+            problems.add(line, "unit_ref", f"unit '{key[2]}' already listed in row {seen[key]}")
         else:
             seen[key] = line
         rows.append(row)
-    if errors:
-        raise ImportFailed(errors)
+    if problems:
+        raise problems.fail()
     return rows
 
 
@@ -322,24 +551,22 @@ def import_rows(
     session: Session, rows: list[dict[str, Any]], *, only_association: str | None = None
 ) -> ImportSummary:
     """Write validated rows inside the caller's transaction (upserting by unit key)."""
-    errors: list[RowError] = []
+    problems = _Problems()
     if only_association is not None:
-        errors += [
-            RowError(r["_row"], "association", f"you may only report units of '{only_association}'")
-            for r in rows
-            if r["association"] != only_association
-        ]
+        for r in rows:
+            if r["association"] != only_association:
+                problems.add(
+                    r["_row"], "association", f"you may only report units of '{only_association}'"
+                )
     areas: dict[int, str] = {}
     for r in rows:
         area = r["area"] or district_at(session, r["municipality_code"], r["lat"], r["lon"])
         if area is None:
-            errors.append(
-                RowError(r["_row"], "area", "no area given and the point lies in no known district")
-            )
+            problems.add(r["_row"], "area", "no area given and the point lies in no known district")
         else:
             areas[r["_row"]] = area
-    if errors:
-        raise ImportFailed(errors)
+    if problems:
+        raise problems.fail()
     created = updated = v_created = v_updated = 0
     associations = {a.name: a for a in session.scalars(select(HousingAssociation))}
     for r in rows:
@@ -432,14 +659,17 @@ def import_vacancy_list(
     The caller owns the transaction: on `ImportFailed` (or any error) it must roll
     back, and nothing of the list is kept.
     """
-    frame = read_table(data, filename)
+    table = read_table(data, filename)
     known = set(session.scalars(select(Municipality.code)))
-    rows = validate(frame, known)
+    rows = validate(table, known)
     return import_rows(session, rows, only_association=only_association)
 
 
 __all__ = [
     "COLUMNS",
+    "MAX_ERRORS",
+    "MAX_FILE_BYTES",
+    "MAX_ROWS",
     "ImportFailed",
     "ImportSummary",
     "RowError",

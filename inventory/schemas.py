@@ -16,12 +16,15 @@ from inventory.importer import ImportSummary
 from inventory.models import AllocationRight, Unit, UnitKind, Vacancy, VacancyStatus
 from kernel.types import (
     AddressText,
+    Floor,
     Latitude,
     Longitude,
     Money,
     RecordId,
     RefText,
+    Rooms,
     ShortText,
+    SizeM2,
     UtcDateTime,
 )
 
@@ -38,9 +41,9 @@ class UnitIn(BaseModel):
     lon: Longitude
     area: ShortText | None = Field(None, description="district; found from lat/lon when left out")
     kind: UnitKind
-    rooms: int = Field(ge=1, le=20)
-    size_m2: float = Field(gt=0, le=1000, allow_inf_nan=False)
-    floor: int = Field(ge=-2, le=60, description="0 = ground floor")
+    rooms: Rooms
+    size_m2: SizeM2
+    floor: Floor
     elevator: bool
     wheelchair: bool
     pets_allowed: bool
@@ -54,7 +57,7 @@ class UnitIn(BaseModel):
         None,
         min_length=3,
         max_length=4,
-        pattern=r"^\d{3,4}$",
+        pattern=r"^[0-9]{3,4}$",
         description="who holds the allocation right (default: the department's municipality)",
     )
 

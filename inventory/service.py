@@ -413,7 +413,7 @@ def import_vacancies(
         raise Invalid(
             "import-failed",
             "Vacancy list rejected",
-            f"{len(failed.errors)} problem(s) in the list; nothing was imported.",
+            f"{failed.total} problem(s) in the list; nothing was imported.",
             errors=[
                 ProblemItem(row=e.row, column=e.column, problem=e.problem) for e in failed.errors
             ],

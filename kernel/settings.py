@@ -129,14 +129,27 @@ class RateLimits(BaseModel):
 
 
 class Settings(BaseSettings):
-    """Process-wide settings. ``BOLIGMATCH_ENVIRONMENT=production`` enforces real secrets."""
+    """Process-wide settings. ``BOLIGMATCH_ENVIRONMENT=production`` enforces real secrets.
 
-    model_config = SettingsConfigDict(env_prefix="BOLIGMATCH_", env_nested_delimiter="__")
+    There are two environments only: ``development`` (default secrets allowed, but
+    ``boligmatch serve`` then listens on loopback only) and ``production``. Tests run
+    as development with real secrets. No secret is ever echoed: validation errors hide
+    their input (``hide_input_in_errors``) and the secrets are left out of ``repr``.
+    """
 
-    environment: Literal["development", "test", "production"] = "development"
-    database_url: str = "sqlite:///var/kernel.db"
-    cpr_hash_secret: str = DEVELOPMENT_SECRET
-    jwt_secret: str = DEVELOPMENT_SECRET
+    model_config = SettingsConfigDict(
+        env_prefix="BOLIGMATCH_", env_nested_delimiter="__", hide_input_in_errors=True
+    )
+
+    environment: Literal["development", "production"] = "development"
+    database_url: str = Field("sqlite:///var/kernel.db", repr=False)  # may hold a password
+    cpr_hash_secret: str = Field(DEVELOPMENT_SECRET, repr=False)
+    jwt_secret: str = Field(DEVELOPMENT_SECRET, repr=False)
+    max_request_bytes: int = Field(
+        10 * 1024 * 1024,
+        ge=1024,
+        description="[bytes] largest request body accepted (413 above it)",
+    )
     jwt_ttl_minutes: int = Field(8 * 60, ge=1)
     idempotency_retention_hours: int = Field(
         24,
@@ -172,6 +185,11 @@ class Settings(BaseSettings):
                         "32 characters outside development"
                     )
         return self
+
+    @property
+    def uses_default_secrets(self) -> bool:
+        """True while a secret still has its published development value."""
+        return DEVELOPMENT_SECRET in (self.cpr_hash_secret, self.jwt_secret)
 
     def policy_for(self, municipality_code: str) -> MunicipalityPolicy:
         """The municipality's own policy, or the default one."""

@@ -25,6 +25,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from matcher import bounds
 from matcher.income import IncomeKind
 from matcher.policy import Policy, Weights
 
@@ -87,8 +88,10 @@ class Household(BaseModel):
     """Who will live in the home."""
 
     model_config = _STRICT
-    adults: int = Field(ge=1, le=20, description="Adults in the household (18+).")
-    children: int = Field(ge=0, le=20, description="Children in the household.")
+    adults: int = Field(
+        ge=bounds.ADULTS_MIN, le=bounds.ADULTS_MAX, description="Adults in the household (18+)."
+    )
+    children: int = Field(ge=0, le=bounds.CHILDREN_MAX, description="Children in the household.")
 
 
 class IncomeItem(BaseModel):
@@ -96,7 +99,7 @@ class IncomeItem(BaseModel):
 
     model_config = _STRICT
     kind: IncomeKind = Field(description="Kind of income (DOMAIN.md 5).")
-    monthly_dkk: float = Field(ge=0, le=10_000_000, description="Before tax [DKK/month].")
+    monthly_dkk: float = Field(ge=0, le=bounds.DKK_MAX, description="Before tax [DKK/month].")
 
 
 class Needs(BaseModel):
@@ -138,9 +141,11 @@ class Citizen(BaseModel):
     birth_year: int = Field(ge=1900, le=2100, description="Year of birth.")
     household: Household
     income: list[IncomeItem] = Field(description="The household's income items.")
-    wealth_dkk: float = Field(0.0, ge=0, le=1_000_000_000, description="Wealth [DKK].")
+    wealth_dkk: float = Field(0.0, ge=0, le=bounds.DKK_MAX, description="Wealth [DKK].")
     situation: int = Field(
-        ge=1, le=9, description="National homelessness situation 1-9 (DOMAIN.md 4)."
+        ge=bounds.SITUATION_MIN,
+        le=bounds.SITUATION_MAX,
+        description="National homelessness situation 1-9 (DOMAIN.md 4).",
     )
     homeless_since: IsoDate = Field(description="First day of the current homelessness.")
     registered_on: IsoDate = Field(description="Day the citizen was put on the list.")
@@ -167,26 +172,34 @@ class Vacancy(BaseModel):
     model_config = _STRICT
     id: Id = Field(description="Vacancy id, unique in the document.")
     municipality_code: MunicipalityCode = Field(description="Municipality the home is in.")
-    area: str = Field(min_length=1, description="District or area name.")
+    area: str = Field(
+        min_length=1, max_length=bounds.SHORT_TEXT_MAX, description="District or area name."
+    )
     lat: float = Field(ge=-90, le=90, description="Latitude, WGS84 [degrees].")
     lon: float = Field(ge=-180, le=180, description="Longitude, WGS84 [degrees].")
     kind: UnitKind = Field(description="Kind of almen bolig (DOMAIN.md 3).")
-    rooms: int = Field(ge=1, le=50, description="Number of rooms.")
-    size_m2: float = Field(gt=0, le=100_000, description="Floor area [m²].")
-    rent_dkk: float = Field(ge=0, le=10_000_000, description="Rent excl. utilities [DKK/month].")
-    utilities_dkk: float = Field(ge=0, le=10_000_000, description="Utilities a conto [DKK/month].")
+    rooms: int = Field(ge=bounds.ROOMS_MIN, le=bounds.ROOMS_MAX, description="Number of rooms.")
+    size_m2: float = Field(gt=0, le=bounds.SIZE_M2_MAX, description="Floor area [m²].")
+    rent_dkk: float = Field(
+        ge=0, le=bounds.DKK_MAX, description="Rent excl. utilities [DKK/month]."
+    )
+    utilities_dkk: float = Field(
+        ge=0, le=bounds.DKK_MAX, description="Utilities a conto [DKK/month]."
+    )
     rent_reduction_dkk: float = Field(
-        0.0, ge=0, le=10_000_000, description="Reform rent reduction (§ 98 f) [DKK/month]."
+        0.0, ge=0, le=bounds.DKK_MAX, description="Reform rent reduction (§ 98 f) [DKK/month]."
     )
     rent_reduction_until: IsoDate | None = Field(
         None, description="Last day of the rent reduction; null = permanent."
     )
-    deposit_dkk: float = Field(0.0, ge=0, le=10_000_000, description="Deposit [DKK].")
+    deposit_dkk: float = Field(0.0, ge=0, le=bounds.DKK_MAX, description="Deposit [DKK].")
     allocation: Literal["municipal", "association"] = Field(
         description="Who lets the unit: the municipality (anvisningsret, § 59) or the association."
     )
     wheelchair: bool = Field(False, description="Wheelchair accessible.")
-    floor: int = Field(0, ge=-1, le=200, description="Floor; 0 = ground floor.")
+    floor: int = Field(
+        0, ge=bounds.FLOOR_MIN, le=bounds.FLOOR_MAX, description="Floor; 0 = ground floor."
+    )
     elevator: bool = Field(False, description="The building has a lift.")
     pets_allowed: bool = Field(False, description="Pets are allowed.")
     available_from: IsoDate = Field(description="First day the home can be moved into.")

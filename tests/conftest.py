@@ -25,7 +25,8 @@ from kernel.db import make_engine, session_factory
 POSTGRES_URL = os.environ.get("BOLIGMATCH_TEST_POSTGRES_URL")
 TEST_SECRET = "test-secret-for-cpr-hashing-in-the-test-suite"
 
-os.environ.setdefault("BOLIGMATCH_ENVIRONMENT", "test")
+# Development (the only other environment is production) with real, non-default secrets.
+os.environ.setdefault("BOLIGMATCH_ENVIRONMENT", "development")
 os.environ.setdefault("BOLIGMATCH_CPR_HASH_SECRET", TEST_SECRET)
 os.environ.setdefault("BOLIGMATCH_JWT_SECRET", TEST_SECRET)
 

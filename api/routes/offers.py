@@ -35,7 +35,7 @@ from api.routes.allocation_common import (
     offer_out,
     today,
 )
-from kernel.types import NoNul, Page, RecordId, UtcDateTime
+from kernel.types import FreeText, NoNul, Page, RecordId, UtcDateTime
 
 router = APIRouter(prefix="/offers", tags=["offers"])
 association_router = APIRouter(prefix="/association", tags=["association"])
@@ -72,9 +72,7 @@ class OfferDecline(BaseModel):
             "(could not be reached) or other"
         )
     )
-    note: Annotated[str, NoNul] | None = Field(
-        None, max_length=2000, description="free text, no CPR numbers"
-    )
+    note: FreeText | None = Field(None, description="free text, no CPR numbers")
     counts_as_refusal: bool = Field(
         True,
         description=(
