@@ -76,6 +76,7 @@ __all__ = [
     "VerdictArrays",
     "assess",
     "assess_many",
+    "summary_text",
 ]
 
 _PPM = 1_000_000
@@ -338,17 +339,37 @@ def _rule_sentences(
     return [rent_rule, left_rule]
 
 
-def _summary(n: _Numbers, policy: AffordabilityPolicy) -> str:
+def summary_text(
+    *,
+    left_dkk: int,
+    required_left_dkk: int,
+    gross_rent_dkk: int,
+    max_gross_rent_dkk: int,
+    max_rent_share: float,
+) -> str:
+    """The verdict's one-line summary from its numbers (:class:`Verdict` or
+    :class:`VerdictArrays`), so that both paths word a verdict alike."""
+    rent_share_ok = gross_rent_dkk <= max_gross_rent_dkk
+    affordable = rent_share_ok and left_dkk >= required_left_dkk
     text = (
-        f"{_kr(n.left_dkk)} kr. left after rent; this municipality requires "
-        f"{_kr(n.required_left_dkk)}"
+        f"{_kr(left_dkk)} kr. left after rent; this municipality requires {_kr(required_left_dkk)}"
     )
-    if not n.rent_share_ok:
+    if not rent_share_ok:
         text += (
-            f"; rent {_kr(n.gross_rent_dkk)} kr. is above {_percent(policy.max_rent_share)} "
-            f"of income ({_kr(n.max_gross_rent_dkk)} kr.)"
+            f"; rent {_kr(gross_rent_dkk)} kr. is above {_percent(max_rent_share)} "
+            f"of income ({_kr(max_gross_rent_dkk)} kr.)"
         )
-    return f"{text}: {'affordable' if n.affordable else 'not affordable'}"
+    return f"{text}: {'affordable' if affordable else 'not affordable'}"
+
+
+def _summary(n: _Numbers, policy: AffordabilityPolicy) -> str:
+    return summary_text(
+        left_dkk=n.left_dkk,
+        required_left_dkk=n.required_left_dkk,
+        gross_rent_dkk=n.gross_rent_dkk,
+        max_gross_rent_dkk=n.max_gross_rent_dkk,
+        max_rent_share=policy.max_rent_share,
+    )
 
 
 def assess(

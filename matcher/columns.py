@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
-from typing import Any, get_args
+from typing import Any, NamedTuple, get_args
 
 import numpy as np
 from numpy.typing import NDArray
@@ -134,6 +134,7 @@ class Columns:
     need_ground_floor: B
     has_pets: B
     has_place: B
+    avoids: B
     place_lat: F64
     place_lon: F64
     # vacancies
@@ -194,6 +195,68 @@ class Columns:
         return ci * len(self.area_names) + self.v_area[vi]
 
 
+class _CitizenInts(NamedTuple):
+    """A citizen's integer columns (days relative to ``as_of``)."""
+
+    adults: int
+    children: int
+    age: int
+    situation: int
+    homeless_days: int
+    waiting_days: int
+    kontanthjaelp_months: int
+    support: int
+    deadline_days: int
+
+
+class _CitizenFlags(NamedTuple):
+    need_wheelchair: bool
+    need_ground_floor: bool
+    has_pets: bool
+    pensioner: bool
+    foertid: bool
+    has_deadline: bool
+    has_place: bool
+    avoids: bool
+
+
+class _CitizenFloats(NamedTuple):
+    income: float
+    wealth: float
+    place_lat: float
+    place_lon: float
+
+
+class _VacancyInts(NamedTuple):
+    rooms: int
+    floor: int
+    available_days: int
+
+
+class _VacancyFloats(NamedTuple):
+    size_m2: float
+    rent: float
+    utilities: float
+    v_lat: float
+    v_lon: float
+
+
+class _VacancyFlags(NamedTuple):
+    municipal: bool
+    wheelchair: bool
+    elevator: bool
+    pets_allowed: bool
+    listed_area: bool
+    youth: bool
+
+
+def _by_name(rows: list[Any], row_type: type[Any], dtype: type[Any]) -> dict[str, np.ndarray]:
+    """Rows of one ``NamedTuple`` type as one contiguous array per field, keyed by name."""
+    names: tuple[str, ...] = row_type._fields
+    table = np.asarray(rows, dtype=dtype).reshape(-1, len(names))
+    return {name: np.ascontiguousarray(table[:, j]) for j, name in enumerate(names)}
+
+
 def build_columns(problem: Problem) -> Columns:
     """Lay a validated problem out as columns (citizens and vacancies sorted by id)."""
     as_of = problem.as_of
@@ -206,9 +269,9 @@ def build_columns(problem: Problem) -> Columns:
     c_codes: list[str] = []
     c_pref_areas: list[list[str]] = []
     c_avoid_areas: list[list[str]] = []
-    c_int_rows = []
-    c_needs_rows = []
-    c_float_rows = []
+    c_ints: list[_CitizenInts] = []
+    c_flags: list[_CitizenFlags] = []
+    c_floats: list[_CitizenFloats] = []
     for c in citizens:
         household, needs, preferences = c.household, c.needs, c.preferences
         place = preferences.place
@@ -216,86 +279,100 @@ def build_columns(problem: Problem) -> Columns:
         c_codes.append(c.municipality_code)
         c_pref_areas.append(preferences.areas)
         c_avoid_areas.append(preferences.avoid_areas)
-        c_int_rows.append(
-            (
-                household.adults,
-                household.children,
-                as_of.year - c.birth_year,
-                c.situation,
-                today - c.homeless_since.toordinal(),
-                today - c.registered_on.toordinal(),
-                -1 if c.kontanthjaelp_since is None else whole_months(c.kontanthjaelp_since, as_of),
-                support_index[c.support],
-                0 if c.deadline is None else c.deadline.toordinal() - today,
+        c_ints.append(
+            _CitizenInts(
+                adults=household.adults,
+                children=household.children,
+                age=as_of.year - c.birth_year,
+                situation=c.situation,
+                homeless_days=today - c.homeless_since.toordinal(),
+                waiting_days=today - c.registered_on.toordinal(),
+                kontanthjaelp_months=(
+                    -1
+                    if c.kontanthjaelp_since is None
+                    else whole_months(c.kontanthjaelp_since, as_of)
+                ),
+                support=support_index[c.support],
+                deadline_days=0 if c.deadline is None else c.deadline.toordinal() - today,
             )
         )
-        c_needs_rows.append(
-            (
-                needs.wheelchair,
-                needs.ground_floor,
-                needs.pets,
-                "folkepension" in kinds,
-                "foertidspension" in kinds,
-                c.deadline is not None,
-                place is not None,
+        c_flags.append(
+            _CitizenFlags(
+                need_wheelchair=needs.wheelchair,
+                need_ground_floor=needs.ground_floor,
+                has_pets=needs.pets,
+                pensioner="folkepension" in kinds,
+                foertid="foertidspension" in kinds,
+                has_deadline=c.deadline is not None,
+                has_place=place is not None,
+                avoids=bool(preferences.avoid_areas),
             )
         )
-        c_float_rows.append(
-            (
-                citizen_income_fast(c),
-                c.wealth_dkk,
-                math.nan if place is None else place.lat,
-                math.nan if place is None else place.lon,
+        c_floats.append(
+            _CitizenFloats(
+                income=citizen_income_fast(c),
+                wealth=c.wealth_dkk,
+                place_lat=math.nan if place is None else place.lat,
+                place_lon=math.nan if place is None else place.lon,
             )
         )
     # and one over the vacancies
-    v_int_rows = []
-    v_float_rows = []
-    v_bool_rows = []
+    v_codes: list[str] = []
+    v_areas: list[str] = []
+    v_departments: list[str] = []
+    v_ints: list[_VacancyInts] = []
+    v_floats: list[_VacancyFloats] = []
+    v_flags: list[_VacancyFlags] = []
     v_reduction = []
     v_reduction_temporary = []
     for v in vacancies:
-        v_int_rows.append(
-            (
-                v.municipality_code,
-                v.area,
-                v.department,
-                v.rooms,
-                v.floor,
-                v.available_from.toordinal() - today,
+        v_codes.append(v.municipality_code)
+        v_areas.append(v.area)
+        v_departments.append(v.department)
+        v_ints.append(
+            _VacancyInts(
+                rooms=v.rooms,
+                floor=v.floor,
+                available_days=v.available_from.toordinal() - today,
             )
         )
-        v_float_rows.append((v.size_m2, v.rent_dkk, v.utilities_dkk, v.lat, v.lon))
-        v_bool_rows.append(
-            (
-                v.allocation == "municipal",
-                v.wheelchair,
-                v.elevator,
-                v.pets_allowed,
-                v.listed_area,
-                v.kind == "youth",
+        v_floats.append(
+            _VacancyFloats(
+                size_m2=v.size_m2,
+                rent=v.rent_dkk,
+                utilities=v.utilities_dkk,
+                v_lat=v.lat,
+                v_lon=v.lon,
+            )
+        )
+        v_flags.append(
+            _VacancyFlags(
+                municipal=v.allocation == "municipal",
+                wheelchair=v.wheelchair,
+                elevator=v.elevator,
+                pets_allowed=v.pets_allowed,
+                listed_area=v.listed_area,
+                youth=v.kind == "youth",
             )
         )
         reduction = effective_reduction(v, as_of)
         v_reduction.append(reduction)
         v_reduction_temporary.append(v.rent_reduction_until is not None and reduction > 0)
     codes = sorted(
-        set(c_codes)
-        | {row[0] for row in v_int_rows}
-        | {t.municipality_code for t in problem.support_capacity}
+        set(c_codes) | set(v_codes) | {t.municipality_code for t in problem.support_capacity}
     )
     muni_index = {code: i for i, code in enumerate(codes)}
     policies = [problem.policy_for(code) for code in codes]
     weights = [problem.weights_for(code) for code in codes]
 
     areas = sorted(
-        {row[1] for row in v_int_rows}
+        set(v_areas)
         | set(chain.from_iterable(c_pref_areas))
         | set(chain.from_iterable(c_avoid_areas))
         | {a for t in problem.support_capacity for a in t.areas}
     )
     area_index = {a: i for i, a in enumerate(areas)}
-    departments = sorted({row[2] for row in v_int_rows})
+    departments = sorted(set(v_departments))
     department_index = {d: i for i, d in enumerate(departments)}
 
     def ints(values: list[int]) -> I64:
@@ -329,32 +406,7 @@ def build_columns(problem: Problem) -> Columns:
             ):
                 team_of[method, vi] = t_index
 
-    c_int = np.asarray(
-        [(muni_index[code], *row) for code, row in zip(c_codes, c_int_rows, strict=True)],
-        dtype=np.int64,
-    ).reshape(-1, 10)
-    c_needs = np.asarray(c_needs_rows, dtype=np.bool_).reshape(-1, 7)
-    c_float = np.asarray(c_float_rows, dtype=np.float64).reshape(-1, 4)
-    v_int = np.asarray(
-        [
-            (
-                muni_index[code],
-                rooms,
-                floor,
-                available,
-                area_index[area],
-                department_index[department],
-            )
-            for code, area, department, rooms, floor, available in v_int_rows
-        ],
-        dtype=np.int64,
-    ).reshape(-1, 6)
-    v_float = np.asarray(v_float_rows, dtype=np.float64).reshape(-1, 5)
-    v_bool = np.asarray(v_bool_rows, dtype=np.bool_).reshape(-1, 6)
-
-    def column(table: np.ndarray, j: int) -> np.ndarray:
-        return np.ascontiguousarray(table[:, j])
-
+    citizen_ints = _by_name(c_ints, _CitizenInts, np.int64)
     return Columns(
         problem=problem,
         as_of=as_of,
@@ -365,47 +417,19 @@ def build_columns(problem: Problem) -> Columns:
         municipality_codes=codes,
         policies=policies,
         weights=weights,
-        c_muni=column(c_int, 0),
-        adults=column(c_int, 1),
-        children=column(c_int, 2),
-        persons=column(c_int, 1) + column(c_int, 2),
-        income=column(c_float, 0),
-        wealth=column(c_float, 1),
-        pensioner=column(c_needs, 3),
-        foertid=column(c_needs, 4),
-        age=column(c_int, 3),
-        situation=column(c_int, 4),
-        homeless_days=column(c_int, 5),
-        waiting_days=column(c_int, 6),
-        has_deadline=column(c_needs, 5),
-        deadline_days=column(c_int, 9),
-        kontanthjaelp_months=column(c_int, 7),
-        support=column(c_int, 8),
-        need_wheelchair=column(c_needs, 0),
-        need_ground_floor=column(c_needs, 1),
-        has_pets=column(c_needs, 2),
-        has_place=column(c_needs, 6),
-        place_lat=column(c_float, 2),
-        place_lon=column(c_float, 3),
-        v_muni=column(v_int, 0),
-        municipal=column(v_bool, 0),
-        rooms=column(v_int, 1),
-        size_m2=column(v_float, 0),
-        rent=column(v_float, 1),
-        utilities=column(v_float, 2),
+        c_muni=ints([muni_index[code] for code in c_codes]),
+        persons=citizen_ints["adults"] + citizen_ints["children"],
+        **citizen_ints,
+        **_by_name(c_flags, _CitizenFlags, np.bool_),
+        **_by_name(c_floats, _CitizenFloats, np.float64),
+        v_muni=ints([muni_index[code] for code in v_codes]),
+        v_area=ints([area_index[area] for area in v_areas]),
+        v_department=ints([department_index[d] for d in v_departments]),
         reduction=floats(v_reduction),
         reduction_temporary=bools(v_reduction_temporary),
-        wheelchair=column(v_bool, 1),
-        floor=column(v_int, 2),
-        elevator=column(v_bool, 2),
-        pets_allowed=column(v_bool, 3),
-        available_days=column(v_int, 3),
-        listed_area=column(v_bool, 4),
-        youth=column(v_bool, 5),
-        v_lat=column(v_float, 3),
-        v_lon=column(v_float, 4),
-        v_area=column(v_int, 4),
-        v_department=column(v_int, 5),
+        **_by_name(v_ints, _VacancyInts, np.int64),
+        **_by_name(v_floats, _VacancyFloats, np.float64),
+        **_by_name(v_flags, _VacancyFlags, np.bool_),
         area_names=areas,
         department_names=departments,
         pref_keys=pref_keys,

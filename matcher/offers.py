@@ -158,6 +158,7 @@ def vacancy_offers(
     lost_list = loss[rows].tolist()
     candidates = []
     for (
+        breakdown,
         rank,
         c,
         v,
@@ -171,6 +172,7 @@ def vacancy_offers(
         tail,
         money,
     ) in zip(
+        map(dict, map(zip, repeat(PART_NAMES), breakdown_rows(scored, rows))),
         (ranks + 1).tolist(),
         rows_c.tolist(),
         pv[rows].tolist(),
@@ -208,6 +210,7 @@ def vacancy_offers(
         candidates.append(
             {
                 "assigned": assigned,
+                "breakdown": breakdown,
                 "citizen": citizen,
                 "loss": lost,
                 "planned_vacancy": vacancy_ids[planned] if planned >= 0 else None,
