@@ -7,7 +7,7 @@ Hard constraint of the matcher (DOMAIN.md section 5). Per month::
     left              = income − net housing cost
 
 and, with the municipality's :class:`AffordabilityPolicy` (the law sets no number, so both
-rules are settings with DOMAIN.md's defaults):
+rules are settings of :class:`matcher.policy.Policy`, with DOMAIN.md's defaults):
 
 * gross rent at most ``max_rent_share`` of household income (default half: the level above
   which deposit loans and housing benefit may be refused);
@@ -66,6 +66,7 @@ from matcher.housing_benefit import (
     validated_area_array,
     validated_year,
 )
+from matcher.policy import Policy
 
 __all__ = [
     "AffordabilityPolicy",
@@ -100,9 +101,15 @@ def _percent(share: float) -> str:
     return f"{share * 100:g} %"
 
 
+def _default(name: str) -> Any:
+    """The documented default of a :class:`matcher.policy.Policy` setting."""
+    return Policy.model_fields[name].default
+
+
 @dataclass(frozen=True)
 class AffordabilityPolicy:
-    """A municipality's affordability settings (defaults from DOMAIN.md section 5).
+    """A municipality's affordability settings: the part of :class:`matcher.policy.Policy`
+    this module needs, with its defaults (DOMAIN.md section 5).
 
     Parameters
     ----------
@@ -116,10 +123,20 @@ class AffordabilityPolicy:
         municipality's allocated homes (see :class:`~matcher.housing_benefit.HousingBenefitInput`).
     """
 
-    max_rent_share: float = 0.5
-    min_left_per_adult_dkk: int = 3500
-    min_left_per_child_dkk: int = 2000
-    boligydelse_caps_apply: bool = True
+    max_rent_share: float = _default("max_rent_share")
+    min_left_per_adult_dkk: int = _default("min_left_per_adult_dkk")
+    min_left_per_child_dkk: int = _default("min_left_per_child_dkk")
+    boligydelse_caps_apply: bool = _default("boligydelse_caps_apply")
+
+    @classmethod
+    def of(cls, policy: Policy) -> AffordabilityPolicy:
+        """The affordability settings of a municipality's policy."""
+        return cls(
+            max_rent_share=policy.max_rent_share,
+            min_left_per_adult_dkk=policy.min_left_per_adult_dkk,
+            min_left_per_child_dkk=policy.min_left_per_child_dkk,
+            boligydelse_caps_apply=policy.boligydelse_caps_apply,
+        )
 
     def __post_init__(self) -> None:
         check_number("max_rent_share", self.max_rent_share, maximum=1, positive=True)

@@ -386,11 +386,7 @@ class _Run:
         self.templates = _templates(self.m, task.seed, self.anchor, task.params.template_pool)
         self.starts = month_starts(task.params)
         self.horizon = self.starts[-1]
-        self.policy = Policy(
-            max_rent_share=task.scenario.max_rent_share,
-            min_left_per_adult_dkk=task.scenario.min_left_per_adult_dkk,
-            min_left_per_child_dkk=task.scenario.min_left_per_child_dkk,
-        )
+        self.policy = task.scenario.matcher_policy()
         self.persons: list[_Person] = []
         self.homes: list[_Home] = []
         self.rounds = 0
