@@ -3,16 +3,18 @@
 Citizens and vacancies are sorted by id, so index order is id order: every tie the
 matcher breaks "by id" is broken by index, and a document listing the same citizens in a
 different order gives the same result byte for byte. Dates become day counts relative to
-``as_of`` so that every rule is integer arithmetic.
+``as_of`` so that every rule is integer arithmetic. Every column is a named field of
+:class:`Columns`, built by name (:func:`build_columns`); the rules read them by name.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
-from typing import Any, NamedTuple, get_args
+from typing import Any, get_args
 
 import numpy as np
 from numpy.typing import NDArray
@@ -134,7 +136,7 @@ class Columns:
     need_ground_floor: B
     has_pets: B
     has_place: B
-    avoids: B
+    avoids: B  # the citizen asked to avoid some areas
     place_lat: F64
     place_lon: F64
     # vacancies
@@ -195,169 +197,41 @@ class Columns:
         return ci * len(self.area_names) + self.v_area[vi]
 
 
-class _CitizenInts(NamedTuple):
-    """A citizen's integer columns (days relative to ``as_of``)."""
-
-    adults: int
-    children: int
-    age: int
-    situation: int
-    homeless_days: int
-    waiting_days: int
-    kontanthjaelp_months: int
-    support: int
-    deadline_days: int
+def _ints(values: Iterable[int], n: int) -> I64:
+    return np.fromiter(values, dtype=np.int64, count=n)
 
 
-class _CitizenFlags(NamedTuple):
-    need_wheelchair: bool
-    need_ground_floor: bool
-    has_pets: bool
-    pensioner: bool
-    foertid: bool
-    has_deadline: bool
-    has_place: bool
-    avoids: bool
+def _floats(values: Iterable[float], n: int) -> F64:
+    return np.fromiter(values, dtype=np.float64, count=n)
 
 
-class _CitizenFloats(NamedTuple):
-    income: float
-    wealth: float
-    place_lat: float
-    place_lon: float
-
-
-class _VacancyInts(NamedTuple):
-    rooms: int
-    floor: int
-    available_days: int
-
-
-class _VacancyFloats(NamedTuple):
-    size_m2: float
-    rent: float
-    utilities: float
-    v_lat: float
-    v_lon: float
-
-
-class _VacancyFlags(NamedTuple):
-    municipal: bool
-    wheelchair: bool
-    elevator: bool
-    pets_allowed: bool
-    listed_area: bool
-    youth: bool
-
-
-def _by_name(rows: list[Any], row_type: type[Any], dtype: type[Any]) -> dict[str, np.ndarray]:
-    """Rows of one ``NamedTuple`` type as one contiguous array per field, keyed by name."""
-    names: tuple[str, ...] = row_type._fields
-    table = np.asarray(rows, dtype=dtype).reshape(-1, len(names))
-    return {name: np.ascontiguousarray(table[:, j]) for j, name in enumerate(names)}
+def _bools(values: Iterable[bool], n: int) -> B:
+    return np.fromiter(values, dtype=np.bool_, count=n)
 
 
 def build_columns(problem: Problem) -> Columns:
-    """Lay a validated problem out as columns (citizens and vacancies sorted by id)."""
+    """Lay a validated problem out as columns (citizens and vacancies sorted by id).
+
+    Every column is built by name from its own expression over the documents.
+    """
     as_of = problem.as_of
     citizens = sorted(problem.citizens, key=lambda c: c.id)
     vacancies = sorted(problem.vacancies, key=lambda v: v.id)
+    n_c, n_v = len(citizens), len(vacancies)
     today = as_of.toordinal()
     support_index = {method: i for i, method in enumerate(SUPPORT_METHODS)}
-    # one pass over the citizens (each citizen's objects read while they are in cache);
-    # the municipality and area indices are filled in below, once every code is known
-    c_codes: list[str] = []
-    c_pref_areas: list[list[str]] = []
-    c_avoid_areas: list[list[str]] = []
-    c_ints: list[_CitizenInts] = []
-    c_flags: list[_CitizenFlags] = []
-    c_floats: list[_CitizenFloats] = []
-    for c in citizens:
-        household, needs, preferences = c.household, c.needs, c.preferences
-        place = preferences.place
-        kinds = [i.kind for i in c.income]
-        c_codes.append(c.municipality_code)
-        c_pref_areas.append(preferences.areas)
-        c_avoid_areas.append(preferences.avoid_areas)
-        c_ints.append(
-            _CitizenInts(
-                adults=household.adults,
-                children=household.children,
-                age=as_of.year - c.birth_year,
-                situation=c.situation,
-                homeless_days=today - c.homeless_since.toordinal(),
-                waiting_days=today - c.registered_on.toordinal(),
-                kontanthjaelp_months=(
-                    -1
-                    if c.kontanthjaelp_since is None
-                    else whole_months(c.kontanthjaelp_since, as_of)
-                ),
-                support=support_index[c.support],
-                deadline_days=0 if c.deadline is None else c.deadline.toordinal() - today,
-            )
-        )
-        c_flags.append(
-            _CitizenFlags(
-                need_wheelchair=needs.wheelchair,
-                need_ground_floor=needs.ground_floor,
-                has_pets=needs.pets,
-                pensioner="folkepension" in kinds,
-                foertid="foertidspension" in kinds,
-                has_deadline=c.deadline is not None,
-                has_place=place is not None,
-                avoids=bool(preferences.avoid_areas),
-            )
-        )
-        c_floats.append(
-            _CitizenFloats(
-                income=citizen_income_fast(c),
-                wealth=c.wealth_dkk,
-                place_lat=math.nan if place is None else place.lat,
-                place_lon=math.nan if place is None else place.lon,
-            )
-        )
-    # and one over the vacancies
-    v_codes: list[str] = []
-    v_areas: list[str] = []
-    v_departments: list[str] = []
-    v_ints: list[_VacancyInts] = []
-    v_floats: list[_VacancyFloats] = []
-    v_flags: list[_VacancyFlags] = []
-    v_reduction = []
-    v_reduction_temporary = []
-    for v in vacancies:
-        v_codes.append(v.municipality_code)
-        v_areas.append(v.area)
-        v_departments.append(v.department)
-        v_ints.append(
-            _VacancyInts(
-                rooms=v.rooms,
-                floor=v.floor,
-                available_days=v.available_from.toordinal() - today,
-            )
-        )
-        v_floats.append(
-            _VacancyFloats(
-                size_m2=v.size_m2,
-                rent=v.rent_dkk,
-                utilities=v.utilities_dkk,
-                v_lat=v.lat,
-                v_lon=v.lon,
-            )
-        )
-        v_flags.append(
-            _VacancyFlags(
-                municipal=v.allocation == "municipal",
-                wheelchair=v.wheelchair,
-                elevator=v.elevator,
-                pets_allowed=v.pets_allowed,
-                listed_area=v.listed_area,
-                youth=v.kind == "youth",
-            )
-        )
-        reduction = effective_reduction(v, as_of)
-        v_reduction.append(reduction)
-        v_reduction_temporary.append(v.rent_reduction_until is not None and reduction > 0)
+    households = [c.household for c in citizens]
+    needs = [c.needs for c in citizens]
+    preferences = [c.preferences for c in citizens]
+    places = [p.place for p in preferences]
+    kinds = [{i.kind for i in c.income} for c in citizens]
+    c_codes = [c.municipality_code for c in citizens]
+    c_pref_areas = [p.areas for p in preferences]
+    c_avoid_areas = [p.avoid_areas for p in preferences]
+    v_codes = [v.municipality_code for v in vacancies]
+    v_areas = [v.area for v in vacancies]
+    v_departments = [v.department for v in vacancies]
+    v_reduction = [effective_reduction(v, as_of) for v in vacancies]
     codes = sorted(
         set(c_codes) | set(v_codes) | {t.municipality_code for t in problem.support_capacity}
     )
@@ -374,15 +248,6 @@ def build_columns(problem: Problem) -> Columns:
     area_index = {a: i for i, a in enumerate(areas)}
     departments = sorted(set(v_departments))
     department_index = {d: i for i, d in enumerate(departments)}
-
-    def ints(values: list[int]) -> I64:
-        return np.asarray(values, dtype=np.int64).reshape(-1)
-
-    def floats(values: list[float]) -> F64:
-        return np.asarray(values, dtype=np.float64).reshape(-1)
-
-    def bools(values: list[bool]) -> B:
-        return np.asarray(values, dtype=np.bool_).reshape(-1)
 
     n_areas = len(areas)
     pref: dict[int, int] = {}
@@ -406,7 +271,8 @@ def build_columns(problem: Problem) -> Columns:
             ):
                 team_of[method, vi] = t_index
 
-    citizen_ints = _by_name(c_ints, _CitizenInts, np.int64)
+    adults = _ints((h.adults for h in households), n_c)
+    children = _ints((h.children for h in households), n_c)
     return Columns(
         problem=problem,
         as_of=as_of,
@@ -417,28 +283,74 @@ def build_columns(problem: Problem) -> Columns:
         municipality_codes=codes,
         policies=policies,
         weights=weights,
-        c_muni=ints([muni_index[code] for code in c_codes]),
-        persons=citizen_ints["adults"] + citizen_ints["children"],
-        **citizen_ints,
-        **_by_name(c_flags, _CitizenFlags, np.bool_),
-        **_by_name(c_floats, _CitizenFloats, np.float64),
-        v_muni=ints([muni_index[code] for code in v_codes]),
-        v_area=ints([area_index[area] for area in v_areas]),
-        v_department=ints([department_index[d] for d in v_departments]),
-        reduction=floats(v_reduction),
-        reduction_temporary=bools(v_reduction_temporary),
-        **_by_name(v_ints, _VacancyInts, np.int64),
-        **_by_name(v_floats, _VacancyFloats, np.float64),
-        **_by_name(v_flags, _VacancyFlags, np.bool_),
+        # citizens
+        c_muni=_ints((muni_index[code] for code in c_codes), n_c),
+        adults=adults,
+        children=children,
+        persons=adults + children,
+        income=_floats(map(citizen_income_fast, citizens), n_c),
+        wealth=_floats((c.wealth_dkk for c in citizens), n_c),
+        pensioner=_bools(("folkepension" in k for k in kinds), n_c),
+        foertid=_bools(("foertidspension" in k for k in kinds), n_c),
+        age=_ints((as_of.year - c.birth_year for c in citizens), n_c),
+        situation=_ints((c.situation for c in citizens), n_c),
+        homeless_days=_ints((today - c.homeless_since.toordinal() for c in citizens), n_c),
+        waiting_days=_ints((today - c.registered_on.toordinal() for c in citizens), n_c),
+        has_deadline=_bools((c.deadline is not None for c in citizens), n_c),
+        deadline_days=_ints(
+            (0 if c.deadline is None else c.deadline.toordinal() - today for c in citizens), n_c
+        ),
+        kontanthjaelp_months=_ints(
+            (
+                -1 if c.kontanthjaelp_since is None else whole_months(c.kontanthjaelp_since, as_of)
+                for c in citizens
+            ),
+            n_c,
+        ),
+        support=_ints((support_index[c.support] for c in citizens), n_c),
+        need_wheelchair=_bools((n.wheelchair for n in needs), n_c),
+        need_ground_floor=_bools((n.ground_floor for n in needs), n_c),
+        has_pets=_bools((n.pets for n in needs), n_c),
+        has_place=_bools((p is not None for p in places), n_c),
+        avoids=_bools(map(bool, c_avoid_areas), n_c),
+        place_lat=_floats((math.nan if p is None else p.lat for p in places), n_c),
+        place_lon=_floats((math.nan if p is None else p.lon for p in places), n_c),
+        # vacancies
+        v_muni=_ints((muni_index[code] for code in v_codes), n_v),
+        municipal=_bools((v.allocation == "municipal" for v in vacancies), n_v),
+        rooms=_ints((v.rooms for v in vacancies), n_v),
+        size_m2=_floats((v.size_m2 for v in vacancies), n_v),
+        rent=_floats((v.rent_dkk for v in vacancies), n_v),
+        utilities=_floats((v.utilities_dkk for v in vacancies), n_v),
+        reduction=_floats(v_reduction, n_v),
+        reduction_temporary=_bools(
+            (
+                v.rent_reduction_until is not None and reduction > 0
+                for v, reduction in zip(vacancies, v_reduction, strict=True)
+            ),
+            n_v,
+        ),
+        wheelchair=_bools((v.wheelchair for v in vacancies), n_v),
+        floor=_ints((v.floor for v in vacancies), n_v),
+        elevator=_bools((v.elevator for v in vacancies), n_v),
+        pets_allowed=_bools((v.pets_allowed for v in vacancies), n_v),
+        available_days=_ints((v.available_from.toordinal() - today for v in vacancies), n_v),
+        listed_area=_bools((v.listed_area for v in vacancies), n_v),
+        youth=_bools((v.kind == "youth" for v in vacancies), n_v),
+        v_lat=_floats((v.lat for v in vacancies), n_v),
+        v_lon=_floats((v.lon for v in vacancies), n_v),
+        v_area=_ints((area_index[area] for area in v_areas), n_v),
+        v_department=_ints((department_index[d] for d in v_departments), n_v),
+        # lookups
         area_names=areas,
         department_names=departments,
         pref_keys=pref_keys,
         pref_ranks=pref_ranks,
         avoid_keys=np.asarray(sorted(avoid), dtype=np.int64),
         team_of=team_of,
-        team_free=ints([t.free_places for t in teams]),
+        team_free=_ints((t.free_places for t in teams), len(teams)),
         team_labels=[f"{t.municipality_code}/{t.method}/{t.team}" for t in teams],
-        team_methods=ints([SUPPORT_METHODS.index(t.method) for t in teams]),
+        team_methods=_ints((SUPPORT_METHODS.index(t.method) for t in teams), len(teams)),
         policy_table={
             name: np.asarray([getattr(p, name) for p in policies])
             for name in Policy.model_fields

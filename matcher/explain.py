@@ -275,12 +275,12 @@ def _outranked_detail(cols: Columns, c: int, first: int, stop: int, n: _Named) -
     homes = []
     for k in range(first, stop):
         held = n.holder[k] >= 0
-        homes.append(
+        homes.append(  # keys in sorted order, as the result is written (no re-sorting)
             {
-                "vacancy": cols.vacancy_ids[n.vacancy[k]],
-                "score": n.score_points[k],
                 "holder": cols.citizen_ids[n.holder[k]] if held else None,
                 "holder_score": n.holder_points[k] if held else None,
+                "score": n.score_points[k],
+                "vacancy": cols.vacancy_ids[n.vacancy[k]],
             }
         )
     return {
@@ -288,8 +288,8 @@ def _outranked_detail(cols: Columns, c: int, first: int, stop: int, n: _Named) -
         "values": {
             "feasible_vacancies": n.count[c],
             "homes": homes,
-            "vacancy": cols.vacancy_ids[n.vacancy[first]],
             "loss": n.loss_points[first],
+            "vacancy": cols.vacancy_ids[n.vacancy[first]],
         },
     }
 

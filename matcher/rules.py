@@ -402,17 +402,29 @@ listed_area = HardRule(
 # --- avoided areas ------------------------------------------------------------------------
 
 
+def _outside_avoided(cols: Columns, ci: I64, vi: I64) -> B:
+    """True where the home's area is not among the citizen's avoided areas."""
+    keys = ci * len(cols.area_names) + cols.v_area[vi]
+    at = np.minimum(np.searchsorted(cols.avoid_keys, keys), cols.avoid_keys.size - 1)
+    ok: B = cols.avoid_keys[at] != keys
+    return ok
+
+
 def _not_avoided(cols: Columns, ci: I64, vi: I64) -> B:
     shape = np.broadcast_shapes(ci.shape, vi.shape)
     ok = np.ones(shape, dtype=np.bool_)
     asks = cols.avoids[ci]
     if cols.avoid_keys.size == 0 or not asks.any():
         return ok
-    asks = np.broadcast_to(asks, shape)  # only the citizens who asked to avoid areas
-    c, v = np.broadcast_to(ci, shape)[asks], np.broadcast_to(vi, shape)[asks]
-    keys = c * len(cols.area_names) + cols.v_area[v]
-    at = np.minimum(np.searchsorted(cols.avoid_keys, keys), cols.avoid_keys.size - 1)
-    ok[asks] = cols.avoid_keys[at] != keys
+    # only the citizens who asked to avoid areas are looked up
+    if ci.ndim == 2 and ci.shape[1] == 1:  # citizens as a column: their rows
+        rows = np.flatnonzero(asks[:, 0])
+        ok[rows] = _outside_avoided(cols, ci[rows], vi)
+    else:
+        asks = np.broadcast_to(asks, shape)
+        ok[asks] = _outside_avoided(
+            cols, np.broadcast_to(ci, shape)[asks], np.broadcast_to(vi, shape)[asks]
+        )
     return ok
 
 
