@@ -85,7 +85,7 @@ class MunicipalityPolicy(BaseModel):
         data = dict(data)
         given = data.get("matching", {})
         if isinstance(given, Policy):
-            given = given.model_dump(exclude_unset=True)
+            given = {name: getattr(given, name) for name in given.model_fields_set}
         if not isinstance(given, dict):
             return data
         matching: dict[str, Any] = {**SETTINGS_MATCHING_DEFAULTS, **given}
@@ -100,7 +100,9 @@ class MunicipalityPolicy(BaseModel):
             raise ValueError("affordability must be an object")
         if "youth_max_age" in data:
             youth_max_age = data.pop("youth_max_age")
-            if not isinstance(youth_max_age, int) or youth_max_age < 18:
+            if isinstance(youth_max_age, str) and youth_max_age.strip().isdigit():
+                youth_max_age = int(youth_max_age)  # from an environment variable
+            if type(youth_max_age) is not int or youth_max_age < 18:
                 raise ValueError("youth_max_age must be a whole number of years, at least 18")
             old["youth_age_limit"] = youth_max_age + 1
         if "deadline_rule" in data:
@@ -108,7 +110,8 @@ class MunicipalityPolicy(BaseModel):
         both = sorted(set(old) & set(given))
         if both:
             raise ValueError(f"matching.{both[0]} is also given in its first spelling")
-        data["matching"] = {**matching, **old}
+        # lax, unlike a problem document: nested environment variables arrive as text
+        data["matching"] = Policy.model_validate({**matching, **old}, strict=False)
         return data
 
     @property

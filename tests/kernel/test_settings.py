@@ -84,3 +84,15 @@ def test_the_first_spelling_is_still_read() -> None:
         )
     with pytest.raises(ValidationError, match="unknown"):
         MunicipalityPolicy.model_validate({"affordability": {"min_left": 1}})
+
+
+def test_nested_environment_variables_in_either_spelling(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``BOLIGMATCH_DEFAULT_POLICY__...`` values arrive as text and are read as numbers."""
+    monkeypatch.setenv("BOLIGMATCH_DEFAULT_POLICY__AFFORDABILITY__MIN_LEFT_PER_ADULT_DKK", "4000")
+    monkeypatch.setenv("BOLIGMATCH_DEFAULT_POLICY__YOUTH_MAX_AGE", "25")
+    monkeypatch.setenv("BOLIGMATCH_DEFAULT_POLICY__MATCHING__MAX_RENT_SHARE", "0.4")
+    matching = Settings().default_policy.matching
+    assert matching.min_left_per_adult_dkk == 4000
+    assert matching.youth_age_limit == 26
+    assert matching.max_rent_share == 0.4
+    assert matching.require_available_by_deadline
