@@ -35,25 +35,15 @@ from allocation.offer_repository import (
 from allocation.problem_builder import ProblemDocument, build_problem
 from kernel.audit import record
 from kernel.errors import Invalid, NotFound, ProblemItem
-from kernel.settings import MunicipalityPolicy, get_settings
+from kernel.policy import MunicipalityPolicy
+from kernel.settings import get_settings
 
 RUN_ENTITY = "match_run"
 
 
 def matcher_policy(policy: MunicipalityPolicy) -> dict[str, Any]:
-    """The matcher's ``Policy`` for a municipality's settings (kernel.settings).
-
-    The settings hold the local rules in the staff's words; the matcher has its own
-    names for the same numbers. ``youth_max_age`` is the oldest age admitted while
-    the matcher's ``youth_age_limit`` is the first age refused, hence the ``+ 1``.
-    """
-    return {
-        "max_rent_share": policy.affordability.max_rent_share,
-        "min_left_per_adult_dkk": policy.affordability.min_left_per_adult_dkk,
-        "min_left_per_child_dkk": policy.affordability.min_left_per_child_dkk,
-        "youth_age_limit": policy.youth_max_age + 1,
-        "require_available_by_deadline": policy.deadline_rule,
-    }
+    """The problem document's ``policy`` for a municipality's settings (kernel.policy)."""
+    return policy.problem_policy()
 
 
 def municipality_problem(

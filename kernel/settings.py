@@ -1,7 +1,8 @@
 """Settings from the environment (prefix ``BOLIGMATCH_``), validated by pydantic-settings.
 
 Every number the law does not fix (answer deadlines, refusal policy, what must be
-left to live on) is a per-municipality policy here with a documented default
+left to live on) is a per-municipality policy (:class:`kernel.policy.MunicipalityPolicy`,
+whose matching rules are :class:`matcher.policy.Policy`) with a documented default
 (DOMAIN.md sections 5 and 6), never a hidden constant in the code.
 """
 
@@ -13,45 +14,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kernel.policy import MunicipalityPolicy
+
 DEVELOPMENT_SECRET = "development-only-secret-change-me"
-
-
-class AffordabilityMinimums(BaseModel):
-    """What a household must keep (DOMAIN.md section 5 defaults; no national rule exists)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    max_rent_share: float = Field(0.5, gt=0, le=1, description="gross rent / income, at most")
-    min_left_per_adult_dkk: int = Field(3500, ge=0, description="[DKK/month] left per adult")
-    min_left_per_child_dkk: int = Field(2000, ge=0, description="[DKK/month] left per child")
-
-
-class RefusalPolicy(BaseModel):
-    """What happens when a citizen declines suitable offers (DOMAIN.md section 6).
-
-    ``max_refusals`` declined offers are tolerated; the next one triggers ``action``:
-    ``remove`` takes the case off the list (Albertslund's practice), ``review`` only
-    flags it for a caseworker, ``none`` does nothing.
-    """
-
-    model_config = ConfigDict(extra="forbid")
-
-    max_refusals: int = Field(2, ge=0)
-    action: Literal["remove", "review", "none"] = "review"
-
-
-class MunicipalityPolicy(BaseModel):
-    """One municipality's local rules; the defaults apply where a municipality set none."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    answer_deadline_days: int = Field(5, ge=1, le=60, description="days to answer an offer")
-    refusal: RefusalPolicy = RefusalPolicy()
-    affordability: AffordabilityMinimums = AffordabilityMinimums()
-    youth_max_age: int = Field(29, ge=18, description="oldest age admitted to a youth unit")
-    deadline_rule: bool = Field(
-        True, description="a home must be available before a release/discharge deadline"
-    )
 
 
 # --- sign-in, web sessions and rate limits (api/oidc.py, api/web/session.py, api/ratelimit.py)

@@ -7,7 +7,7 @@ Hard constraint of the matcher (DOMAIN.md section 5). Per month::
     left              = income − net housing cost
 
 and, with the municipality's :class:`AffordabilityPolicy` (the law sets no number, so both
-rules are settings with DOMAIN.md's defaults):
+rules are settings of :class:`matcher.policy.Policy`, with DOMAIN.md's defaults):
 
 * gross rent at most ``max_rent_share`` of household income (default half: the level above
   which deposit loans and housing benefit may be refused);
@@ -66,6 +66,7 @@ from matcher.housing_benefit import (
     validated_area_array,
     validated_year,
 )
+from matcher.policy import Policy
 
 __all__ = [
     "AffordabilityPolicy",
@@ -76,6 +77,7 @@ __all__ = [
     "VerdictArrays",
     "assess",
     "assess_many",
+    "summary_text",
 ]
 
 _PPM = 1_000_000
@@ -99,9 +101,15 @@ def _percent(share: float) -> str:
     return f"{share * 100:g} %"
 
 
+def _default(name: str) -> Any:
+    """The documented default of a :class:`matcher.policy.Policy` setting."""
+    return Policy.model_fields[name].default
+
+
 @dataclass(frozen=True)
 class AffordabilityPolicy:
-    """A municipality's affordability settings (defaults from DOMAIN.md section 5).
+    """A municipality's affordability settings: the part of :class:`matcher.policy.Policy`
+    this module needs, with its defaults (DOMAIN.md section 5).
 
     Parameters
     ----------
@@ -115,10 +123,20 @@ class AffordabilityPolicy:
         municipality's allocated homes (see :class:`~matcher.housing_benefit.HousingBenefitInput`).
     """
 
-    max_rent_share: float = 0.5
-    min_left_per_adult_dkk: int = 3500
-    min_left_per_child_dkk: int = 2000
-    boligydelse_caps_apply: bool = True
+    max_rent_share: float = _default("max_rent_share")
+    min_left_per_adult_dkk: int = _default("min_left_per_adult_dkk")
+    min_left_per_child_dkk: int = _default("min_left_per_child_dkk")
+    boligydelse_caps_apply: bool = _default("boligydelse_caps_apply")
+
+    @classmethod
+    def of(cls, policy: Policy) -> AffordabilityPolicy:
+        """The affordability settings of a municipality's policy."""
+        return cls(
+            max_rent_share=policy.max_rent_share,
+            min_left_per_adult_dkk=policy.min_left_per_adult_dkk,
+            min_left_per_child_dkk=policy.min_left_per_child_dkk,
+            boligydelse_caps_apply=policy.boligydelse_caps_apply,
+        )
 
     def __post_init__(self) -> None:
         check_number("max_rent_share", self.max_rent_share, maximum=1, positive=True)
@@ -338,17 +356,37 @@ def _rule_sentences(
     return [rent_rule, left_rule]
 
 
-def _summary(n: _Numbers, policy: AffordabilityPolicy) -> str:
+def summary_text(
+    *,
+    left_dkk: int,
+    required_left_dkk: int,
+    gross_rent_dkk: int,
+    max_gross_rent_dkk: int,
+    max_rent_share: float,
+) -> str:
+    """The verdict's one-line summary from its numbers (:class:`Verdict` or
+    :class:`VerdictArrays`), so that both paths word a verdict alike."""
+    rent_share_ok = gross_rent_dkk <= max_gross_rent_dkk
+    affordable = rent_share_ok and left_dkk >= required_left_dkk
     text = (
-        f"{_kr(n.left_dkk)} kr. left after rent; this municipality requires "
-        f"{_kr(n.required_left_dkk)}"
+        f"{_kr(left_dkk)} kr. left after rent; this municipality requires {_kr(required_left_dkk)}"
     )
-    if not n.rent_share_ok:
+    if not rent_share_ok:
         text += (
-            f"; rent {_kr(n.gross_rent_dkk)} kr. is above {_percent(policy.max_rent_share)} "
-            f"of income ({_kr(n.max_gross_rent_dkk)} kr.)"
+            f"; rent {_kr(gross_rent_dkk)} kr. is above {_percent(max_rent_share)} "
+            f"of income ({_kr(max_gross_rent_dkk)} kr.)"
         )
-    return f"{text}: {'affordable' if n.affordable else 'not affordable'}"
+    return f"{text}: {'affordable' if affordable else 'not affordable'}"
+
+
+def _summary(n: _Numbers, policy: AffordabilityPolicy) -> str:
+    return summary_text(
+        left_dkk=n.left_dkk,
+        required_left_dkk=n.required_left_dkk,
+        gross_rent_dkk=n.gross_rent_dkk,
+        max_gross_rent_dkk=n.max_gross_rent_dkk,
+        max_rent_share=policy.max_rent_share,
+    )
 
 
 def assess(

@@ -255,11 +255,12 @@ def dumps_result(result: dict[str, Any]) -> str:
     """The canonical JSON text of a result: sorted keys, UTF-8, no spaces, newline.
 
     Byte for byte ``json.dumps(result, sort_keys=True, ensure_ascii=False,
-    separators=(",", ":"))`` plus a newline. Plain documents (str keys; str, int, bool and
-    None values; dicts, lists and tuples) take a fast path: every dict is put in key order
-    column by column (:func:`_canonical_values`) and pydantic-core's serialiser, which
-    escapes strings exactly as ``json`` does, writes the text. Anything else (floats, other
-    types, strings ``json`` cannot encode either) goes through ``json.dumps`` itself.
+    separators=(",", ":"))`` plus a newline. Plain documents (str keys; str, int, bool,
+    None and float values; dicts, lists and tuples) take a fast path: every dict is put in
+    key order column by column (:func:`_canonical_values`) and pydantic-core's serialiser,
+    which escapes strings exactly as ``json`` does, writes the text; each distinct float is
+    checked to be written alike by both (``1e-05`` is not). Anything else (other types,
+    such floats, strings ``json`` cannot encode either) goes through ``json.dumps``.
     """
     try:
         with _paused_gc():
@@ -269,8 +270,25 @@ def dumps_result(result: dict[str, Any]) -> str:
         return json.dumps(result, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-_SCALARS = frozenset({str, int, bool, type(None)})
+_SCALARS = frozenset({str, int, bool, type(None), float})
 _CONTAINERS = frozenset({dict, list, tuple})
+_FLOAT_TEXT_AGREES: dict[float, bool] = {}
+"""Floats ``json.dumps`` and pydantic-core write alike (keyed by value; NaN never is)."""
+
+
+def _check_floats(types: set[type], values: Iterable[Any]) -> None:
+    """Raise :class:`_NotPlain` for a float the two serialisers would write differently."""
+    if float not in types:
+        return
+    for value in values:
+        if type(value) is float:
+            agrees = _FLOAT_TEXT_AGREES.get(value)
+            if agrees is None:
+                agrees = json.dumps(value) == pydantic_core.to_json(value).decode()
+                if len(_FLOAT_TEXT_AGREES) < 4096:
+                    _FLOAT_TEXT_AGREES[value] = agrees
+            if not agrees:
+                raise _NotPlain
 
 
 class _NotPlain(Exception):
@@ -285,6 +303,7 @@ def _canonical_values(values: list[Any]) -> list[Any]:
     fast path does not handle.
     """
     types = set(map(type, values))
+    _check_floats(types, values)
     if types <= _SCALARS:
         return values
     if not types <= _SCALARS | _CONTAINERS:
@@ -324,7 +343,10 @@ def _canonical_records(records: list[dict[Any, Any]]) -> list[dict[Any, Any]]:
     if not all(type(k) is str for k in shape):
         raise _NotPlain
     order = tuple(sorted(shape))
-    if set(map(type, chain.from_iterable(map(dict.values, records)))) <= _SCALARS:
+    leaves = list(chain.from_iterable(map(dict.values, records)))
+    leaf_types = set(map(type, leaves))
+    if leaf_types <= _SCALARS:
+        _check_floats(leaf_types, leaves)
         if order == shape:  # also every record of at most one key
             return records
         return list(map(dict, map(zip, repeat(order), map(itemgetter(*order), records))))

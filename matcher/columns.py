@@ -3,12 +3,14 @@
 Citizens and vacancies are sorted by id, so index order is id order: every tie the
 matcher breaks "by id" is broken by index, and a document listing the same citizens in a
 different order gives the same result byte for byte. Dates become day counts relative to
-``as_of`` so that every rule is integer arithmetic.
+``as_of`` so that every rule is integer arithmetic. Every column is a named field of
+:class:`Columns`, built by name (:func:`build_columns`); the rules read them by name.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
@@ -134,6 +136,7 @@ class Columns:
     need_ground_floor: B
     has_pets: B
     has_place: B
+    avoids: B  # the citizen asked to avoid some areas
     place_lat: F64
     place_lon: F64
     # vacancies
@@ -194,118 +197,57 @@ class Columns:
         return ci * len(self.area_names) + self.v_area[vi]
 
 
+def _ints(values: Iterable[int], n: int) -> I64:
+    return np.fromiter(values, dtype=np.int64, count=n)
+
+
+def _floats(values: Iterable[float], n: int) -> F64:
+    return np.fromiter(values, dtype=np.float64, count=n)
+
+
+def _bools(values: Iterable[bool], n: int) -> B:
+    return np.fromiter(values, dtype=np.bool_, count=n)
+
+
 def build_columns(problem: Problem) -> Columns:
-    """Lay a validated problem out as columns (citizens and vacancies sorted by id)."""
+    """Lay a validated problem out as columns (citizens and vacancies sorted by id).
+
+    Every column is built by name from its own expression over the documents.
+    """
     as_of = problem.as_of
     citizens = sorted(problem.citizens, key=lambda c: c.id)
     vacancies = sorted(problem.vacancies, key=lambda v: v.id)
+    n_c, n_v = len(citizens), len(vacancies)
     today = as_of.toordinal()
     support_index = {method: i for i, method in enumerate(SUPPORT_METHODS)}
-    # one pass over the citizens (each citizen's objects read while they are in cache);
-    # the municipality and area indices are filled in below, once every code is known
-    c_codes: list[str] = []
-    c_pref_areas: list[list[str]] = []
-    c_avoid_areas: list[list[str]] = []
-    c_int_rows = []
-    c_needs_rows = []
-    c_float_rows = []
-    for c in citizens:
-        household, needs, preferences = c.household, c.needs, c.preferences
-        place = preferences.place
-        kinds = [i.kind for i in c.income]
-        c_codes.append(c.municipality_code)
-        c_pref_areas.append(preferences.areas)
-        c_avoid_areas.append(preferences.avoid_areas)
-        c_int_rows.append(
-            (
-                household.adults,
-                household.children,
-                as_of.year - c.birth_year,
-                c.situation,
-                today - c.homeless_since.toordinal(),
-                today - c.registered_on.toordinal(),
-                -1 if c.kontanthjaelp_since is None else whole_months(c.kontanthjaelp_since, as_of),
-                support_index[c.support],
-                0 if c.deadline is None else c.deadline.toordinal() - today,
-            )
-        )
-        c_needs_rows.append(
-            (
-                needs.wheelchair,
-                needs.ground_floor,
-                needs.pets,
-                "folkepension" in kinds,
-                "foertidspension" in kinds,
-                c.deadline is not None,
-                place is not None,
-            )
-        )
-        c_float_rows.append(
-            (
-                citizen_income_fast(c),
-                c.wealth_dkk,
-                math.nan if place is None else place.lat,
-                math.nan if place is None else place.lon,
-            )
-        )
-    # and one over the vacancies
-    v_int_rows = []
-    v_float_rows = []
-    v_bool_rows = []
-    v_reduction = []
-    v_reduction_temporary = []
-    for v in vacancies:
-        v_int_rows.append(
-            (
-                v.municipality_code,
-                v.area,
-                v.department,
-                v.rooms,
-                v.floor,
-                v.available_from.toordinal() - today,
-            )
-        )
-        v_float_rows.append((v.size_m2, v.rent_dkk, v.utilities_dkk, v.lat, v.lon))
-        v_bool_rows.append(
-            (
-                v.allocation == "municipal",
-                v.wheelchair,
-                v.elevator,
-                v.pets_allowed,
-                v.listed_area,
-                v.kind == "youth",
-            )
-        )
-        reduction = effective_reduction(v, as_of)
-        v_reduction.append(reduction)
-        v_reduction_temporary.append(v.rent_reduction_until is not None and reduction > 0)
+    households = [c.household for c in citizens]
+    needs = [c.needs for c in citizens]
+    preferences = [c.preferences for c in citizens]
+    places = [p.place for p in preferences]
+    kinds = [{i.kind for i in c.income} for c in citizens]
+    c_codes = [c.municipality_code for c in citizens]
+    c_pref_areas = [p.areas for p in preferences]
+    c_avoid_areas = [p.avoid_areas for p in preferences]
+    v_codes = [v.municipality_code for v in vacancies]
+    v_areas = [v.area for v in vacancies]
+    v_departments = [v.department for v in vacancies]
+    v_reduction = [effective_reduction(v, as_of) for v in vacancies]
     codes = sorted(
-        set(c_codes)
-        | {row[0] for row in v_int_rows}
-        | {t.municipality_code for t in problem.support_capacity}
+        set(c_codes) | set(v_codes) | {t.municipality_code for t in problem.support_capacity}
     )
     muni_index = {code: i for i, code in enumerate(codes)}
     policies = [problem.policy_for(code) for code in codes]
     weights = [problem.weights_for(code) for code in codes]
 
     areas = sorted(
-        {row[1] for row in v_int_rows}
+        set(v_areas)
         | set(chain.from_iterable(c_pref_areas))
         | set(chain.from_iterable(c_avoid_areas))
         | {a for t in problem.support_capacity for a in t.areas}
     )
     area_index = {a: i for i, a in enumerate(areas)}
-    departments = sorted({row[2] for row in v_int_rows})
+    departments = sorted(set(v_departments))
     department_index = {d: i for i, d in enumerate(departments)}
-
-    def ints(values: list[int]) -> I64:
-        return np.asarray(values, dtype=np.int64).reshape(-1)
-
-    def floats(values: list[float]) -> F64:
-        return np.asarray(values, dtype=np.float64).reshape(-1)
-
-    def bools(values: list[bool]) -> B:
-        return np.asarray(values, dtype=np.bool_).reshape(-1)
 
     n_areas = len(areas)
     pref: dict[int, int] = {}
@@ -329,32 +271,8 @@ def build_columns(problem: Problem) -> Columns:
             ):
                 team_of[method, vi] = t_index
 
-    c_int = np.asarray(
-        [(muni_index[code], *row) for code, row in zip(c_codes, c_int_rows, strict=True)],
-        dtype=np.int64,
-    ).reshape(-1, 10)
-    c_needs = np.asarray(c_needs_rows, dtype=np.bool_).reshape(-1, 7)
-    c_float = np.asarray(c_float_rows, dtype=np.float64).reshape(-1, 4)
-    v_int = np.asarray(
-        [
-            (
-                muni_index[code],
-                rooms,
-                floor,
-                available,
-                area_index[area],
-                department_index[department],
-            )
-            for code, area, department, rooms, floor, available in v_int_rows
-        ],
-        dtype=np.int64,
-    ).reshape(-1, 6)
-    v_float = np.asarray(v_float_rows, dtype=np.float64).reshape(-1, 5)
-    v_bool = np.asarray(v_bool_rows, dtype=np.bool_).reshape(-1, 6)
-
-    def column(table: np.ndarray, j: int) -> np.ndarray:
-        return np.ascontiguousarray(table[:, j])
-
+    adults = _ints((h.adults for h in households), n_c)
+    children = _ints((h.children for h in households), n_c)
     return Columns(
         problem=problem,
         as_of=as_of,
@@ -365,56 +283,74 @@ def build_columns(problem: Problem) -> Columns:
         municipality_codes=codes,
         policies=policies,
         weights=weights,
-        c_muni=column(c_int, 0),
-        adults=column(c_int, 1),
-        children=column(c_int, 2),
-        persons=column(c_int, 1) + column(c_int, 2),
-        income=column(c_float, 0),
-        wealth=column(c_float, 1),
-        pensioner=column(c_needs, 3),
-        foertid=column(c_needs, 4),
-        age=column(c_int, 3),
-        situation=column(c_int, 4),
-        homeless_days=column(c_int, 5),
-        waiting_days=column(c_int, 6),
-        has_deadline=column(c_needs, 5),
-        deadline_days=column(c_int, 9),
-        kontanthjaelp_months=column(c_int, 7),
-        support=column(c_int, 8),
-        need_wheelchair=column(c_needs, 0),
-        need_ground_floor=column(c_needs, 1),
-        has_pets=column(c_needs, 2),
-        has_place=column(c_needs, 6),
-        place_lat=column(c_float, 2),
-        place_lon=column(c_float, 3),
-        v_muni=column(v_int, 0),
-        municipal=column(v_bool, 0),
-        rooms=column(v_int, 1),
-        size_m2=column(v_float, 0),
-        rent=column(v_float, 1),
-        utilities=column(v_float, 2),
-        reduction=floats(v_reduction),
-        reduction_temporary=bools(v_reduction_temporary),
-        wheelchair=column(v_bool, 1),
-        floor=column(v_int, 2),
-        elevator=column(v_bool, 2),
-        pets_allowed=column(v_bool, 3),
-        available_days=column(v_int, 3),
-        listed_area=column(v_bool, 4),
-        youth=column(v_bool, 5),
-        v_lat=column(v_float, 3),
-        v_lon=column(v_float, 4),
-        v_area=column(v_int, 4),
-        v_department=column(v_int, 5),
+        # citizens
+        c_muni=_ints((muni_index[code] for code in c_codes), n_c),
+        adults=adults,
+        children=children,
+        persons=adults + children,
+        income=_floats(map(citizen_income_fast, citizens), n_c),
+        wealth=_floats((c.wealth_dkk for c in citizens), n_c),
+        pensioner=_bools(("folkepension" in k for k in kinds), n_c),
+        foertid=_bools(("foertidspension" in k for k in kinds), n_c),
+        age=_ints((as_of.year - c.birth_year for c in citizens), n_c),
+        situation=_ints((c.situation for c in citizens), n_c),
+        homeless_days=_ints((today - c.homeless_since.toordinal() for c in citizens), n_c),
+        waiting_days=_ints((today - c.registered_on.toordinal() for c in citizens), n_c),
+        has_deadline=_bools((c.deadline is not None for c in citizens), n_c),
+        deadline_days=_ints(
+            (0 if c.deadline is None else c.deadline.toordinal() - today for c in citizens), n_c
+        ),
+        kontanthjaelp_months=_ints(
+            (
+                -1 if c.kontanthjaelp_since is None else whole_months(c.kontanthjaelp_since, as_of)
+                for c in citizens
+            ),
+            n_c,
+        ),
+        support=_ints((support_index[c.support] for c in citizens), n_c),
+        need_wheelchair=_bools((n.wheelchair for n in needs), n_c),
+        need_ground_floor=_bools((n.ground_floor for n in needs), n_c),
+        has_pets=_bools((n.pets for n in needs), n_c),
+        has_place=_bools((p is not None for p in places), n_c),
+        avoids=_bools(map(bool, c_avoid_areas), n_c),
+        place_lat=_floats((math.nan if p is None else p.lat for p in places), n_c),
+        place_lon=_floats((math.nan if p is None else p.lon for p in places), n_c),
+        # vacancies
+        v_muni=_ints((muni_index[code] for code in v_codes), n_v),
+        municipal=_bools((v.allocation == "municipal" for v in vacancies), n_v),
+        rooms=_ints((v.rooms for v in vacancies), n_v),
+        size_m2=_floats((v.size_m2 for v in vacancies), n_v),
+        rent=_floats((v.rent_dkk for v in vacancies), n_v),
+        utilities=_floats((v.utilities_dkk for v in vacancies), n_v),
+        reduction=_floats(v_reduction, n_v),
+        reduction_temporary=_bools(
+            (
+                v.rent_reduction_until is not None and reduction > 0
+                for v, reduction in zip(vacancies, v_reduction, strict=True)
+            ),
+            n_v,
+        ),
+        wheelchair=_bools((v.wheelchair for v in vacancies), n_v),
+        floor=_ints((v.floor for v in vacancies), n_v),
+        elevator=_bools((v.elevator for v in vacancies), n_v),
+        pets_allowed=_bools((v.pets_allowed for v in vacancies), n_v),
+        available_days=_ints((v.available_from.toordinal() - today for v in vacancies), n_v),
+        listed_area=_bools((v.listed_area for v in vacancies), n_v),
+        youth=_bools((v.kind == "youth" for v in vacancies), n_v),
+        v_lat=_floats((v.lat for v in vacancies), n_v),
+        v_lon=_floats((v.lon for v in vacancies), n_v),
+        v_area=_ints((area_index[area] for area in v_areas), n_v),
+        v_department=_ints((department_index[d] for d in v_departments), n_v),
+        # lookups
         area_names=areas,
         department_names=departments,
         pref_keys=pref_keys,
         pref_ranks=pref_ranks,
         avoid_keys=np.asarray(sorted(avoid), dtype=np.int64),
         team_of=team_of,
-        team_free=ints([t.free_places for t in teams]),
+        team_free=_ints((t.free_places for t in teams), len(teams)),
         team_labels=[f"{t.municipality_code}/{t.method}/{t.team}" for t in teams],
-        team_methods=ints([SUPPORT_METHODS.index(t.method) for t in teams]),
+        team_methods=_ints((SUPPORT_METHODS.index(t.method) for t in teams), len(teams)),
         policy_table={
             name: np.asarray([getattr(p, name) for p in policies])
             for name in Policy.model_fields

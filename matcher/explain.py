@@ -1,11 +1,12 @@
 """Explanations staff can read to a citizen and defend in an appeal.
 
 Two kinds: every pair's verdict (``--explain``: each broken hard rule in plain words
-with its numbers, or the score part by part), computed on the scalar path of
-:mod:`matcher.rules`; and, for every citizen the plan leaves without a home, the binding
-reason with its numbers, read from the hard-rule funnel: the first rule after which no
-home was left, or, when feasible homes existed, who got them and what housing this
-citizen instead would cost the plan.
+with its numbers, or the score part by part), from each rule's reasons
+(:meth:`matcher.rules.HardRule.checks`); and, for every citizen the plan leaves without
+a home, the binding reason with its numbers, read from the hard-rule funnel: the first
+rule after which no home was left, or, when feasible homes existed, who got them and
+what housing this citizen instead would cost the plan. Each reason also comes as data
+(``detail``: the rule and its numbers), so that no reader parses the words.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 
 from matcher.columns import I64, B, Columns
 from matcher.offers import _first_per_group, citizen_order, commas, home_of
-from matcher.rules import HARD_RULE_NAMES, RuleContext, check_pair
+from matcher.rules import HARD_RULE_NAMES, HARD_RULES, Values
 from matcher.scoring import FUNNEL_NAMES, ScoredProblem, score_pair
 
 REASON_BY_RULE = {
@@ -37,51 +38,83 @@ MAX_NAMED_HOMES = 3
 """How many of an outranked citizen's feasible homes the explanation names."""
 
 
-def _rule_text(scored: ScoredProblem, c: int, rule: str, before: int) -> str:
+def _rule_reason(scored: ScoredProblem, c: int, rule: str, before: int) -> tuple[str, Values]:
+    """Why no home is left after ``rule``: the words and the numbers (``before`` homes were)."""
     cols = scored.cols
     citizen = cols.citizens[c]
     policy = cols.policies[int(cols.c_muni[c])]
-    persons = citizen.household.adults + citizen.household.children
+    persons = int(cols.persons[c])
     homes = f"{before:,} home{'s' if before != 1 else ''}"
+    values: Values = {"homes_left": before}
     if rule == "household_fits":
+        values |= {
+            "persons": persons,
+            "max_persons_per_room": policy.max_persons_per_room,
+            "max_spare_rooms": policy.max_spare_rooms,
+            "min_m2_per_person": policy.min_m2_per_person,
+        }
         return (
             f"no home of the right size: none of the {homes} left fits {persons} persons "
             f"(at most {policy.max_persons_per_room} per room, at most "
             f"{policy.max_spare_rooms} spare room(s), at least {policy.min_m2_per_person:g} m² "
             "per person)"
-        )
+        ), values
     if rule == "accessibility":
+        values |= {
+            "needs_wheelchair": citizen.needs.wheelchair,
+            "needs_ground_floor": citizen.needs.ground_floor,
+        }
         need = "a wheelchair-accessible home" if citizen.needs.wheelchair else "the ground floor"
-        return f"no accessible home: none of the {homes} left gives {need} (or a lift)"
+        return f"no accessible home: none of the {homes} left gives {need} (or a lift)", values
     if rule == "pets":
-        return f"no home allowing pets: none of the {homes} left allows the citizen's pet"
+        return (
+            f"no home allowing pets: none of the {homes} left allows the citizen's pet",
+            values,
+        )
     if rule == "youth_unit":
-        age = cols.as_of.year - citizen.birth_year
+        age = int(cols.age[c])
+        values |= {"age": age, "youth_age_limit": policy.youth_age_limit}
         return (
             f"the {homes} left are youth units for citizens under {policy.youth_age_limit}; "
             f"the citizen is {age}"
-        )
+        ), values
     if rule == "listed_area":
+        months = int(cols.kontanthjaelp_months[c])
+        limit = policy.listed_area_kontanthjaelp_months
+        values |= {"kontanthjaelp_months": months, "limit_months": limit}
         return (
             f"the {homes} left are in designated areas (almenboligloven § 51 b) and the "
-            f"citizen has received kontanthjælp for {int(cols.kontanthjaelp_months[c])} "
-            f"consecutive months (limit {policy.listed_area_kontanthjaelp_months})"
-        )
+            f"citizen has received kontanthjælp for {months} consecutive months (limit {limit})"
+        ), values
     if rule == "avoided_area":
-        return f"the {homes} left are in areas the citizen asked to avoid"
+        values["avoid_areas"] = list(citizen.preferences.avoid_areas)
+        return f"the {homes} left are in areas the citizen asked to avoid", values
     if rule == "available_by_deadline":
         deadline = citizen.deadline.isoformat() if citizen.deadline else "?"
-        return f"none of the {homes} left is available by the citizen's deadline {deadline}"
+        values["deadline"] = citizen.deadline.isoformat() if citizen.deadline else None
+        return (
+            f"none of the {homes} left is available by the citizen's deadline {deadline}",
+            values,
+        )
     best = scored.best_unaffordable.get(c)
+    income = round(float(cols.income[c]))
+    values["income_dkk"] = income
     text = f"no affordable home: none of the {homes} left is affordable"
     if best is not None:
+        closest = cols.vacancy_ids[best["vacancy"]]
+        values |= {
+            "closest_vacancy": closest,
+            "gross_rent_dkk": best["gross_rent_dkk"],
+            "left_dkk": best["left_dkk"],
+            "required_left_dkk": best["required_left_dkk"],
+        }
         text += (
-            f"; the closest, {cols.vacancy_ids[best['vacancy']]}, has gross rent "
+            f"; the closest, {closest}, has gross rent "
             f"{best['gross_rent_dkk']:,} kr. and would leave {best['left_dkk']:,} kr. a month "
             f"against {best['required_left_dkk']:,} kr. required (income "
-            f"{round(float(cols.income[c])):,} kr. a month)"
+            f"{income:,} kr. a month)"
         )
-    return text
+    return text, values
 
 
 def unmatched(
@@ -117,32 +150,45 @@ def unmatched(
     starts = np.searchsorted(owner, np.arange(cols.n_citizens + 1)).tolist()
     named_v = pv[named_rows]
     named_holder = holder[named_v]
+    named_scores = score[named_rows].tolist()
+    named_losses = loss[named_rows].tolist()
+    named_holder_scores = np.where(named_holder >= 0, score[holder_pair[named_v]], 0).tolist()
     context = _Named(
         vacancy=named_v.tolist(),
-        score=commas(score[named_rows].tolist()),
-        loss=commas(loss[named_rows].tolist()),
+        score=commas(named_scores),
+        loss=commas(named_losses),
         holder=named_holder.tolist(),
-        holder_score=commas(np.where(named_holder >= 0, score[holder_pair[named_v]], 0).tolist()),
+        holder_score=commas(named_holder_scores),
         count=np.bincount(pc[mine_all], minlength=cols.n_citizens).tolist(),
+        score_points=named_scores,
+        loss_points=named_losses,
+        holder_points=named_holder_scores,
     )
     out = []
     rows = scored.funnel[homeless]
     open_funnel: list[bool] = np.all(rows > 0, axis=1).tolist()  # no stage left 0 homes
     for c, row, outranked in zip(homeless.tolist(), rows.tolist(), open_funnel, strict=True):
         feasible = row[-1]
-        reason, text = ("outranked", "") if outranked else _reason(scored, c, row, feasible)
+        if outranked:
+            reason, text, detail = "outranked", "", _NO_DETAIL
+        else:
+            reason, text, detail = _reason(scored, c, row, feasible)
         if reason == "outranked":
             if relaxed_home[c] >= 0:
                 reason = "capacity"
+                home_id = cols.vacancy_ids[relaxed_home[c]]
                 text = (
                     "a support team's free places or a department cap rule out the home "
-                    f"the plan would otherwise give ({cols.vacancy_ids[relaxed_home[c]]})"
+                    f"the plan would otherwise give ({home_id})"
                 )
+                detail = {"rule": None, "values": {"vacancy": home_id}}
             else:
                 text = _outranked_text(cols, c, starts[c], starts[c + 1], context)
+                detail = _outranked_detail(cols, c, starts[c], starts[c + 1], context)
         out.append(
             {
                 "citizen": cols.citizen_ids[c],
+                "detail": detail,
                 "feasible_vacancies": feasible,
                 "funnel": dict(zip(FUNNEL_NAMES, row, strict=True)),
                 "reason": reason,
@@ -152,11 +198,15 @@ def unmatched(
     return out
 
 
+_NO_DETAIL: dict[str, Any] = {"rule": None, "values": {}}
+
+
 @dataclass(frozen=True)
 class _Named:
     """Plain lists for the homes an outranked text names (each citizen's first few pairs).
 
-    The points (``score``, ``loss``, ``holder_score``) are already in words (``1,234``).
+    The points (``score``, ``loss``, ``holder_score``) are already in words (``1,234``);
+    ``*_points`` are the same numbers as integers.
     """
 
     vacancy: list[int]
@@ -165,9 +215,15 @@ class _Named:
     holder: list[int]
     holder_score: list[str]
     count: list[int]
+    score_points: list[int]
+    loss_points: list[int]
+    holder_points: list[int]
 
 
-def _reason(scored: ScoredProblem, c: int, row: list[int], feasible: int) -> tuple[str, str]:
+def _reason(
+    scored: ScoredProblem, c: int, row: list[int], feasible: int
+) -> tuple[str, str, dict[str, Any]]:
+    """The binding reason code, its words and its structured detail (rule and numbers)."""
     cols = scored.cols
     code = cols.municipality_codes[int(cols.c_muni[c])]
     if row[0] == 0 or row[1] == 0:
@@ -175,13 +231,22 @@ def _reason(scored: ScoredProblem, c: int, row: list[int], feasible: int) -> tup
             "no_home_in_municipality",
             f"none of the {row[0]:,} vacant homes considered carries municipality "
             f"{code}'s allocation right",
+            {
+                "rule": "allocation_right",
+                "values": {"homes_considered": row[0], "municipality": code},
+            },
         )
     for s, rule in enumerate(HARD_RULE_NAMES[1:], start=2):
         if row[s] == 0:
-            return REASON_BY_RULE[rule], _rule_text(scored, c, rule, row[s - 1])
+            text, values = _rule_reason(scored, c, rule, row[s - 1])
+            return REASON_BY_RULE[rule], text, {"rule": rule, "values": values}
     if feasible == 0:
-        return "declined", f"all {row[-2]:,} feasible homes are excluded (declined offers)"
-    return "outranked", ""
+        return (
+            "declined",
+            f"all {row[-2]:,} feasible homes are excluded (declined offers)",
+            {"rule": "excluded", "values": {"feasible_before_exclusions": row[-2]}},
+        )
+    return "outranked", "", _NO_DETAIL
 
 
 def _outranked_text(cols: Columns, c: int, first: int, stop: int, n: _Named) -> str:
@@ -205,31 +270,63 @@ def _outranked_text(cols: Columns, c: int, first: int, stop: int, n: _Named) -> 
     )
 
 
-def pair_verdicts(scored: ScoredProblem) -> list[dict[str, Any]]:
-    """Every citizen-vacancy pair's verdict on the scalar path, sorted by ids.
+def _outranked_detail(cols: Columns, c: int, first: int, stop: int, n: _Named) -> dict[str, Any]:
+    """:func:`_outranked_text`'s numbers: the homes named, their holders and the points."""
+    homes = []
+    for k in range(first, stop):
+        held = n.holder[k] >= 0
+        homes.append(  # keys in sorted order, as the result is written (no re-sorting)
+            {
+                "holder": cols.citizen_ids[n.holder[k]] if held else None,
+                "holder_score": n.holder_points[k] if held else None,
+                "score": n.score_points[k],
+                "vacancy": cols.vacancy_ids[n.vacancy[k]],
+            }
+        )
+    return {
+        "rule": None,
+        "values": {
+            "feasible_vacancies": n.count[c],
+            "homes": homes,
+            "loss": n.loss_points[first],
+            "vacancy": cols.vacancy_ids[n.vacancy[first]],
+        },
+    }
 
-    Grows as citizens x vacancies: meant for a municipality's problem, not a nation's.
+
+def pair_verdicts(scored: ScoredProblem) -> list[dict[str, Any]]:
+    """Every citizen-vacancy pair's verdict, sorted by ids, each failure with its reason.
+
+    Each hard rule runs once over every pair (:meth:`matcher.rules.HardRule.checks`);
+    ``reasons`` words the failures, ``failed`` gives the same failures as structured
+    data (rule name and numbers). Grows as citizens x vacancies: meant for a
+    municipality's problem, not a nation's.
     """
     cols = scored.cols
+    n_c, n_v = cols.n_citizens, cols.n_vacancies
+    ci = np.repeat(np.arange(n_c, dtype=np.int64), n_v)
+    vi = np.tile(np.arange(n_v, dtype=np.int64), n_c)
+    per_rule = [rule.checks(cols, ci, vi) for rule in HARD_RULES] if ci.size else []
     excluded = set(scored.excluded)
-    contexts = [RuleContext(cols.as_of, p) for p in cols.policies]
     out = []
-    for c, citizen in enumerate(cols.citizens):
-        ctx = contexts[int(cols.c_muni[c])]
-        for v, vacancy in enumerate(cols.vacancies):
-            checks = check_pair(citizen, vacancy, ctx)
-            reasons = [f"{ch.rule}: {ch.text}" for ch in checks if not ch.ok]
-            if (citizen.id, vacancy.id) in excluded:
-                reasons.append("excluded: the pair is excluded (declined offer)")
-            entry: dict[str, Any] = {
-                "citizen": citizen.id,
-                "vacancy": vacancy.id,
-                "feasible": not reasons,
-                "reasons": reasons,
-            }
-            if not reasons:
-                total, parts = score_pair(scored, c, v)
-                entry["score"] = total
-                entry["breakdown"] = parts
-            out.append(entry)
+    for k, (c, v) in enumerate(zip(ci.tolist(), vi.tolist(), strict=True)):
+        citizen, vacancy = cols.citizen_ids[c], cols.vacancy_ids[v]
+        failed = [checks[k] for checks in per_rule if not checks[k].ok]
+        reasons = [f"{ch.rule}: {ch.text}" for ch in failed]
+        details = [{"rule": ch.rule, "values": ch.values} for ch in failed]
+        if (citizen, vacancy) in excluded:
+            reasons.append("excluded: the pair is excluded (declined offer)")
+            details.append({"rule": "excluded", "values": {}})
+        entry: dict[str, Any] = {
+            "citizen": citizen,
+            "vacancy": vacancy,
+            "feasible": not reasons,
+            "reasons": reasons,
+            "failed": details,
+        }
+        if not reasons:
+            total, parts = score_pair(scored, c, v)
+            entry["score"] = total
+            entry["breakdown"] = parts
+        out.append(entry)
     return out

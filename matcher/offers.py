@@ -42,12 +42,18 @@ def commas(values: list[int]) -> list[str]:
     return list(map(text.__getitem__, values))
 
 
-def breakdown_rows(scored: ScoredProblem, rows: I64) -> list[list[int]]:
-    """The breakdowns of many pairs at once, as lists in :data:`PART_NAMES` order."""
+def breakdown_rows(
+    scored: ScoredProblem, rows: I64, names: tuple[str, ...] = PART_NAMES
+) -> list[list[int]]:
+    """The breakdowns of many pairs at once, as lists in ``names`` order."""
     if rows.size == 0:
         return []
-    matrix: list[list[int]] = np.stack([scored.parts[n][rows] for n in PART_NAMES], 1).tolist()
+    matrix: list[list[int]] = np.stack([scored.parts[n][rows] for n in names], 1).tolist()
     return matrix
+
+
+_SORTED_PARTS = tuple(sorted(PART_NAMES))
+"""The parts in key order: many breakdowns built in the order the result is written in."""
 
 
 _N_CITIZEN_PARTS = 1 + len(CITIZEN_PARTS)
@@ -158,6 +164,7 @@ def vacancy_offers(
     lost_list = loss[rows].tolist()
     candidates = []
     for (
+        breakdown,
         rank,
         c,
         v,
@@ -171,6 +178,7 @@ def vacancy_offers(
         tail,
         money,
     ) in zip(
+        map(dict, map(zip, repeat(_SORTED_PARTS), breakdown_rows(scored, rows, _SORTED_PARTS))),
         (ranks + 1).tolist(),
         rows_c.tolist(),
         pv[rows].tolist(),
@@ -208,6 +216,7 @@ def vacancy_offers(
         candidates.append(
             {
                 "assigned": assigned,
+                "breakdown": breakdown,
                 "citizen": citizen,
                 "loss": lost,
                 "planned_vacancy": vacancy_ids[planned] if planned >= 0 else None,

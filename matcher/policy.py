@@ -3,7 +3,12 @@
 There is no national points system for homeless citizens and no national rule for what a
 household must have left to live on (DOMAIN.md sections 4 and 5), so every number the
 matcher uses to rule a pair out or to weigh it is a setting here, shown in the schema and
-in every explanation, never a hidden constant.
+in every explanation, never a hidden constant. This is the one model of those rules and
+the one set of their defaults: the affordability module's settings
+(:class:`matcher.affordability.AffordabilityPolicy`), a municipality's settings
+(:class:`kernel.policy.MunicipalityPolicy`, which holds a ``Policy`` as ``matching``) and
+the planners' scenario levers (:class:`planning.scenarios.Scenario`) all take theirs
+from here.
 
 A problem document carries a default ``policy`` for every municipality, optional
 ``municipality_policies`` keyed by municipality code (a municipality's entry replaces the

@@ -292,6 +292,28 @@ class Assignment(_Out):
     solver: Literal["min_cost_flow", "cp_sat"]
 
 
+class RuleDetail(_Out):
+    """Why a pair fails, or why a citizen is left without a home, as data.
+
+    The text beside it words the same numbers; a reader that formats its own sentences
+    (the web, in Danish) uses these and never parses the text.
+    """
+
+    rule: str | None = Field(
+        description=(
+            "The hard rule (allocation_right, household_fits, accessibility, pets, "
+            "youth_unit, listed_area, avoided_area, available_by_deadline, affordability), "
+            "'excluded' for a declined pair, or null when no rule binds (outranked, capacity)."
+        )
+    )
+    values: dict[str, Any] = Field(
+        description=(
+            "The numbers the verdict rests on, by name (money in DKK/month, areas in m², "
+            "dates as YYYY-MM-DD); the names depend on the rule."
+        )
+    )
+
+
 class Candidate(_Out):
     citizen: str
     rank: int = Field(description="1 = offer first.")
@@ -300,6 +322,9 @@ class Candidate(_Out):
     assigned: bool = Field(description="The plan gives this citizen this home.")
     planned_vacancy: str | None = Field(description="The home the plan gives this citizen.")
     why: str
+    breakdown: Breakdown | None = Field(
+        None, description="The score part by part (the numbers 'why' words)."
+    )
 
 
 class Offer(_Out):
@@ -329,6 +354,9 @@ class PairVerdict(_Out):
     score: int | None = None
     breakdown: Breakdown | None = None
     reasons: list[str]
+    failed: list[RuleDetail] | None = Field(
+        None, description="The reasons as data, in the same order: each failed rule's numbers."
+    )
 
 
 class Unmatched(_Out):
@@ -350,6 +378,14 @@ class Unmatched(_Out):
     text: str
     funnel: dict[str, int] = Field(description="Homes left after each hard rule, in order.")
     feasible_vacancies: int
+    detail: RuleDetail | None = Field(
+        None,
+        description=(
+            "The reason as data: the binding rule and the numbers 'text' words (for "
+            "outranked: the homes named, who got them and the scores; for capacity: the "
+            "home the plan would otherwise give)."
+        ),
+    )
 
 
 class ComponentStats(_Out):

@@ -1,50 +1,49 @@
 """The matching rules, one named function each.
 
 Hard rules decide whether a citizen may be offered a home at all; soft rules give a
-feasible pair integer points. Each hard rule exists twice with the same verdicts:
+feasible pair integer points. Each hard rule is written once, as array functions over
+citizens x homes: ``rule(cols, ci, vi)`` takes index arrays of citizens and homes that
+broadcast against each other, so the same code serves
 
-* the *scalar* rule (``affordability(citizen, vacancy, ctx)``) reads the documents and
-  returns a :class:`Check` with the verdict in plain words and its numbers; it is what
-  ``--explain`` and the appeal texts use;
-* its *vectorised twin* (``affordability_array(cols, ci, vi)``) evaluates the same rule
-  over arrays of pairs of one component; it is what the solver uses. A test checks that
-  both agree on every pair of many generated problems.
+* the funnel over a component's cross product (``ci`` a column, ``vi`` a row:
+  :func:`cheap_rule_masks`),
+* lists of pairs (``ci`` and ``vi`` of equal length), and
+* the scalar case (one-element arrays: :meth:`HardRule.check`, used by ``--explain``
+  and the appeal texts), which also gives the failed pair's reason: the words of each
+  clause that failed and the rule's numbers as structured values, computed from the same
+  columns the verdict read.
 
-Soft rules are vectorised only; the scalar path calls them on one-element arrays, so the
-two paths cannot disagree on a score. Points are integers (see :mod:`matcher.policy`).
+A rule is the conjunction of its clauses (:class:`Clause`): the clause is the condition
+in one place, with the sentence that says it failed. Soft rules are vectorised only; the
+scalar path calls them on one-element arrays, so the two paths cannot disagree on a
+score. Points are integers (see :mod:`matcher.policy`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from matcher.affordability import (
-    AffordabilityPolicy,
-    Home,
     HomeColumns,
     HouseholdColumns,
     VerdictArrays,
-    assess,
     assess_many,
     home_columns,
     household_columns,
+    summary_text,
 )
-from matcher.affordability import Household as AffordabilityHousehold
-from matcher.columns import (
-    I64,
-    INTENSIVE_METHODS,
-    B,
-    Columns,
-    citizen_income,
-    effective_reduction,
-    whole_months,
-)
-from matcher.policy import Policy
-from matcher.problem import Citizen, Vacancy
+from matcher.columns import I64, INTENSIVE_METHODS, B, Columns
+
+Values = dict[str, Any]
+"""A reason's numbers by name: int, float, str, bool or None (JSON scalars)."""
+Numbers = Callable[["Columns", I64, I64], dict[str, list[Any]]]
+"""A rule's numbers for pairs ``(ci[k], vi[k])``: one list per name, one value per pair."""
+RuleArray = Callable[[Columns, I64, I64], B]
+"""An array rule: ``(cols, ci, vi)`` with broadcastable index arrays -> verdicts."""
 
 
 @dataclass(frozen=True)
@@ -54,331 +53,433 @@ class Check:
     Attributes
     ----------
     rule : str
-        The rule's function name.
+        The rule's name.
     ok : bool
         True when the rule holds.
     text : str
-        The verdict in plain words with its numbers (empty when there is nothing to say).
+        The verdict in plain words with its numbers (empty when the rule holds).
+    values : dict
+        The numbers the verdict rests on, by name (empty when the rule holds).
     """
 
     rule: str
     ok: bool
     text: str = ""
+    values: Values = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
-class RuleContext:
-    """What a scalar rule needs beyond the pair: the day and the acting municipality's policy."""
+class Clause:
+    """One condition of a hard rule and the sentence that says it failed.
 
-    as_of: date
-    policy: Policy
+    ``holds`` is the condition over broadcastable index arrays; ``words`` formats the
+    failure from the rule's numbers of the pair (:attr:`HardRule.numbers`).
+    """
 
-
-def _kr(amount: float) -> str:
-    return f"{round(amount):,} kr."
-
-
-# --- hard rules: scalar ------------------------------------------------------------------
+    holds: RuleArray
+    words: Callable[[Values], str]
 
 
-def allocation_right(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
+@dataclass(frozen=True)
+class HardRule:
+    """A hard rule: its clauses (all must hold) and the numbers a failed pair is told.
+
+    Calling the rule gives its verdicts over citizens x homes (see the module
+    docstring); :meth:`check` is the one-pair verdict with its reason.
+    """
+
+    name: str
+    doc: str
+    clauses: tuple[Clause, ...]
+    numbers: Numbers
+
+    def __call__(self, cols: Columns, ci: I64, vi: I64) -> B:
+        ok = self.clauses[0].holds(cols, ci, vi)
+        for clause in self.clauses[1:]:
+            ok = ok & clause.holds(cols, ci, vi)
+        shape = np.broadcast_shapes(ci.shape, vi.shape)
+        verdict: B = ok if ok.shape == shape else np.broadcast_to(ok, shape)
+        return verdict
+
+    def checks(self, cols: Columns, ci: I64, vi: I64) -> list[Check]:
+        """The verdicts on pairs ``(ci[k], vi[k])`` (1-D arrays), each failure with its reason.
+
+        The clauses run once over all the pairs; the numbers are read, and the words
+        written, for the failed pairs only.
+        """
+        held = [np.broadcast_to(clause.holds(cols, ci, vi), ci.shape) for clause in self.clauses]
+        ok = np.logical_and.reduce(held) if len(held) > 1 else held[0]
+        out = [Check(self.name, True)] * ci.size
+        bad = np.flatnonzero(~ok)
+        if bad.size == 0:
+            return out
+        columns = self.numbers(cols, ci[bad], vi[bad])
+        names = list(columns)
+        failing = np.stack([~h[bad] for h in held], axis=1).tolist()
+        for k, row, clause_failed in zip(
+            bad.tolist(), zip(*columns.values(), strict=True), failing, strict=True
+        ):
+            values = dict(zip(names, row, strict=True))
+            text = "; ".join(
+                clause.words(values)
+                for clause, failed in zip(self.clauses, clause_failed, strict=True)
+                if failed
+            )
+            out[k] = Check(self.name, False, text, values)
+        return out
+
+    def check(self, cols: Columns, c: int, v: int) -> Check:
+        """The verdict on citizen ``c`` and home ``v``: :meth:`checks` on one pair."""
+        return self.checks(cols, np.asarray([c], dtype=np.int64), np.asarray([v], dtype=np.int64))[
+            0
+        ]
+
+
+def _each(values: Any, ci: I64) -> list[Any]:
+    """A per-citizen or per-pair value (a scalar when uniform) as one plain value per pair."""
+    out: list[Any] = np.broadcast_to(values, ci.shape).tolist()
+    return out
+
+
+# --- allocation right ---------------------------------------------------------------------
+
+
+def _municipal(cols: Columns, ci: I64, vi: I64) -> B:
+    return cols.municipal[vi]
+
+
+def _same_municipality(cols: Columns, ci: I64, vi: I64) -> B:
+    ok: B = ~cols.municipal[vi] | (cols.v_muni[vi] == cols.c_muni[ci])
+    return ok
+
+
+def _allocation_numbers(cols: Columns, ci: I64, vi: I64) -> dict[str, list[Any]]:
+    codes = cols.municipality_codes
+    return {
+        "allocation": [cols.vacancies[v].allocation for v in vi.tolist()],
+        "vacancy_municipality": [codes[m] for m in cols.v_muni[vi].tolist()],
+        "citizen_municipality": [codes[m] for m in cols.c_muni[ci].tolist()],
+    }
+
+
+allocation_right = HardRule(
+    "allocation_right",
     """Hard rule: the municipality offering the home must hold its allocation right.
 
     The municipality may only offer homes it has the allocation right to (kommunal
     anvisningsret, almenboligloven § 59), and it offers them to citizens it is the acting
     municipality (handlekommune) for (DOMAIN.md sections 3 and 4).
-    """
-    if vacancy.allocation != "municipal":
-        return Check(
-            "allocation_right",
-            False,
-            "the housing association lets this home; the municipality has no allocation right",
-        )
-    if vacancy.municipality_code != citizen.municipality_code:
-        return Check(
-            "allocation_right",
-            False,
-            f"the allocation right belongs to municipality {vacancy.municipality_code}; the "
-            f"citizen's acting municipality is {citizen.municipality_code}",
-        )
-    return Check("allocation_right", True)
+    """,
+    (
+        Clause(
+            _municipal,
+            lambda n: (
+                "the housing association lets this home; the municipality has no allocation right"
+            ),
+        ),
+        Clause(
+            _same_municipality,
+            lambda n: (
+                f"the allocation right belongs to municipality {n['vacancy_municipality']}; "
+                f"the citizen's acting municipality is {n['citizen_municipality']}"
+            ),
+        ),
+    ),
+    _allocation_numbers,
+)
 
 
-def household_fits(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
+# --- household fits -----------------------------------------------------------------------
+
+
+def _not_crowded(cols: Columns, ci: I64, vi: I64) -> B:
+    ok: B = cols.persons[ci] <= cols.rooms[vi] * cols.policy_values(ci, "max_persons_per_room")
+    return ok
+
+
+def _few_spare_rooms(cols: Columns, ci: I64, vi: I64) -> B:
+    ok: B = cols.rooms[vi] <= cols.persons[ci] + cols.policy_values(ci, "max_spare_rooms")
+    return ok
+
+
+def _enough_m2(cols: Columns, ci: I64, vi: I64) -> B:
+    m2 = cols.policy_values(ci, "min_m2_per_person").astype(np.float64)
+    ok: B = cols.size_m2[vi] >= cols.persons[ci] * m2
+    return ok
+
+
+def _household_numbers(cols: Columns, ci: I64, vi: I64) -> dict[str, list[Any]]:
+    return {
+        "persons": cols.persons[ci].tolist(),
+        "rooms": cols.rooms[vi].tolist(),
+        "size_m2": cols.size_m2[vi].tolist(),
+        **{
+            name: _each(cols.policy_values(ci, name), ci)
+            for name in ("max_persons_per_room", "max_spare_rooms", "min_m2_per_person")
+        },
+    }
+
+
+household_fits = HardRule(
+    "household_fits",
     """Hard rule: the household fits the home by persons per room, spare rooms and m².
 
     No national rule: the limits are the municipality's ``max_persons_per_room``,
     ``max_spare_rooms`` and ``min_m2_per_person`` (DOMAIN.md section 1: a home must fit
     the person's needs; :class:`matcher.policy.Policy` for the defaults).
-    """
-    p = ctx.policy
-    persons = citizen.household.adults + citizen.household.children
-    problems = []
-    if persons > vacancy.rooms * p.max_persons_per_room:
-        problems.append(
-            f"{persons} persons in {vacancy.rooms} rooms is more than "
-            f"{p.max_persons_per_room} per room"
-        )
-    if vacancy.rooms > persons + p.max_spare_rooms:
-        problems.append(
-            f"{vacancy.rooms} rooms for {persons} persons is more than "
-            f"{p.max_spare_rooms} spare room(s)"
-        )
-    if vacancy.size_m2 < persons * p.min_m2_per_person:
-        problems.append(
-            f"{vacancy.size_m2:g} m² for {persons} persons is less than "
-            f"{p.min_m2_per_person:g} m² per person"
-        )
-    return Check("household_fits", not problems, "; ".join(problems))
+    """,
+    (
+        Clause(
+            _not_crowded,
+            lambda n: (
+                f"{n['persons']} persons in {n['rooms']} rooms is more than "
+                f"{n['max_persons_per_room']} per room"
+            ),
+        ),
+        Clause(
+            _few_spare_rooms,
+            lambda n: (
+                f"{n['rooms']} rooms for {n['persons']} persons is more than "
+                f"{n['max_spare_rooms']} spare room(s)"
+            ),
+        ),
+        Clause(
+            _enough_m2,
+            lambda n: (
+                f"{n['size_m2']:g} m² for {n['persons']} persons is less than "
+                f"{n['min_m2_per_person']:g} m² per person"
+            ),
+        ),
+    ),
+    _household_numbers,
+)
 
 
-def accessibility(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
+# --- accessibility ------------------------------------------------------------------------
+
+
+def _wheelchair_home(cols: Columns, ci: I64, vi: I64) -> B:
+    ok: B = ~cols.need_wheelchair[ci] | cols.wheelchair[vi]
+    return ok
+
+
+def _reachable(cols: Columns, ci: I64, vi: I64) -> B:
+    needs = cols.need_wheelchair[ci] | cols.need_ground_floor[ci]
+    ok: B = ~needs | ((cols.floor[vi] == 0) | cols.elevator[vi])
+    return ok
+
+
+def _accessibility_numbers(cols: Columns, ci: I64, vi: I64) -> dict[str, list[Any]]:
+    return {
+        "needs_wheelchair": cols.need_wheelchair[ci].tolist(),
+        "needs_ground_floor": cols.need_ground_floor[ci].tolist(),
+        "wheelchair": cols.wheelchair[vi].tolist(),
+        "floor": cols.floor[vi].tolist(),
+        "elevator": cols.elevator[vi].tolist(),
+    }
+
+
+accessibility = HardRule(
+    "accessibility",
     """Hard rule: wheelchair users get wheelchair homes they can reach; ground floor if needed.
 
     A wheelchair need requires a wheelchair-accessible home, and both a wheelchair and a
     ground-floor need require the ground floor (floor 0) or a lift (DOMAIN.md section 1:
     home and support must fit the person's needs).
-    """
-    problems = []
-    if citizen.needs.wheelchair and not vacancy.wheelchair:
-        problems.append("needs a wheelchair-accessible home; this one is not")
-    if (
-        (citizen.needs.wheelchair or citizen.needs.ground_floor)
-        and vacancy.floor != 0
-        and not vacancy.elevator
-    ):
-        problems.append(
-            f"needs the ground floor or a lift; the home is on floor {vacancy.floor} without a lift"
-        )
-    return Check("accessibility", not problems, "; ".join(problems))
+    """,
+    (
+        Clause(_wheelchair_home, lambda n: "needs a wheelchair-accessible home; this one is not"),
+        Clause(
+            _reachable,
+            lambda n: (
+                f"needs the ground floor or a lift; the home is on floor {n['floor']} without "
+                "a lift"
+            ),
+        ),
+    ),
+    _accessibility_numbers,
+)
 
 
-def pets(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
+# --- pets ---------------------------------------------------------------------------------
+
+
+def _pets_allowed(cols: Columns, ci: I64, vi: I64) -> B:
+    ok: B = ~cols.has_pets[ci] | cols.pets_allowed[vi]
+    return ok
+
+
+pets = HardRule(
+    "pets",
     """Hard rule: a citizen with a pet only gets homes where pets are allowed.
 
     The house rules of the housing department decide (DOMAIN.md section 1: a home the
     person can keep).
-    """
-    if citizen.needs.pets and not vacancy.pets_allowed:
-        return Check("pets", False, "the citizen has a pet; pets are not allowed in this home")
-    return Check("pets", True)
+    """,
+    (Clause(_pets_allowed, lambda n: "the citizen has a pet; pets are not allowed in this home"),),
+    lambda cols, ci, vi: {"pets_allowed": cols.pets_allowed[vi].tolist()},
+)
 
 
-def youth_unit(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
+# --- youth units --------------------------------------------------------------------------
+
+
+def _young_enough(cols: Columns, ci: I64, vi: I64) -> B:
+    ok: B = ~cols.youth[vi] | (cols.age[ci] < cols.policy_values(ci, "youth_age_limit"))
+    return ok
+
+
+def _youth_numbers(cols: Columns, ci: I64, vi: I64) -> dict[str, list[Any]]:
+    return {
+        "age": cols.age[ci].tolist(),
+        "birth_year": [cols.citizens[c].birth_year for c in ci.tolist()],
+        "youth_age_limit": _each(cols.policy_values(ci, "youth_age_limit"), ci),
+    }
+
+
+youth_unit = HardRule(
+    "youth_unit",
     """Hard rule: youth units (ungdomsboliger) only go to citizens under the age limit.
 
     DOMAIN.md section 3 (youth units are for young people); the limit is the
     municipality's ``youth_age_limit`` (default 30). Age is the ``as_of`` year minus the
     birth year, as the problem carries birth years only.
-    """
-    age = ctx.as_of.year - citizen.birth_year
-    if vacancy.kind == "youth" and age >= ctx.policy.youth_age_limit:
-        return Check(
-            "youth_unit",
-            False,
-            f"youth unit for citizens under {ctx.policy.youth_age_limit}; the citizen is "
-            f"{age} (born {citizen.birth_year})",
-        )
-    return Check("youth_unit", True)
-
-
-def listed_area(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
-    """Hard rule: no listed-area homes for citizens on kontanthjælp 6 consecutive months.
-
-    Kombineret udlejning in designated areas (almenboligloven § 51 b, DOMAIN.md section
-    3): applicants who have received kontanthjælp for ``listed_area_kontanthjaelp_months``
-    consecutive months (6 by law) are turned away.
-    """
-    since = citizen.kontanthjaelp_since
-    limit = ctx.policy.listed_area_kontanthjaelp_months
-    if vacancy.listed_area and since is not None:
-        months = whole_months(since, ctx.as_of)
-        if months >= limit:
-            return Check(
-                "listed_area",
-                False,
-                f"the home is in a designated area (almenboligloven § 51 b) and the citizen "
-                f"has received kontanthjælp for {months} consecutive months since "
-                f"{since.isoformat()} (limit {limit})",
-            )
-    return Check("listed_area", True)
-
-
-def avoided_area(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
-    """Hard rule: never offer a home in an area the citizen has asked to avoid.
-
-    DOMAIN.md section 1 (Housing First: a home that fits the person, e.g. away from a
-    former drug scene); the citizen's ``preferences.avoid_areas``.
-    """
-    if vacancy.area in citizen.preferences.avoid_areas:
-        return Check("avoided_area", False, f"the citizen asked to avoid {vacancy.area}")
-    return Check("avoided_area", True)
-
-
-def available_by_deadline(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
-    """Hard rule: the home is available by the citizen's release or discharge deadline.
-
-    Applies only when the municipality sets ``require_available_by_deadline`` and the
-    citizen has a ``deadline`` (situations 7 and 8, DOMAIN.md section 4).
-    """
-    deadline = citizen.deadline
-    if (
-        ctx.policy.require_available_by_deadline
-        and deadline is not None
-        and vacancy.available_from > deadline
-    ):
-        late = (vacancy.available_from - deadline).days
-        return Check(
-            "available_by_deadline",
-            False,
-            f"available from {vacancy.available_from.isoformat()}, {late} days after the "
-            f"citizen's deadline {deadline.isoformat()}",
-        )
-    return Check("available_by_deadline", True)
-
-
-def affordability_policy(policy: Policy) -> AffordabilityPolicy:
-    """The affordability module's policy from a municipality's settings."""
-    return AffordabilityPolicy(
-        max_rent_share=policy.max_rent_share,
-        min_left_per_adult_dkk=policy.min_left_per_adult_dkk,
-        min_left_per_child_dkk=policy.min_left_per_child_dkk,
-        boligydelse_caps_apply=policy.boligydelse_caps_apply,
-    )
-
-
-def affordability_household(citizen: Citizen) -> AffordabilityHousehold:
-    """The citizen's household as the affordability module takes it."""
-    kinds = {i.kind for i in citizen.income}
-    return AffordabilityHousehold(
-        adults=citizen.household.adults,
-        children=citizen.household.children,
-        monthly_income_dkk=citizen_income(citizen),
-        wealth_dkk=citizen.wealth_dkk,
-        pensioner="folkepension" in kinds,
-        receives_foertidspension="foertidspension" in kinds,
-    )
-
-
-def affordability_home(vacancy: Vacancy, as_of: date, *, with_reduction: bool = True) -> Home:
-    """The vacancy as the affordability module takes it (utilities a conto: heating separate)."""
-    reduction = effective_reduction(vacancy, as_of) if with_reduction else 0.0
-    return Home(
-        rent_dkk=vacancy.rent_dkk,
-        utilities_dkk=vacancy.utilities_dkk,
-        size_m2=vacancy.size_m2,
-        rent_reduction_dkk=reduction,
-        rent_reduction_until=vacancy.rent_reduction_until if reduction > 0 else None,
-        heating="separate",
-    )
-
-
-def affordability(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
-    """Hard rule: the household can pay the home and keep enough to live on.
-
-    The affordability module's verdict (DOMAIN.md section 5): gross rent at most
-    ``max_rent_share`` of income, and at least ``min_left_per_adult_dkk`` per adult plus
-    ``min_left_per_child_dkk`` per child left after the net housing cost (rent minus a
-    current rent reduction plus utilities minus housing benefit). Rates of the ``as_of``
-    year.
-    """
-    verdict = assess(
-        affordability_household(citizen),
-        affordability_home(vacancy, ctx.as_of),
-        year=ctx.as_of.year,
-        as_of=ctx.as_of,
-        policy=affordability_policy(ctx.policy),
-    )
-    return Check("affordability", verdict.affordable, "" if verdict.affordable else verdict.summary)
-
-
-HARD_RULES = (
-    allocation_right,
-    household_fits,
-    accessibility,
-    pets,
-    youth_unit,
-    listed_area,
-    avoided_area,
-    available_by_deadline,
-    affordability,
+    """,
+    (
+        Clause(
+            _young_enough,
+            lambda n: (
+                f"youth unit for citizens under {n['youth_age_limit']}; the citizen is "
+                f"{n['age']} (born {n['birth_year']})"
+            ),
+        ),
+    ),
+    _youth_numbers,
 )
-"""The hard rules in funnel order: cheap rules first, affordability last."""
-HARD_RULE_NAMES = tuple(rule.__name__ for rule in HARD_RULES)
 
 
-def check_pair(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> list[Check]:
-    """Every hard rule's verdict on one pair, in funnel order."""
-    return [rule(citizen, vacancy, ctx) for rule in HARD_RULES]
+# --- listed areas -------------------------------------------------------------------------
 
 
-# --- hard rules: vectorised twins --------------------------------------------------------
-
-
-def allocation_right_array(cols: Columns, ci: I64, vi: I64) -> B:
-    """Vectorised twin of :func:`allocation_right`."""
-    return cols.municipal[vi] & (cols.v_muni[vi] == cols.c_muni[ci])
-
-
-def household_fits_array(cols: Columns, ci: I64, vi: I64) -> B:
-    """Vectorised twin of :func:`household_fits`."""
-    persons = cols.persons[ci]
-    rooms = cols.rooms[vi]
-    per_room = cols.policy_values(ci, "max_persons_per_room")
-    spare = cols.policy_values(ci, "max_spare_rooms")
-    m2 = cols.policy_values(ci, "min_m2_per_person").astype(np.float64)
-    ok: B = (
-        (persons <= rooms * per_room)
-        & (rooms <= persons + spare)
-        & (cols.size_m2[vi] >= persons * m2)
-    )
-    return ok
-
-
-def accessibility_array(cols: Columns, ci: I64, vi: I64) -> B:
-    """Vectorised twin of :func:`accessibility`."""
-    wheel = cols.need_wheelchair[ci]
-    reachable = (cols.floor[vi] == 0) | cols.elevator[vi]
-    ok: B = (~wheel | cols.wheelchair[vi]) & (~(wheel | cols.need_ground_floor[ci]) | reachable)
-    return ok
-
-
-def pets_array(cols: Columns, ci: I64, vi: I64) -> B:
-    """Vectorised twin of :func:`pets`."""
-    ok: B = ~cols.has_pets[ci] | cols.pets_allowed[vi]
-    return ok
-
-
-def youth_unit_array(cols: Columns, ci: I64, vi: I64) -> B:
-    """Vectorised twin of :func:`youth_unit`."""
-    ok: B = ~cols.youth[vi] | (cols.age[ci] < cols.policy_values(ci, "youth_age_limit"))
-    return ok
-
-
-def listed_area_array(cols: Columns, ci: I64, vi: I64) -> B:
-    """Vectorised twin of :func:`listed_area` (months -1 = not on kontanthjælp)."""
-    months = cols.kontanthjaelp_months[ci]
+def _not_listed_for_kontanthjaelp(cols: Columns, ci: I64, vi: I64) -> B:
+    months = cols.kontanthjaelp_months[ci]  # -1 = not on kontanthjælp
     limit = cols.policy_values(ci, "listed_area_kontanthjaelp_months")
     ok: B = ~cols.listed_area[vi] | (months < 0) | (months < limit)
     return ok
 
 
-def avoided_area_array(cols: Columns, ci: I64, vi: I64) -> B:
-    """Vectorised twin of :func:`avoided_area`."""
-    if cols.avoid_keys.size == 0:
-        return np.ones(ci.shape, dtype=np.bool_)
-    keys = cols.area_key(ci, vi)
+def _listed_numbers(cols: Columns, ci: I64, vi: I64) -> dict[str, list[Any]]:
+    since = [cols.citizens[c].kontanthjaelp_since for c in ci.tolist()]
+    return {
+        "kontanthjaelp_months": cols.kontanthjaelp_months[ci].tolist(),
+        "kontanthjaelp_since": [day.isoformat() if day else None for day in since],
+        "limit_months": _each(cols.policy_values(ci, "listed_area_kontanthjaelp_months"), ci),
+    }
+
+
+listed_area = HardRule(
+    "listed_area",
+    """Hard rule: no listed-area homes for citizens on kontanthjælp 6 consecutive months.
+
+    Kombineret udlejning in designated areas (almenboligloven § 51 b, DOMAIN.md section
+    3): applicants who have received kontanthjælp for ``listed_area_kontanthjaelp_months``
+    consecutive months (6 by law) are turned away.
+    """,
+    (
+        Clause(
+            _not_listed_for_kontanthjaelp,
+            lambda n: (
+                "the home is in a designated area (almenboligloven § 51 b) and the citizen "
+                f"has received kontanthjælp for {n['kontanthjaelp_months']} consecutive months "
+                f"since {n['kontanthjaelp_since']} (limit {n['limit_months']})"
+            ),
+        ),
+    ),
+    _listed_numbers,
+)
+
+
+# --- avoided areas ------------------------------------------------------------------------
+
+
+def _outside_avoided(cols: Columns, ci: I64, vi: I64) -> B:
+    """True where the home's area is not among the citizen's avoided areas."""
+    keys = ci * len(cols.area_names) + cols.v_area[vi]
     at = np.minimum(np.searchsorted(cols.avoid_keys, keys), cols.avoid_keys.size - 1)
     ok: B = cols.avoid_keys[at] != keys
     return ok
 
 
-def available_by_deadline_array(cols: Columns, ci: I64, vi: I64) -> B:
-    """Vectorised twin of :func:`available_by_deadline`."""
+def _not_avoided(cols: Columns, ci: I64, vi: I64) -> B:
+    shape = np.broadcast_shapes(ci.shape, vi.shape)
+    ok = np.ones(shape, dtype=np.bool_)
+    asks = cols.avoids[ci]
+    if cols.avoid_keys.size == 0 or not asks.any():
+        return ok
+    # only the citizens who asked to avoid areas are looked up
+    if ci.ndim == 2 and ci.shape[1] == 1:  # citizens as a column: their rows
+        rows = np.flatnonzero(asks[:, 0])
+        ok[rows] = _outside_avoided(cols, ci[rows], vi)
+    else:
+        asks = np.broadcast_to(asks, shape)
+        ok[asks] = _outside_avoided(
+            cols, np.broadcast_to(ci, shape)[asks], np.broadcast_to(vi, shape)[asks]
+        )
+    return ok
+
+
+avoided_area = HardRule(
+    "avoided_area",
+    """Hard rule: never offer a home in an area the citizen has asked to avoid.
+
+    DOMAIN.md section 1 (Housing First: a home that fits the person, e.g. away from a
+    former drug scene); the citizen's ``preferences.avoid_areas``.
+    """,
+    (Clause(_not_avoided, lambda n: f"the citizen asked to avoid {n['area']}"),),
+    lambda cols, ci, vi: {"area": [cols.area_names[a] for a in cols.v_area[vi].tolist()]},
+)
+
+
+# --- available by the deadline ------------------------------------------------------------
+
+
+def _available_in_time(cols: Columns, ci: I64, vi: I64) -> B:
     applies = cols.policy_values(ci, "require_available_by_deadline").astype(np.bool_)
     late = cols.available_days[vi] > cols.deadline_days[ci]
     ok: B = ~(applies & cols.has_deadline[ci] & late)
     return ok
+
+
+def _deadline_numbers(cols: Columns, ci: I64, vi: I64) -> dict[str, list[Any]]:
+    deadlines = [cols.citizens[c].deadline for c in ci.tolist()]
+    return {
+        "available_from": [cols.vacancies[v].available_from.isoformat() for v in vi.tolist()],
+        "deadline": [day.isoformat() if day else None for day in deadlines],
+        "days_late": (cols.available_days[vi] - cols.deadline_days[ci]).tolist(),
+    }
+
+
+available_by_deadline = HardRule(
+    "available_by_deadline",
+    """Hard rule: the home is available by the citizen's release or discharge deadline.
+
+    Applies only when the municipality sets ``require_available_by_deadline`` and the
+    citizen has a ``deadline`` (situations 7 and 8, DOMAIN.md section 4).
+    """,
+    (
+        Clause(
+            _available_in_time,
+            lambda n: (
+                f"available from {n['available_from']}, {n['days_late']} days after the "
+                f"citizen's deadline {n['deadline']}"
+            ),
+        ),
+    ),
+    _deadline_numbers,
+)
+
+
+# --- affordability ------------------------------------------------------------------------
 
 
 def assess_pairs(cols: Columns, ci: I64, vi: I64, *, with_reduction: bool = True) -> VerdictArrays:
@@ -404,10 +505,88 @@ def assess_pairs(cols: Columns, ci: I64, vi: I64, *, with_reduction: bool = True
     )
 
 
-def affordability_array(cols: Columns, ci: I64, vi: I64) -> B:
-    """Vectorised twin of :func:`affordability`."""
+def _affordable(cols: Columns, ci: I64, vi: I64) -> B:
     ok: B = np.asarray(assess_pairs(cols, ci, vi).affordable, dtype=np.bool_)
     return ok
+
+
+AFFORDABILITY_NUMBERS = (
+    "gross_rent_dkk",
+    "housing_benefit_dkk",
+    "net_housing_cost_dkk",
+    "left_dkk",
+    "required_left_dkk",
+    "max_gross_rent_dkk",
+)
+"""The affordability verdict's numbers a failed pair is told [DKK/month]."""
+
+
+def _affordability_numbers(cols: Columns, ci: I64, vi: I64) -> dict[str, list[Any]]:
+    verdict = assess_pairs(cols, ci, vi)
+    numbers = {name: _each(getattr(verdict, name), ci) for name in AFFORDABILITY_NUMBERS}
+    numbers["max_rent_share"] = _each(cols.policy_values(ci, "max_rent_share"), ci)
+    return numbers
+
+
+affordability = HardRule(
+    "affordability",
+    """Hard rule: the household can pay the home and keep enough to live on.
+
+    The affordability module's verdict (DOMAIN.md section 5): gross rent at most
+    ``max_rent_share`` of income, and at least ``min_left_per_adult_dkk`` per adult plus
+    ``min_left_per_child_dkk`` per child left after the net housing cost (rent minus a
+    current rent reduction plus utilities minus housing benefit). Rates of the ``as_of``
+    year.
+    """,
+    (
+        Clause(
+            _affordable,
+            lambda n: summary_text(
+                left_dkk=n["left_dkk"],
+                required_left_dkk=n["required_left_dkk"],
+                gross_rent_dkk=n["gross_rent_dkk"],
+                max_gross_rent_dkk=n["max_gross_rent_dkk"],
+                max_rent_share=n["max_rent_share"],
+            ),
+        ),
+    ),
+    _affordability_numbers,
+)
+
+
+HARD_RULES = (
+    allocation_right,
+    household_fits,
+    accessibility,
+    pets,
+    youth_unit,
+    listed_area,
+    avoided_area,
+    available_by_deadline,
+    affordability,
+)
+"""The hard rules in funnel order: cheap rules first, affordability last."""
+HARD_RULE_NAMES = tuple(rule.name for rule in HARD_RULES)
+CHEAP_RULES = HARD_RULES[:-1]
+"""The hard rules before affordability: cheap enough for a component's cross product."""
+
+
+def check_pair(cols: Columns, c: int, v: int) -> list[Check]:
+    """Every hard rule's verdict on citizen ``c`` and home ``v``, in funnel order."""
+    return [rule.check(cols, c, v) for rule in HARD_RULES]
+
+
+def cheap_rule_masks(cols: Columns, cs: I64, vs: I64) -> Iterator[B]:
+    """The hard rules before affordability as ``cs.size x vs.size`` masks, in funnel order.
+
+    Row ``i``, column ``j`` is the rule's verdict on citizen ``cs[i]`` and vacancy
+    ``vs[j]``: each rule called once with the citizens as a column and the homes as a
+    row, so per-citizen and per-home values are read once and broadcast, never gathered
+    per pair.
+    """
+    column, row = cs[:, None], vs[None, :]
+    for rule in CHEAP_RULES:
+        yield rule(cols, column, row)
 
 
 def household_columns_of(cols: Columns) -> HouseholdColumns:
@@ -437,70 +616,6 @@ def home_columns_of(cols: Columns, *, with_reduction: bool = True) -> HomeColumn
         size_m2=cols.size_m2,
         rent_reduction_dkk=cols.reduction if with_reduction else np.zeros(cols.n_vacancies),
     )
-
-
-def cheap_rule_masks(cols: Columns, cs: I64, vs: I64) -> Iterator[B]:
-    """The hard rules before affordability as ``cs.size x vs.size`` masks, in funnel order.
-
-    Row ``i``, column ``j`` is the rule's verdict on citizen ``cs[i]`` and vacancy
-    ``vs[j]``: the vectorised twins' verdicts on the component's cross product (a test
-    checks that they agree), computed from per-citizen columns and per-vacancy rows
-    instead of one gathered value per pair.
-    """
-
-    def citizen(values: np.ndarray) -> np.ndarray:
-        return values[:, None]
-
-    def policy(name: str) -> np.ndarray:
-        values = cols.policy_values(cs, name)
-        return values[:, None] if np.ndim(values) else values
-
-    muni = cols.v_muni[vs]
-    yield cols.municipal[vs] & (muni == citizen(cols.c_muni[cs]))
-    persons = citizen(cols.persons[cs])
-    rooms = cols.rooms[vs]
-    yield (
-        (persons <= rooms * policy("max_persons_per_room"))
-        & (rooms <= persons + policy("max_spare_rooms"))
-        & (cols.size_m2[vs] >= persons * policy("min_m2_per_person").astype(np.float64))
-    )
-    wheel = citizen(cols.need_wheelchair[cs])
-    reachable = (cols.floor[vs] == 0) | cols.elevator[vs]
-    yield (~wheel | cols.wheelchair[vs]) & (
-        ~(wheel | citizen(cols.need_ground_floor[cs])) | reachable
-    )
-    yield ~citizen(cols.has_pets[cs]) | cols.pets_allowed[vs]
-    yield ~cols.youth[vs] | (citizen(cols.age[cs]) < policy("youth_age_limit"))
-    months = citizen(cols.kontanthjaelp_months[cs])
-    yield (
-        ~cols.listed_area[vs] | (months < 0) | (months < policy("listed_area_kontanthjaelp_months"))
-    )
-    avoided = np.ones((cs.size, vs.size), dtype=np.bool_)
-    if cols.avoid_keys.size:
-        n_areas = len(cols.area_names)
-        rows = np.flatnonzero(np.isin(cs, cols.avoid_keys // max(n_areas, 1)))
-        if rows.size:
-            keys = citizen(cs[rows]) * n_areas + cols.v_area[vs]
-            at = np.minimum(np.searchsorted(cols.avoid_keys, keys), cols.avoid_keys.size - 1)
-            avoided[rows] = cols.avoid_keys[at] != keys
-    yield avoided
-    applies = policy("require_available_by_deadline").astype(np.bool_)
-    late = cols.available_days[vs] > citizen(cols.deadline_days[cs])
-    yield ~(applies & citizen(cols.has_deadline[cs]) & late)
-
-
-HARD_RULE_ARRAYS = (
-    allocation_right_array,
-    household_fits_array,
-    accessibility_array,
-    pets_array,
-    youth_unit_array,
-    listed_area_array,
-    avoided_area_array,
-    available_by_deadline_array,
-    affordability_array,
-)
-"""Vectorised twins of :data:`HARD_RULES`, in the same order."""
 
 
 # --- soft rules (vectorised; the scalar path calls them on one-element arrays) -----------

@@ -7,8 +7,9 @@ with others only when a ``department_caps`` entry spans several). Only pairs ins
 component are evaluated, never the national cross product.
 
 Inside a component the hard rules run as a funnel in :data:`matcher.rules.HARD_RULES`
-order, each vectorised rule only on the pairs still alive, and the number of homes left
-after each rule is kept per citizen: that funnel is what explains an unmatched citizen.
+order (the cheap rules over the component's citizens x homes, affordability only on the
+pairs still alive), and the number of homes left after each rule is kept per citizen:
+that funnel is what explains an unmatched citizen.
 A feasible pair's score is the sum of the soft rules' integer points plus the housed
 bonus (:mod:`matcher.policy`).
 """
@@ -34,7 +35,6 @@ from matcher.policy import auto_housed_bonus, housed_bonus
 from matcher.problem import Problem, ProblemError
 from matcher.rules import (
     CITIZEN_PARTS,
-    HARD_RULE_ARRAYS,
     HARD_RULE_NAMES,
     PAIR_PARTS,
     assess_pairs,
@@ -258,7 +258,7 @@ def score_problem(
                 for name in AFFORD_FIELDS
             }
             pc, pv, block = pc[ok], pv[ok], block[ok]
-            funnel[:, len(HARD_RULE_ARRAYS)] = np.bincount(pc, minlength=cols.n_citizens)
+            funnel[:, len(HARD_RULE_NAMES)] = np.bincount(pc, minlength=cols.n_citizens)
         if excluded_keys.size and pc.size:
             keep = ~np.isin(pc * max(cols.n_vacancies, 1) + pv, excluded_keys)
             pc, pv, block = pc[keep], pv[keep], block[keep]

@@ -7,7 +7,10 @@ model's assumptions, the same for every scenario of a run so that scenarios comp
 the same random arrivals and vacancies (common random numbers).
 
 Every number the law does not fix is a field here with its default and source; none is a
-hidden constant in :mod:`planning.simulation`.
+hidden constant in :mod:`planning.simulation`. The levers that are a municipality's
+settings take their defaults from the one policy model: the matching rules from
+:class:`matcher.policy.Policy`, the answer deadline and refusal policy from
+:class:`kernel.policy.MunicipalityPolicy`.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ import datetime as dt
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal
 
+from kernel.policy import MunicipalityPolicy
+from matcher.policy import Policy
+
 MatchingPolicy = Literal["optimiser", "greedy", "fcfs"]
 MATCHING_POLICIES: tuple[MatchingPolicy, ...] = ("optimiser", "greedy", "fcfs")
 """boligmatch's optimiser (maximum-score matching), a greedy priority list (most urgent
@@ -23,6 +29,9 @@ citizen first takes their best home), first-come-first-served (longest on the li
 takes the earliest home)."""
 
 RefusalAction = Literal["remove", "review", "none"]
+
+_SETTINGS = MunicipalityPolicy()
+"""A municipality's settings at their defaults: where the levers' defaults come from."""
 
 
 @dataclass(frozen=True)
@@ -53,12 +62,13 @@ class Scenario:
     rent_reduction_months : int [months]
         How long the reduction lasts from the day the home is free.
     max_rent_share, min_left_per_adult_dkk, min_left_per_child_dkk : float, int, int
-        The affordability minimums (DOMAIN.md section 5 defaults; no national rule).
+        The affordability minimums (:class:`matcher.policy.Policy`'s defaults, DOMAIN.md
+        section 5; no national rule).
     decline_rate : float
         Probability that a citizen declines an offer (no published figure: an assumption
         to vary).
     max_refusals : int
-        Declines tolerated before ``refusal_action`` (settings default 2).
+        Declines tolerated before ``refusal_action`` (the settings' default).
     refusal_action : "remove", "review" or "none"
         ``remove`` takes the case off the list (Albertslund's practice); ``review`` and
         ``none`` keep the citizen waiting (a review does not change the queue here).
@@ -72,12 +82,12 @@ class Scenario:
     rent_reduction_dkk: float = 0.0
     rent_reduction_share: float = 0.15
     rent_reduction_months: int = 48
-    max_rent_share: float = 0.5
-    min_left_per_adult_dkk: int = 3500
-    min_left_per_child_dkk: int = 2000
+    max_rent_share: float = _SETTINGS.matching.max_rent_share
+    min_left_per_adult_dkk: int = _SETTINGS.matching.min_left_per_adult_dkk
+    min_left_per_child_dkk: int = _SETTINGS.matching.min_left_per_child_dkk
     decline_rate: float = 0.15
-    max_refusals: int = 2
-    refusal_action: RefusalAction = "review"
+    max_refusals: int = _SETTINGS.refusal.max_refusals
+    refusal_action: RefusalAction = _SETTINGS.refusal.action
 
     def __post_init__(self) -> None:
         if self.policy not in MATCHING_POLICIES:
@@ -103,6 +113,14 @@ class Scenario:
             raise ValueError("rent_reduction_dkk must not be negative")
         if self.refusal_action not in ("remove", "review", "none"):
             raise ValueError(f"unknown refusal action {self.refusal_action!r}")
+
+    def matcher_policy(self) -> Policy:
+        """The matcher's policy under these levers (the other rules at their defaults)."""
+        return Policy(
+            max_rent_share=self.max_rent_share,
+            min_left_per_adult_dkk=self.min_left_per_adult_dkk,
+            min_left_per_child_dkk=self.min_left_per_child_dkk,
+        )
 
     def with_policy(self, policy: MatchingPolicy) -> Scenario:
         """The same levers under another matching policy, named after it."""
@@ -149,7 +167,7 @@ class SimulationParameters:
         A vacancy is known (and can be offered) this many days before it is free. Tenants
         give three months' notice, but associations report later: an assumption.
     answer_days : int [days]
-        Days a citizen has to answer an offer (settings ``answer_deadline_days``, 5).
+        Days a citizen has to answer an offer (the settings' ``answer_deadline_days``).
     pass_on_days : int [days]
         A municipal vacancy nobody on the list can take is let to others after this many
         days empty (the municipality pays the rent meanwhile): an assumption.
@@ -182,7 +200,7 @@ class SimulationParameters:
     almene_per_inhabitant: float = 590_000 / 5_933_000
     population_if_unknown: int = 1_800
     notice_days: int = 14
-    answer_days: int = 5
+    answer_days: int = _SETTINGS.answer_deadline_days
     pass_on_days: int = 30
     candidate_limit: int | None = 300
     candidates_per_home: int = 5

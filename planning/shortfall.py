@@ -48,8 +48,8 @@ from sqlalchemy.orm import Session
 from allocation.models import CaseIncome, CaseStatus, CitizenCase
 from inventory.models import AllocationRight, Department, Unit
 from kernel.reference import MunicipalityCount, municipality_counts
-from kernel.settings import AffordabilityMinimums, Settings, get_settings
-from matcher.affordability import assess_many
+from kernel.settings import Settings, get_settings
+from matcher.affordability import AffordabilityPolicy, assess_many
 from matcher.income import IncomeKind, standard_monthly_benefit
 from matcher.rates import RATE_TABLES
 from planning.schemas import (
@@ -437,7 +437,7 @@ def affordable_matrix(
     *,
     benefit_year: int,
     housing_benefit_year: int,
-    minimums: Callable[[str], AffordabilityMinimums],
+    minimums: Callable[[str], AffordabilityPolicy],
 ) -> NDArray[np.bool_]:
     """Whether each benefit group can afford each unit: shape ``(len(stock), 4)``.
 

@@ -58,12 +58,12 @@ from matcher.problem import Vacancy as VacancyModel
 from matcher.rates import RATE_TABLES
 from matcher.rules import (
     CITIZEN_PARTS,
-    accessibility_array,
-    allocation_right_array,
-    avoided_area_array,
-    household_fits_array,
-    pets_array,
-    youth_unit_array,
+    accessibility,
+    allocation_right,
+    avoided_area,
+    household_fits,
+    pets,
+    youth_unit,
 )
 from matcher.scoring import ScoredProblem, score_problem
 from matcher.solver import solve_component
@@ -313,12 +313,12 @@ def _static_feasibility(
     vi = np.tile(np.arange(n_v, dtype=np.int64), n_c)
     ok = np.ones(ci.size, dtype=np.bool_)
     for rule in (
-        allocation_right_array,
-        household_fits_array,
-        accessibility_array,
-        pets_array,
-        youth_unit_array,
-        avoided_area_array,
+        allocation_right,
+        household_fits,
+        accessibility,
+        pets,
+        youth_unit,
+        avoided_area,
     ):
         ok &= np.asarray(rule(cols, ci, vi), dtype=np.bool_)
     # ids are zero-padded, so the matcher's id order is the template order
@@ -386,11 +386,7 @@ class _Run:
         self.templates = _templates(self.m, task.seed, self.anchor, task.params.template_pool)
         self.starts = month_starts(task.params)
         self.horizon = self.starts[-1]
-        self.policy = Policy(
-            max_rent_share=task.scenario.max_rent_share,
-            min_left_per_adult_dkk=task.scenario.min_left_per_adult_dkk,
-            min_left_per_child_dkk=task.scenario.min_left_per_child_dkk,
-        )
+        self.policy = task.scenario.matcher_policy()
         self.persons: list[_Person] = []
         self.homes: list[_Home] = []
         self.rounds = 0

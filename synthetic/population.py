@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 from shapely.geometry import Polygon, box
 
 from kernel.reference import MunicipalityCount, municipality_counts
+from matcher.rates import benefit_rates_for
 
 DEMO_MUNICIPALITY = "461"
 DEMO_AS_OF = dt.date(2026, 11, 2)
@@ -46,12 +47,15 @@ ASSOCIATIONS = (
     "Højstrup Boligselskab", "Lejerbo Odense",
 )  # fmt: skip
 
-# Benefit amounts [DKK/month], single adult (DOMAIN.md section 5).
-KONTANTHJAELP_30_PLUS = 12_064
-KONTANTHJAELP_UNDER_30 = 6_955
-SINGLE_SUPPLEMENT = 1_092
-FOERTIDSPENSION = 21_103
-FOLKEPENSION = 15_527
+# Benefit amounts [DKK/month], single adult: the matcher's rate table (DOMAIN.md section
+# 5), of a fixed year so that a seed gives the same population when newer years arrive.
+BENEFIT_RATE_YEAR = 2025
+_BENEFITS = benefit_rates_for(BENEFIT_RATE_YEAR)
+KONTANTHJAELP_30_PLUS = _BENEFITS.kontanthjaelp_forhoejet_dkk
+KONTANTHJAELP_UNDER_30 = _BENEFITS.kontanthjaelp_grundsats_dkk
+SINGLE_SUPPLEMENT = _BENEFITS.single_non_provider_supplement_dkk
+FOERTIDSPENSION = _BENEFITS.foertidspension_single_dkk
+FOLKEPENSION = _BENEFITS.folkepension_single_dkk
 FOLKEPENSION_AGE = 67
 
 # VIVE 2024 situation shares mapped onto the nine national situations; the 18 %

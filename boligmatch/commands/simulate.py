@@ -25,6 +25,9 @@ from boligmatch.commands._common import fail, reflow_help
 from planning.runner import ExecutorKind, SimulationResults, run_simulation
 from planning.scenarios import MATCHING_POLICIES, Scenario, SimulationParameters
 
+_LEVERS = Scenario()
+"""The levers at their defaults (the policy model's), for the options' defaults."""
+
 SUMMARY_COLUMNS = (
     "arrived",
     "housed",
@@ -78,12 +81,18 @@ def command(
     rent_reduction_dkk: float = typer.Option(
         0.0, "--rent-reduction-dkk", help="§ 98 f-style reduction [DKK/month]; 0 = off."
     ),
-    rent_reduction_share: float = typer.Option(0.15, "--rent-reduction-share"),
-    max_rent_share: float = typer.Option(0.5, "--max-rent-share"),
-    min_left_per_adult_dkk: int = typer.Option(3500, "--min-left-per-adult-dkk"),
-    decline_rate: float = typer.Option(0.15, "--decline-rate"),
-    max_refusals: int = typer.Option(2, "--max-refusals"),
-    refusal_action: str = typer.Option("review", "--refusal-action", help="remove, review, none"),
+    rent_reduction_share: float = typer.Option(
+        _LEVERS.rent_reduction_share, "--rent-reduction-share"
+    ),
+    max_rent_share: float = typer.Option(_LEVERS.max_rent_share, "--max-rent-share"),
+    min_left_per_adult_dkk: int = typer.Option(
+        _LEVERS.min_left_per_adult_dkk, "--min-left-per-adult-dkk"
+    ),
+    decline_rate: float = typer.Option(_LEVERS.decline_rate, "--decline-rate"),
+    max_refusals: int = typer.Option(_LEVERS.max_refusals, "--max-refusals"),
+    refusal_action: str = typer.Option(
+        _LEVERS.refusal_action, "--refusal-action", help="remove, review, none"
+    ),
     rounds_per_month: int = typer.Option(2, "--rounds-per-month", min=1),
     candidate_limit: int = typer.Option(
         400, "--candidate-limit", help="Longest-waiting citizens put to the matcher per round."

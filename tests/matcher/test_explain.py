@@ -104,3 +104,71 @@ def test_explain_lists_every_pair_with_its_verdict() -> None:
         "affordability",
     ]
     assert "pairs" not in solve_problem(document)
+
+
+def test_reasons_come_as_data_beside_the_words() -> None:
+    """``failed`` and ``detail`` carry the numbers the texts word (nobody parses prose)."""
+    document = problem(
+        [citizen("A"), citizen("C1", household={"adults": 2, "children": 4})],
+        [vacancy("V1"), vacancy("V2", rent_dkk=9000)],
+    )
+    result = solve_problem(document, explain=True, exclude={("A", "V1")})
+    pairs = {(p["citizen"], p["vacancy"]): p for p in result["pairs"]}
+    failed = pairs[("A", "V2")]["failed"]
+    assert [f["rule"] for f in failed] == ["affordability"]
+    numbers = failed[0]["values"]
+    assert f"{numbers['left_dkk']:,} kr. left" in pairs[("A", "V2")]["reasons"][0]
+    assert numbers["gross_rent_dkk"] == 9000 and numbers["max_rent_share"] == 0.5
+    assert pairs[("A", "V1")]["failed"] == [{"rule": "excluded", "values": {}}]
+    crowded = pairs[("C1", "V1")]["failed"][0]
+    assert crowded["rule"] == "household_fits"
+    assert crowded["values"]["persons"] == 6 and crowded["values"]["max_persons_per_room"] == 2
+    assert pairs[("C1", "V1")]["reasons"][0].startswith("household_fits: 6 persons in 2 rooms")
+    assert all(p["failed"] == [] for p in result["pairs"] if p["feasible"])
+
+    by_citizen = {u["citizen"]: u for u in result["unmatched"]}
+    size = by_citizen["C1"]["detail"]
+    assert size == {
+        "rule": "household_fits",
+        "values": {
+            "homes_left": 2,
+            "persons": 6,
+            "max_persons_per_room": 2,
+            "max_spare_rooms": 1,
+            "min_m2_per_person": 10.0,
+        },
+    }
+    declined = by_citizen["A"]["detail"]
+    assert by_citizen["A"]["reason"] == "declined"
+    assert declined == {"rule": "excluded", "values": {"feasible_before_exclusions": 1}}
+
+
+def test_outranked_detail_names_the_homes_holders_and_points() -> None:
+    document = problem([citizen("A", situation=1), citizen("C1", situation=6)], [vacancy("V1")])
+    result = solve_problem(document)
+    a_score = result["assignments"][0]["score"]
+    c_score = next(c for c in result["offers"][0]["candidates"] if c["citizen"] == "C1")["score"]
+    detail = result["unmatched"][0]["detail"]
+    assert detail["rule"] is None
+    assert detail["values"] == {
+        "feasible_vacancies": 1,
+        "homes": [{"vacancy": "V1", "score": c_score, "holder": "A", "holder_score": a_score}],
+        "vacancy": "V1",
+        "loss": a_score - c_score,
+    }
+
+
+def test_every_candidate_carries_its_breakdown() -> None:
+    """The parts the ``why`` text words, as data; they sum to the candidate's score."""
+    document = problem(
+        [citizen("A", situation=1), citizen("C1", situation=6, deadline="2026-12-01")],
+        [vacancy("V1")],
+    )
+    result = solve_problem(document)
+    candidates = result["offers"][0]["candidates"]
+    assert len(candidates) == 2
+    for candidate in candidates:
+        parts = candidate["breakdown"]
+        assert sum(parts.values()) == candidate["score"]
+        assert f"situation {parts['situation']:,}" in candidate["why"]
+    assert candidates[0]["breakdown"] == result["assignments"][0]["breakdown"]

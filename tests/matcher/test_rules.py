@@ -1,4 +1,9 @@
-"""Each rule in isolation, penalised and unpenalised, and scalar/vectorised agreement."""
+"""Each rule in isolation, penalised and unpenalised, and agreement with the reference path.
+
+The reference (:mod:`reference_rules`) is the plain scalar rule set read from the
+documents, one pair at a time; the production rules are array functions
+(:mod:`matcher.rules`) whose one-pair verdict and reason must say the same.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +11,32 @@ from typing import Any
 
 import numpy as np
 import pytest
+import reference_rules
 from hypothesis import HealthCheck, given, settings
 from matcher_testkit import citizen, problem, problems, vacancy
 
 from matcher import rules
 from matcher.columns import build_columns
 from matcher.problem import parse_problem
-from matcher.rules import HARD_RULE_ARRAYS, HARD_RULES, RuleContext
+from matcher.rules import HARD_RULES
 from matcher.scoring import PART_NAMES, score_pair, score_problem
 
 
 def verdict(rule_name: str, c: dict[str, Any], v: dict[str, Any], **extra: Any) -> rules.Check:
-    """The scalar verdict of one rule on one pair, checked against its vectorised twin."""
+    """One rule's verdict on one pair, checked against the reference and the array form."""
     parsed = parse_problem(problem([c], [v], **extra))
     cols = build_columns(parsed)
-    scalar = getattr(rules, rule_name)(
-        cols.citizens[0], cols.vacancies[0], RuleContext(parsed.as_of, cols.policies[0])
+    rule = getattr(rules, rule_name)
+    check = rule.check(cols, 0, 0)
+    reference = getattr(reference_rules, rule_name)(
+        cols.citizens[0],
+        cols.vacancies[0],
+        reference_rules.RuleContext(parsed.as_of, cols.policies[0]),
     )
-    twin = getattr(rules, f"{rule_name}_array")(cols, np.array([0]), np.array([0]))
-    assert bool(twin[0]) == scalar.ok, (rule_name, scalar)
-    return scalar
+    assert (check.ok, check.text) == (reference.ok, reference.text), (rule_name, check)
+    assert bool(rule(cols, np.array([0]), np.array([0]))[0]) == check.ok
+    assert bool(check.values) is not check.ok  # a failure always carries its numbers
+    return check
 
 
 def soft(rule_name: str, c: dict[str, Any], v: dict[str, Any], **extra: Any) -> int:
@@ -137,7 +148,7 @@ def test_hard_rule(
 
 def test_every_rule_has_a_docstring_of_its_kind() -> None:
     for rule in HARD_RULES:
-        assert (rule.__doc__ or "").startswith("Hard rule:"), rule.__name__
+        assert rule.doc.startswith("Hard rule:"), rule.name
     for soft_rule in (*rules.CITIZEN_PARTS.values(), *rules.PAIR_PARTS.values()):
         assert (soft_rule.__doc__ or "").startswith("Soft rule:"), soft_rule.__name__
 
@@ -149,8 +160,10 @@ def test_failing_rule_names_its_numbers() -> None:
     assert "5 persons in 2 rooms" in check.text
     check = verdict("youth_unit", citizen(birth_year=1990), vacancy(kind="youth"))
     assert "36" in check.text and "30" in check.text
+    assert check.values["age"] == 36 and check.values["youth_age_limit"] == 30
     check = verdict("affordability", citizen(), vacancy(rent_dkk=9000))
     assert "9,000" in check.text or "9000" in check.text
+    assert check.values["gross_rent_dkk"] == 9000
 
 
 SOFT_CASES = [
@@ -239,24 +252,28 @@ def test_stays_affordable_case_is_really_unaffordable_after_the_reduction() -> N
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems(max_citizens=6, max_vacancies=6))
-def test_scalar_and_vectorised_paths_agree(document: dict[str, Any]) -> None:
-    """Every rule on every pair, and every feasible pair's score, on both paths."""
+def test_rules_agree_with_the_reference_path(document: dict[str, Any]) -> None:
+    """Every rule on every pair (verdict and words), and every feasible pair's score."""
     parsed = parse_problem(document)
     scored = score_problem(parsed)
     cols = scored.cols
     n_c, n_v = cols.n_citizens, cols.n_vacancies
     ci = np.repeat(np.arange(n_c), n_v)
     vi = np.tile(np.arange(n_v), n_c)
-    twins = [np.asarray(twin(cols, ci, vi)) for twin in HARD_RULE_ARRAYS] if ci.size else []
+    arrays = [np.asarray(rule(cols, ci, vi)) for rule in HARD_RULES] if ci.size else []
+    batch = [rule.checks(cols, ci, vi) for rule in HARD_RULES] if ci.size else []
     feasible = {
         (int(c), int(v)): k for k, (c, v) in enumerate(zip(scored.pc, scored.pv, strict=True))
     }
     for k, (c, v) in enumerate(zip(ci.tolist(), vi.tolist(), strict=True)):
-        ctx = RuleContext(parsed.as_of, cols.policies[int(cols.c_muni[c])])
-        checks = rules.check_pair(cols.citizens[c], cols.vacancies[v], ctx)
-        for check, twin in zip(checks, twins, strict=True):
-            assert check.ok == bool(twin[k]), (check, c, v)
-        assert all(ch.ok for ch in checks) == ((c, v) in feasible)
+        ctx = reference_rules.RuleContext(parsed.as_of, cols.policies[int(cols.c_muni[c])])
+        expected = reference_rules.check_pair(cols.citizens[c], cols.vacancies[v], ctx)
+        checks = rules.check_pair(cols, c, v)
+        for want, one, array, many in zip(expected, checks, arrays, batch, strict=True):
+            assert (one.rule, one.ok, one.text) == (want.rule, want.ok, want.text), (c, v)
+            assert bool(array[k]) == want.ok, (want, c, v)
+            assert many[k] == one
+        assert all(ch.ok for ch in expected) == ((c, v) in feasible)
         if (c, v) in feasible:
             total, parts = score_pair(scored, c, v)
             row = feasible[(c, v)]

@@ -6,7 +6,8 @@ import json
 from collections import Counter
 
 from kernel.reference import municipality_counts
-from synthetic.population import generate, generate_problem
+from matcher.rates import benefit_rates_for
+from synthetic.population import BENEFIT_RATE_YEAR, generate, generate_problem
 
 
 def test_same_seed_same_world_byte_for_byte() -> None:
@@ -58,3 +59,24 @@ def test_national_mode_spreads_by_vive_count() -> None:
     counts = {m.code: m.homeless_2024 for m in municipality_counts()}
     assert len(problem["citizens"]) == 5989 and len(problem["vacancies"]) == 600
     assert per == {code: n for code, n in counts.items() if n > 0}  # exactly proportional
+
+
+def test_incomes_are_the_matchers_benefit_rates() -> None:
+    """The generator reads matcher/rates.py: every benefit income is a rate (or a sum)."""
+    rates = benefit_rates_for(BENEFIT_RATE_YEAR)
+    single = {
+        "kontanthjaelp": {
+            rates.kontanthjaelp_forhoejet_dkk,
+            rates.kontanthjaelp_grundsats_dkk,
+            rates.kontanthjaelp_forhoejet_dkk + rates.single_non_provider_supplement_dkk,
+        },
+        "foertidspension": {rates.foertidspension_single_dkk},
+        "folkepension": {rates.folkepension_single_dkk},
+    }
+    seen: Counter[str] = Counter()
+    for c in generate_problem(seed=9, n_citizens=400, n_vacancies=10)["citizens"]:
+        for item in c["income"]:
+            if item["kind"] in single:
+                assert item["monthly_dkk"] in single[item["kind"]], item
+                seen[item["kind"]] += 1
+    assert set(seen) == set(single)

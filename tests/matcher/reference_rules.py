@@ -1,0 +1,272 @@
+"""The plain reference path of the hard rules: one pair at a time, read from the documents.
+
+This is the scalar rule set the matcher had before each rule became one array function
+(issue 11), kept verbatim as the independent reference the agreement tests compare the
+production rules (:mod:`matcher.rules`) against: verdicts and texts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from matcher.affordability import AffordabilityPolicy, Home, assess
+from matcher.affordability import Household as AffordabilityHousehold
+from matcher.columns import citizen_income, effective_reduction, whole_months
+from matcher.policy import Policy
+from matcher.problem import Citizen, Vacancy
+
+
+@dataclass(frozen=True)
+class Check:
+    """One hard rule's verdict on one pair (rule name, verdict, words)."""
+
+    rule: str
+    ok: bool
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a scalar rule needs beyond the pair: the day and the acting municipality's policy."""
+
+    as_of: date
+    policy: Policy
+
+
+def _kr(amount: float) -> str:
+    return f"{round(amount):,} kr."
+
+
+# --- hard rules: scalar ------------------------------------------------------------------
+
+
+def allocation_right(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
+    """Hard rule: the municipality offering the home must hold its allocation right.
+
+    The municipality may only offer homes it has the allocation right to (kommunal
+    anvisningsret, almenboligloven § 59), and it offers them to citizens it is the acting
+    municipality (handlekommune) for (DOMAIN.md sections 3 and 4).
+    """
+    if vacancy.allocation != "municipal":
+        return Check(
+            "allocation_right",
+            False,
+            "the housing association lets this home; the municipality has no allocation right",
+        )
+    if vacancy.municipality_code != citizen.municipality_code:
+        return Check(
+            "allocation_right",
+            False,
+            f"the allocation right belongs to municipality {vacancy.municipality_code}; the "
+            f"citizen's acting municipality is {citizen.municipality_code}",
+        )
+    return Check("allocation_right", True)
+
+
+def household_fits(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
+    """Hard rule: the household fits the home by persons per room, spare rooms and m².
+
+    No national rule: the limits are the municipality's ``max_persons_per_room``,
+    ``max_spare_rooms`` and ``min_m2_per_person`` (DOMAIN.md section 1: a home must fit
+    the person's needs; :class:`matcher.policy.Policy` for the defaults).
+    """
+    p = ctx.policy
+    persons = citizen.household.adults + citizen.household.children
+    problems = []
+    if persons > vacancy.rooms * p.max_persons_per_room:
+        problems.append(
+            f"{persons} persons in {vacancy.rooms} rooms is more than "
+            f"{p.max_persons_per_room} per room"
+        )
+    if vacancy.rooms > persons + p.max_spare_rooms:
+        problems.append(
+            f"{vacancy.rooms} rooms for {persons} persons is more than "
+            f"{p.max_spare_rooms} spare room(s)"
+        )
+    if vacancy.size_m2 < persons * p.min_m2_per_person:
+        problems.append(
+            f"{vacancy.size_m2:g} m² for {persons} persons is less than "
+            f"{p.min_m2_per_person:g} m² per person"
+        )
+    return Check("household_fits", not problems, "; ".join(problems))
+
+
+def accessibility(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
+    """Hard rule: wheelchair users get wheelchair homes they can reach; ground floor if needed.
+
+    A wheelchair need requires a wheelchair-accessible home, and both a wheelchair and a
+    ground-floor need require the ground floor (floor 0) or a lift (DOMAIN.md section 1:
+    home and support must fit the person's needs).
+    """
+    problems = []
+    if citizen.needs.wheelchair and not vacancy.wheelchair:
+        problems.append("needs a wheelchair-accessible home; this one is not")
+    if (
+        (citizen.needs.wheelchair or citizen.needs.ground_floor)
+        and vacancy.floor != 0
+        and not vacancy.elevator
+    ):
+        problems.append(
+            f"needs the ground floor or a lift; the home is on floor {vacancy.floor} without a lift"
+        )
+    return Check("accessibility", not problems, "; ".join(problems))
+
+
+def pets(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
+    """Hard rule: a citizen with a pet only gets homes where pets are allowed.
+
+    The house rules of the housing department decide (DOMAIN.md section 1: a home the
+    person can keep).
+    """
+    if citizen.needs.pets and not vacancy.pets_allowed:
+        return Check("pets", False, "the citizen has a pet; pets are not allowed in this home")
+    return Check("pets", True)
+
+
+def youth_unit(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
+    """Hard rule: youth units (ungdomsboliger) only go to citizens under the age limit.
+
+    DOMAIN.md section 3 (youth units are for young people); the limit is the
+    municipality's ``youth_age_limit`` (default 30). Age is the ``as_of`` year minus the
+    birth year, as the problem carries birth years only.
+    """
+    age = ctx.as_of.year - citizen.birth_year
+    if vacancy.kind == "youth" and age >= ctx.policy.youth_age_limit:
+        return Check(
+            "youth_unit",
+            False,
+            f"youth unit for citizens under {ctx.policy.youth_age_limit}; the citizen is "
+            f"{age} (born {citizen.birth_year})",
+        )
+    return Check("youth_unit", True)
+
+
+def listed_area(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
+    """Hard rule: no listed-area homes for citizens on kontanthjælp 6 consecutive months.
+
+    Kombineret udlejning in designated areas (almenboligloven § 51 b, DOMAIN.md section
+    3): applicants who have received kontanthjælp for ``listed_area_kontanthjaelp_months``
+    consecutive months (6 by law) are turned away.
+    """
+    since = citizen.kontanthjaelp_since
+    limit = ctx.policy.listed_area_kontanthjaelp_months
+    if vacancy.listed_area and since is not None:
+        months = whole_months(since, ctx.as_of)
+        if months >= limit:
+            return Check(
+                "listed_area",
+                False,
+                f"the home is in a designated area (almenboligloven § 51 b) and the citizen "
+                f"has received kontanthjælp for {months} consecutive months since "
+                f"{since.isoformat()} (limit {limit})",
+            )
+    return Check("listed_area", True)
+
+
+def avoided_area(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
+    """Hard rule: never offer a home in an area the citizen has asked to avoid.
+
+    DOMAIN.md section 1 (Housing First: a home that fits the person, e.g. away from a
+    former drug scene); the citizen's ``preferences.avoid_areas``.
+    """
+    if vacancy.area in citizen.preferences.avoid_areas:
+        return Check("avoided_area", False, f"the citizen asked to avoid {vacancy.area}")
+    return Check("avoided_area", True)
+
+
+def available_by_deadline(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
+    """Hard rule: the home is available by the citizen's release or discharge deadline.
+
+    Applies only when the municipality sets ``require_available_by_deadline`` and the
+    citizen has a ``deadline`` (situations 7 and 8, DOMAIN.md section 4).
+    """
+    deadline = citizen.deadline
+    if (
+        ctx.policy.require_available_by_deadline
+        and deadline is not None
+        and vacancy.available_from > deadline
+    ):
+        late = (vacancy.available_from - deadline).days
+        return Check(
+            "available_by_deadline",
+            False,
+            f"available from {vacancy.available_from.isoformat()}, {late} days after the "
+            f"citizen's deadline {deadline.isoformat()}",
+        )
+    return Check("available_by_deadline", True)
+
+
+def affordability_policy(policy: Policy) -> AffordabilityPolicy:
+    """The affordability module's policy from a municipality's settings."""
+    return AffordabilityPolicy(
+        max_rent_share=policy.max_rent_share,
+        min_left_per_adult_dkk=policy.min_left_per_adult_dkk,
+        min_left_per_child_dkk=policy.min_left_per_child_dkk,
+        boligydelse_caps_apply=policy.boligydelse_caps_apply,
+    )
+
+
+def affordability_household(citizen: Citizen) -> AffordabilityHousehold:
+    """The citizen's household as the affordability module takes it."""
+    kinds = {i.kind for i in citizen.income}
+    return AffordabilityHousehold(
+        adults=citizen.household.adults,
+        children=citizen.household.children,
+        monthly_income_dkk=citizen_income(citizen),
+        wealth_dkk=citizen.wealth_dkk,
+        pensioner="folkepension" in kinds,
+        receives_foertidspension="foertidspension" in kinds,
+    )
+
+
+def affordability_home(vacancy: Vacancy, as_of: date, *, with_reduction: bool = True) -> Home:
+    """The vacancy as the affordability module takes it (utilities a conto: heating separate)."""
+    reduction = effective_reduction(vacancy, as_of) if with_reduction else 0.0
+    return Home(
+        rent_dkk=vacancy.rent_dkk,
+        utilities_dkk=vacancy.utilities_dkk,
+        size_m2=vacancy.size_m2,
+        rent_reduction_dkk=reduction,
+        rent_reduction_until=vacancy.rent_reduction_until if reduction > 0 else None,
+        heating="separate",
+    )
+
+
+def affordability(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
+    """Hard rule: the household can pay the home and keep enough to live on.
+
+    The affordability module's verdict (DOMAIN.md section 5): gross rent at most
+    ``max_rent_share`` of income, and at least ``min_left_per_adult_dkk`` per adult plus
+    ``min_left_per_child_dkk`` per child left after the net housing cost (rent minus a
+    current rent reduction plus utilities minus housing benefit). Rates of the ``as_of``
+    year.
+    """
+    verdict = assess(
+        affordability_household(citizen),
+        affordability_home(vacancy, ctx.as_of),
+        year=ctx.as_of.year,
+        as_of=ctx.as_of,
+        policy=affordability_policy(ctx.policy),
+    )
+    return Check("affordability", verdict.affordable, "" if verdict.affordable else verdict.summary)
+
+
+HARD_RULES = (
+    allocation_right,
+    household_fits,
+    accessibility,
+    pets,
+    youth_unit,
+    listed_area,
+    avoided_area,
+    available_by_deadline,
+    affordability,
+)
+"""The hard rules in funnel order: cheap rules first, affordability last."""
+HARD_RULE_NAMES = tuple(rule.__name__ for rule in HARD_RULES)
+
+
+def check_pair(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> list[Check]:
+    """Every hard rule's verdict on one pair, in funnel order."""
+    return [rule(citizen, vacancy, ctx) for rule in HARD_RULES]
