@@ -107,7 +107,7 @@ class Settings(BaseSettings):
     )
 
     environment: Literal["development", "production"] = "development"
-    database_url: str = Field("sqlite:///var/kernel.db", repr=False)  # may hold a password
+    database_url: str = Field("sqlite:///var/boligmatch.db", repr=False)  # may hold a password
     cpr_hash_secret: str = Field(DEVELOPMENT_SECRET, repr=False)
     jwt_secret: str = Field(DEVELOPMENT_SECRET, repr=False)
     max_request_bytes: int = Field(
