@@ -25,7 +25,7 @@ def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Complete
 
 
 def test_demo_prints_ranked_offers_and_never_leaks_a_cpr_number(tmp_path: Path) -> None:
-    database = tmp_path / "var" / "kernel.db"
+    database = tmp_path / "var" / "boligmatch.db"
     log = tmp_path / "log.txt"
     env = {
         **os.environ,
