@@ -56,12 +56,19 @@ def timed(repeat: int, run: Callable[[], object]) -> tuple[float, float]:
 
 
 def process(argv: list[str], pythonpath: Path = ROOT) -> Callable[[], object]:
-    """A fresh interpreter running ``argv`` (stdout discarded), failing loudly."""
+    """A fresh interpreter running ``argv`` in ``pythonpath`` (stdout discarded).
+
+    The working directory is ``pythonpath`` too: ``python -c`` puts it first on the path.
+    """
     env = {**os.environ, "PYTHONPATH": str(pythonpath)}
 
     def run() -> object:
         return subprocess.run(
-            [sys.executable, *argv], env=env, stdout=subprocess.DEVNULL, check=True
+            [sys.executable, *argv],
+            env=env,
+            cwd=pythonpath,
+            stdout=subprocess.DEVNULL,
+            check=True,
         )
 
     return run
