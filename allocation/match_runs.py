@@ -263,6 +263,37 @@ def latest_match_run(session: Session, municipality_code: str) -> MatchRun | Non
     )
 
 
+@dataclass(frozen=True)
+class RunTerms:
+    """What a re-offer and a pair check keep of the newest run: its weights and bonus."""
+
+    weights: dict[str, Any] | None
+    housed_bonus: int | None
+
+
+def latest_run_terms(session: Session, municipality_code: str) -> RunTerms:
+    """The newest run's terms, read from its small ``stats`` column only.
+
+    :func:`latest_match_run` loads the run's problem snapshot and result document
+    (megabytes of JSON for a large municipality); every decline, expiry and send
+    needs only the weights and the housed bonus, which ``stats`` also holds.
+    """
+    stats = session.scalar(
+        select(MatchRun.stats)
+        .where(MatchRun.municipality_code == municipality_code)
+        .order_by(MatchRun.id.desc())
+        .limit(1)
+    )
+    if not isinstance(stats, dict):
+        return RunTerms(None, None)
+    weights = stats.get("weights")
+    bonus = (stats.get("solver") or {}).get("housed_bonus")
+    return RunTerms(
+        weights if isinstance(weights, dict) else None,
+        bonus if isinstance(bonus, int) else None,
+    )
+
+
 def list_match_runs(
     *, session: Session, municipality_code: str, limit: int, offset: int
 ) -> tuple[list[MatchRun], int]:

@@ -24,12 +24,10 @@ from sqlalchemy.orm import Session
 from allocation import offer_repository as repo
 from allocation.match_runs import (
     judge_pair,
-    latest_match_run,
+    latest_run_terms,
     matcher_policy,
     municipality_problem,
     pair_problem,
-    run_housed_bonus,
-    run_weights,
     solve_plan,
     store_run,
 )
@@ -195,20 +193,19 @@ def pair_verdict(
     with explanations: ``feasible``, ``score`` and, when infeasible, every broken
     rule in plain words with its numbers.
     """
-    latest = latest_match_run(session, case.municipality_code)
+    terms = latest_run_terms(session, case.municipality_code)
     base: dict[str, Any] = {
         "format": "boligmatch.problem/1",
         "as_of": today.isoformat(),
         "policy": matcher_policy(get_settings().policy_for(case.municipality_code)),
     }
-    weights = run_weights(latest)
-    if weights is not None:
-        base["weights"] = weights
+    if terms.weights is not None:
+        base["weights"] = terms.weights
     problem = pair_problem(
         base,
         citizen_document(case),
         vacancy_document(vacancy),
-        housed_bonus=run_housed_bonus(latest),
+        housed_bonus=terms.housed_bonus,
     )
     return judge_pair(problem)
 
@@ -556,7 +553,7 @@ def propose_next(*, session: Session, vacancy_id: int, actor: str, today: dt.dat
     if code is None:
         return None
     repo.lock_municipality(session, code)
-    weights = run_weights(latest_match_run(session, code))
+    weights = latest_run_terms(session, code).weights
     problem = municipality_problem(session, code, as_of=today, weights=weights)
     if not any(v["id"] == str(vacancy_id) for v in problem["vacancies"]):
         return None

@@ -11,12 +11,20 @@ and drives a bounded number of requests from a few concurrent clients:
 * ``update vacancy``: ``PATCH /api/v1/vacancies/{id}`` with ``If-Match`` as the
   association, each client on its own vacancy and following its ETag;
 * ``read match run``: ``GET /api/v1/match-runs/{id}`` as staff, when the offer
-  workflow's endpoint exists (skipped otherwise).
+  workflow's endpoint exists (skipped otherwise);
+* ``list @ N/s`` (with ``--rate N``): the same list at a fixed rate (open loop: each
+  request has a scheduled start, and its latency counts from that start, so a server
+  that falls behind is charged for the queue).
+
+``--compare-ref REF`` also serves the same calls from git revision REF's tree
+(``git archive``) on a fresh database, so the figures before and after a change are
+measured in the same run.
 
 Usage::
 
     .venv/bin/python bench/load.py                       # SQLite (+ PG if the env var is set)
     .venv/bin/python bench/load.py --requests 300 --clients 3 --postgres postgresql+psycopg://...
+    .venv/bin/python bench/load.py --rate 100 --compare-ref main
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ import os
 import socket
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -111,17 +120,21 @@ def prepare(url: str) -> tuple[int, list[int]]:
 
 
 @contextmanager
-def server(url: str) -> Iterator[str]:
-    """uvicorn serving ``create_app()`` on ``url`` at a free loopback port."""
+def server(url: str, tree: Path = ROOT) -> Iterator[str]:
+    """uvicorn serving ``create_app()`` from ``tree`` on ``url`` at a free loopback port."""
     port = free_port()
-    env = os.environ | {"BOLIGMATCH_DATABASE_URL": url, "BOLIGMATCH_LOG_LEVEL": "WARNING"}
+    env = os.environ | {
+        "BOLIGMATCH_DATABASE_URL": url,
+        "BOLIGMATCH_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(tree),
+    }
     process = subprocess.Popen(
         [
             sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
             "--host", "127.0.0.1", "--port", str(port),
             "--log-level", "warning", "--no-access-log",
         ],
-        cwd=ROOT,
+        cwd=tree,
         env=env,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -190,8 +203,68 @@ def drive(
     return Result(database, call, len(latencies), errors, seconds, latencies)
 
 
+def paced(
+    base: str,
+    *,
+    database: str,
+    call: str,
+    rate: float,
+    seconds: float,
+    clients: int,
+    make: Callable[[int], Callable[[httpx.Client], bool]],
+) -> Result:
+    """Requests at ``rate`` per second for ``seconds`` (open loop), from ``clients`` threads.
+
+    Request i is due at ``start + i / rate``; thread ``i % clients`` sends it, and its
+    latency runs from the due time, not from when the thread got round to it.
+    """
+    total = max(1, round(rate * seconds))
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    ready = threading.Barrier(clients + 1)
+    origin: list[float] = []
+
+    def worker(index: int) -> None:
+        nonlocal errors
+        call_once = make(index)
+        mine: list[float] = []
+        failed = 0
+        with httpx.Client(base_url=base, timeout=30) as client:
+            call_once(client)  # warm-up, not measured
+            ready.wait()
+            for i in range(index, total, clients):
+                due = origin[0] + i / rate
+                delay = due - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+                ok = call_once(client)
+                mine.append((time.perf_counter() - due) * 1000)
+                failed += not ok
+        with lock:
+            latencies.extend(mine)
+            errors += failed
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    origin.append(time.perf_counter() + 0.05)
+    ready.wait()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - origin[0]
+    return Result(database, call, len(latencies), errors, elapsed, latencies)
+
+
 def run_database(
-    name: str, url: str, *, total: int, clients: int, max_seconds: float
+    name: str,
+    url: str,
+    *,
+    total: int,
+    clients: int,
+    max_seconds: float,
+    rate: float | None = None,
+    tree: Path = ROOT,
 ) -> list[Result]:
     association_id, vacancies = prepare(url)
     staff_token = issue_token(subject="bench-staff", role=Role.staff, municipality_code="461")
@@ -201,7 +274,7 @@ def run_database(
     staff = {"Authorization": f"Bearer {staff_token}"}
     association = {"Authorization": f"Bearer {association_token}"}
     results: list[Result] = []
-    with server(url) as base:
+    with server(url, tree) as base:
         measure = partial(
             drive, base, database=name, total=total, clients=clients, max_seconds=max_seconds
         )
@@ -233,6 +306,18 @@ def run_database(
 
         results.append(measure(call="health (baseline)", make=health))
         results.append(measure(call="list vacancies", make=listing))
+        if rate:
+            results.append(
+                paced(
+                    base,
+                    database=name,
+                    call=f"list @ {rate:g}/s",
+                    rate=rate,
+                    seconds=min(max_seconds, total / rate),
+                    clients=max(clients, 4),
+                    make=listing,
+                )
+            )
         results.append(measure(call="update vacancy", make=updating))
         run = httpx.post(f"{base}/api/v1/match-runs", json={}, headers=staff, timeout=120)
         if run.status_code == 201:
@@ -266,13 +351,13 @@ def postgres_database(server_url: str) -> Iterator[str]:
 def print_table(results: list[Result]) -> None:
     baselines = {r.database: r.percentile(0.5) for r in results if r.call.startswith("health")}
     print(
-        f"{'database':<11}{'call':<19}{'requests':>9}{'errors':>7}{'req/s':>8}"
+        f"{'database':<22}{'call':<19}{'requests':>9}{'errors':>7}{'req/s':>8}"
         f"{'p50 ms':>8}{'p99 ms':>8}{'p50/health':>11}"
     )
     for r in results:
         ratio = r.percentile(0.5) / baselines[r.database] if baselines.get(r.database) else 0
         print(
-            f"{r.database:<11}{r.call:<19}{r.requests:>9}{r.errors:>7}{r.throughput:>8.0f}"
+            f"{r.database:<22}{r.call:<19}{r.requests:>9}{r.errors:>7}{r.throughput:>8.0f}"
             f"{r.percentile(0.5):>8.1f}{r.percentile(0.99):>8.1f}{ratio:>11.1f}"
         )
 
@@ -284,19 +369,43 @@ def main() -> None:
     parser.add_argument("--max-seconds", type=float, default=60, help="time bound per call type")
     parser.add_argument("--postgres", default=os.environ.get("BOLIGMATCH_TEST_POSTGRES_URL"))
     parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
+    parser.add_argument("--rate", type=float, help="also list vacancies at this fixed rate")
+    parser.add_argument("--compare-ref", help="also serve git revision REF's tree (e.g. main)")
     args = parser.parse_args()
     if not 1 <= args.clients <= 8 or not 1 <= args.requests <= 5000:
         parser.error("--clients 1-8 and --requests 1-5000 keep the benchmark bounded")
-    bounds = {"total": args.requests, "clients": args.clients, "max_seconds": args.max_seconds}
+    bounds = {
+        "total": args.requests,
+        "clients": args.clients,
+        "max_seconds": args.max_seconds,
+        "rate": args.rate,
+    }
     print(f"{args.requests} requests per call, {args.clients} clients, {os.cpu_count()} CPUs")
+    print(f"load average at start: {os.getloadavg()[0]:.2f}")
     results: list[Result] = []
-    if not args.no_sqlite:
-        with tempfile.TemporaryDirectory() as folder:
-            results += run_database("sqlite", f"sqlite:///{folder}/bench.db", **bounds)
-    if args.postgres:
-        with postgres_database(args.postgres) as url:
-            results += run_database("postgresql", url, **bounds)
+    with tempfile.TemporaryDirectory() as folder:
+        trees = [("", ROOT)]
+        if args.compare_ref:
+            trees.append((f" @{args.compare_ref}", tree_of(args.compare_ref, Path(folder))))
+        for suffix, tree in trees:
+            if not args.no_sqlite:
+                db = f"sqlite:///{folder}/bench{len(results)}.db"
+                results += run_database("sqlite" + suffix, db, tree=tree, **bounds)
+            if args.postgres:
+                with postgres_database(args.postgres) as url:
+                    results += run_database("postgresql" + suffix, url, tree=tree, **bounds)
     print_table(results)
+    print(f"load average at end: {os.getloadavg()[0]:.2f}")
+
+
+def tree_of(ref: str, into: Path) -> Path:
+    """The files of git revision ``ref`` unpacked under ``into`` (for ``--compare-ref``)."""
+    archive = into / "tree.tar"
+    with archive.open("wb") as out:
+        subprocess.run(["git", "-C", str(ROOT), "archive", ref], stdout=out, check=True)
+    with tarfile.open(archive) as tar:
+        tar.extractall(into / "tree", filter="data")
+    return into / "tree"
 
 
 if __name__ == "__main__":

@@ -11,12 +11,13 @@ with the failed request.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from allocation.models import MatchRun, Offer, OfferStatus
@@ -71,10 +72,26 @@ class OfferOut(BaseModel):
 
 def candidate_reasons(run: MatchRun | None) -> dict[tuple[str, str], str]:
     """(vacancy id, case_ref) → the matcher's ``why`` text, from a run's result."""
-    if run is None:
+    return {} if run is None else result_reasons(run.result)
+
+
+def runs_reasons(session: Session, run_ids: Iterable[int]) -> dict[int, dict[tuple[str, str], str]]:
+    """:func:`candidate_reasons` of several runs, in one query of their results only.
+
+    A page of offers may come from many runs; loading each run (problem snapshot
+    included) one by one would cost a query and a large JSON document per run.
+    """
+    wanted = set(run_ids)
+    if not wanted:
         return {}
+    rows = session.execute(select(MatchRun.id, MatchRun.result).where(MatchRun.id.in_(wanted)))
+    return {run_id: result_reasons(result) for run_id, result in rows}
+
+
+def result_reasons(result: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """(vacancy id, case_ref) → ``why`` of every ranked candidate in a result document."""
     reasons: dict[tuple[str, str], str] = {}
-    for entry in run.result.get("offers", []):
+    for entry in result.get("offers", []):
         for candidate in entry.get("candidates", []):
             reasons[(str(entry["vacancy"]), str(candidate["citizen"]))] = str(
                 candidate.get("why", "")

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from allocation import offer_views, workflow
-from allocation.models import MatchRun, Offer, OfferStatus
+from allocation.models import Offer, OfferStatus
 from allocation.offer_states import DeclineReason
 from api.auth import AssociationUser, StaffUser
 from api.deps import IfMatchHeader, SessionDep, etag, optional_version
@@ -31,8 +31,8 @@ from api.routes.allocation_common import (
     OfferOut,
     Offset,
     allocation_problems,
-    candidate_reasons,
     offer_out,
+    runs_reasons,
     today,
 )
 from kernel.types import FreeText, NoNul, Page, RecordId, UtcDateTime
@@ -116,14 +116,8 @@ class AssociationOfferOut(BaseModel):
 def _full(session: SessionDep, offers: list[Offer]) -> list[OfferOut]:
     """Offers with case refs and, where they came from a run, the matcher's why."""
     refs = offer_views.case_refs(session, [o.case_id for o in offers])
-    runs: dict[int, dict[tuple[str, str], str]] = {}
-    out = []
-    for offer in offers:
-        run_id = offer.match_run_id
-        if run_id is not None and run_id not in runs:
-            runs[run_id] = candidate_reasons(session.get(MatchRun, run_id))
-        out.append(offer_out(offer, refs, runs.get(run_id or -1)))
-    return out
+    runs = runs_reasons(session, (o.match_run_id for o in offers if o.match_run_id is not None))
+    return [offer_out(o, refs, runs.get(o.match_run_id or -1)) for o in offers]
 
 
 def _answer_out(session: SessionDep, outcome: workflow.AnswerOutcome) -> AnswerOut:

@@ -32,6 +32,10 @@ VacancyId = Annotated[int, Path(ge=1, le=MAX_ID, description="the vacancy's id")
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
+VacancyPage = Page[VacancyOut]
+"""The list's answer (parametrised once: pydantic builds a class per ``Page[...]``)."""
+
+
 def scope_of(principal: Principal) -> service.VacancyScope:
     """The vacancies ``principal`` may see: its association's, or its municipality's."""
     if principal.role is Role.association:
@@ -56,7 +60,7 @@ def list_vacancies(
     available_before: dt.date | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> Page[VacancyOut]:
+) -> Response:
     """Vacancies you may see, earliest available first, filtered and paginated."""
     filters = service.VacancyFilters(
         status=status,
@@ -65,12 +69,14 @@ def list_vacancies(
         max_rent_dkk=max_rent_dkk,
         available_before=available_before,
     )
-    items, total = service.list_vacancies(
+    items, total = service.list_vacancy_rows(
         session, scope=scope_of(principal), filters=filters, limit=limit, offset=offset
     )
-    return Page[VacancyOut](
-        items=[VacancyOut.of(v) for v in items], total=total, limit=limit, offset=offset
+    page = VacancyPage.model_validate(
+        {"items": items, "total": total, "limit": limit, "offset": offset}
     )
+    # Serialised once here; FastAPI would validate the page again against response_model.
+    return Response(page.model_dump_json(), media_type="application/json")
 
 
 @router.post(

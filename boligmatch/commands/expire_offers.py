@@ -13,15 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
-from allocation.workflow import SYSTEM_ACTOR, ExpiryReport, expire_overdue
-from kernel.calendar import today as danish_today
-from kernel.db import make_engine, session_factory, transaction
-from kernel.settings import get_settings
+if TYPE_CHECKING:
+    from allocation.workflow import ExpiryReport
 
 EXIT_FAILED = 1
 
@@ -53,6 +50,13 @@ def command(
     as_json: Annotated[bool, typer.Option("--json", help="print a JSON summary")] = False,
 ) -> None:
     """Expire sent offers whose answer deadline has passed and propose the next citizens."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from allocation.workflow import SYSTEM_ACTOR, expire_overdue
+    from kernel.calendar import today as danish_today
+    from kernel.db import make_engine, session_factory, transaction
+    from kernel.settings import get_settings
+
     try:
         day = dt.date.fromisoformat(today) if today else danish_today()
     except ValueError:

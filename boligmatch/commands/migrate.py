@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 
 from boligmatch.commands._common import migrated_sessions
-from kernel.settings import get_settings
 
 
 def command(
@@ -14,6 +13,7 @@ def command(
     """Run the Alembic migrations (a separate deployment step) and load the municipalities."""
     if revision != "head":
         from boligmatch.migrate import upgrade
+        from kernel.settings import get_settings
 
         upgrade(get_settings().database_url, revision)
     else:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from boligmatch.commands._common import fail, migrated_sessions, reflow_help
-from planning.schemas import ShortfallReport
-from planning.shortfall import ShortfallParameters, rent_band_summary, shortfall, to_csv
+
+if TYPE_CHECKING:
+    from planning.schemas import ShortfallReport
 
 
 def _num(value: float | None, digits: int = 1) -> str:
@@ -90,6 +92,8 @@ def command(
     the gap, and the years to house the queue if the municipality allocated 25 % or 50 %
     of the affordable homes let each year. Small live counts are suppressed.
     """
+    from planning.shortfall import ShortfallParameters, rent_band_summary, shortfall, to_csv
+
     try:
         day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
         params = ShortfallParameters(

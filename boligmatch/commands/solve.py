@@ -16,8 +16,6 @@ from typing import Any
 import typer
 
 from boligmatch.commands._common import fail
-from matcher.api import dumps_result, solve_timed
-from matcher.problem import ProblemError
 
 
 def _table(result: dict[str, Any]) -> str:
@@ -53,6 +51,9 @@ def command(
     explain: bool = typer.Option(False, "--explain", help="Add every pair's verdict ('pairs')."),
 ) -> None:
     """Solve a problem file: assignments, ranked offers and reasons, no database."""
+    from matcher.api import dumps_result, solve_timed
+    from matcher.problem import ProblemError
+
     try:
         text = problem_file.read_text(encoding="utf-8")
     except OSError as error:
