@@ -244,6 +244,7 @@ def outcome_table(
     by_municipality: bool = True,
     breakdowns: Sequence[str] = BREAKDOWNS,
     suppress_below: int = SUPPRESS_BELOW,
+    municipalities: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """The outcome table: per scenario, municipality (and "all" pooled) and group.
 
@@ -257,6 +258,8 @@ def outcome_table(
         Also one block per municipality (always the pooled "all" block).
     breakdowns : sequence of str
         Citizen columns to break down by.
+    municipalities : sequence of str, optional
+        Only these municipalities' own blocks (the pooled block is always all of them).
 
     Returns
     -------
@@ -270,6 +273,8 @@ def outcome_table(
     areas: list[tuple[str, pd.DataFrame, pd.DataFrame | None]] = [("all", records, vacancies)]
     if by_municipality:
         for code, own in records.groupby("municipality", sort=True):
+            if municipalities is not None and str(code) not in municipalities:
+                continue
             v = None if vacancies is None else vacancies[vacancies["municipality"] == code]
             areas.append((str(code), own, v))
     rows: list[dict[str, Any]] = []
@@ -294,6 +299,8 @@ def outcome_table(
                     if row["suppressed"]:
                         mean = lo = hi = math.nan
                     row[metric] = mean
+                    if metric.startswith("housed_") and not math.isnan(lo):
+                        lo, hi = max(lo, 0.0), min(hi, 1.0)  # a share stays a share
                     if metric in ("median_days", "p90_days", "rmst365_days", "housed_12m"):
                         row[f"{metric}_lo"], row[f"{metric}_hi"] = lo, hi
                 if dimension == "all" and area_vacancies is not None and len(area_vacancies):
