@@ -80,6 +80,7 @@ COMMANDS: tuple[LazyCommand, ...] = (
         "token", "boligmatch.commands.auth", "Print a signed bearer token (JWT) for the API."
     ),
     LazyCommand("api-key", "boligmatch.commands.auth", "Manage housing associations' API keys."),
+    LazyCommand("sessions", "boligmatch.commands.auth", "Manage web sign-in sessions."),
 )
 """Every command in the order ``--help`` lists them."""
 

@@ -103,41 +103,113 @@ def shortfall_png(report: ShortfallReport, path: Path | None = None) -> bytes:
     return _png(fig, path)
 
 
-def simulation_png(results: SimulationResults, path: Path | None = None) -> bytes:
-    """Queue over time, time-to-home distribution and vacancy cost, per scenario."""
+POLICY_LABELS = {
+    "da": {
+        "optimiser": "boligmatch-optimering",
+        "greedy": "prioriteret liste (grådig)",
+        "fcfs": "først til mølle med hastespor",
+    },
+    "en": {
+        "optimiser": "boligmatch optimiser",
+        "greedy": "greedy priority list",
+        "fcfs": "first come, first served with urgency track",
+    },
+}
+
+_TEXT = {
+    "da": {
+        "survival_title": "Ventetid til bolig (Kaplan-Meier)",
+        "survival_x": "dage fra skrivning på listen",
+        "survival_y": "andel der stadig venter",
+        "queue_title": "Venteliste",
+        "queue_x": "måned",
+        "queue_y": "borgere på listen (gns. over replikationer)",
+        "cost_title": "Husleje for tomme boliger",
+        "cost_y": "mio. kr. pr. kørsel (gns. over replikationer)",
+        "suptitle": "boligmatch-simulering: {reps} replikation(er), {munis} kommune(r), "
+        "{months} måneder; de der stadig venter er censureret, ikke udeladt",
+    },
+    "en": {
+        "survival_title": "Wait for a home (Kaplan-Meier)",
+        "survival_x": "days from registration",
+        "survival_y": "share still waiting",
+        "queue_title": "Queue",
+        "queue_x": "month",
+        "queue_y": "citizens waiting (mean over replications)",
+        "cost_title": "Rent paid for empty homes",
+        "cost_y": "million DKK per run (mean over replications)",
+        "suptitle": "boligmatch simulation: {reps} replication(s), {munis} municipalities, "
+        "{months} months; people still waiting are censored, not dropped",
+    },
+}
+
+
+def _label(scenario: str, lang: str) -> str:
+    """A scenario's label: its policy in words (``levers/greedy`` keeps its prefix)."""
+    prefix, _, policy = scenario.rpartition("/")
+    words = POLICY_LABELS[lang].get(policy, policy)
+    return f"{prefix}: {words}" if prefix else words
+
+
+def simulation_png(
+    results: SimulationResults, path: Path | None = None, *, lang: str = "da"
+) -> bytes:
+    """Survival curves of the wait, queue over time and vacancy cost, per scenario.
+
+    The survival curves are Kaplan-Meier estimates pooled over replications and
+    municipalities (:func:`planning.outcomes.survival_curves`): people still waiting at
+    the end, or who left the list, are censored. Labels are Danish by default
+    (``lang="en"`` for English).
+    """
+    from planning.outcomes import survival_curves
+
+    text = _TEXT["en" if lang == "en" else "da"]
+    lang = "en" if lang == "en" else "da"
     months = results.months
     citizens = results.citizens
-    fig, (queue_ax, wait_ax, cost_ax) = plt.subplots(1, 3, figsize=(16, 5))
+    horizon = int(results.meta.get("horizon_days", 0)) or (
+        int(citizens["registered_day"].max()) if len(citizens) else 0
+    )
+    fig, (wait_ax, queue_ax, cost_ax) = plt.subplots(1, 3, figsize=(17, 5))
     scenarios = sorted(citizens["scenario"].unique()) if len(citizens) else []
+    curves = survival_curves(citizens, horizon) if scenarios else {}
     for name in scenarios:
+        curve = curves.get(str(name))
+        if curve is not None and curve.times.size:
+            xs = np.concatenate(([0.0], curve.times))
+            ys = np.concatenate(([1.0], curve.survival))
+            wait_ax.step(xs, ys, where="post", label=_label(str(name), lang))
         m = months[months["scenario"] == name]
         per_month = m.groupby(["replication", "month"])["queue"].sum().groupby("month").mean()
-        queue_ax.plot(per_month.index + 1, per_month.to_numpy(), label=name)
-        c = citizens[citizens["scenario"] == name]
-        wait = (c["housed_day"] - c["registered_day"]).dropna().to_numpy()
-        if wait.size:
-            xs = np.sort(wait)
-            share = np.arange(1, xs.size + 1) / len(c)
-            wait_ax.step(xs, share, where="post", label=name)
-    queue_ax.set_xlabel("month")
-    queue_ax.set_ylabel("citizens waiting (mean over replications)")
-    queue_ax.set_title("Queue")
-    queue_ax.legend(fontsize=8)
-    wait_ax.axvline(60, color="grey", linestyle=":", linewidth=1)
-    wait_ax.set_xlabel("days from registration to home")
-    wait_ax.set_ylabel("share of all citizens housed")
-    wait_ax.set_title("Time to home")
+        queue_ax.plot(per_month.index + 1, per_month.to_numpy(), label=_label(str(name), lang))
+    for days in (91, 365):
+        wait_ax.axvline(days, color="grey", linestyle=":", linewidth=1)
+    wait_ax.axhline(0.5, color="grey", linestyle="--", linewidth=0.8)
+    wait_ax.set_ylim(0, 1.02)
+    wait_ax.set_xlim(0, max(horizon, 365))
+    wait_ax.set_xlabel(text["survival_x"])
+    wait_ax.set_ylabel(text["survival_y"])
+    wait_ax.set_title(text["survival_title"])
     wait_ax.legend(fontsize=8)
-    if scenarios:
-        summary = results.summary(by=("scenario",))
-        cost_ax.bar(summary["scenario"], summary["vacancy_cost_dkk"] / 1e6, color="#762a83")
-        cost_ax.tick_params(axis="x", rotation=30)
-    cost_ax.set_ylabel("million DKK per run (mean over replications)")
-    cost_ax.set_title("Rent paid for empty homes")
+    queue_ax.set_xlabel(text["queue_x"])
+    queue_ax.set_ylabel(text["queue_y"])
+    queue_ax.set_title(text["queue_title"])
+    queue_ax.legend(fontsize=8)
+    if scenarios and len(results.vacancies):
+        v = results.vacancies
+        per_run = v.groupby("scenario")["vacancy_cost_dkk"].sum() / max(
+            v["replication"].nunique(), 1
+        )
+        cost_ax.bar([_label(str(n), lang) for n in per_run.index], per_run.to_numpy() / 1e6)
+        cost_ax.tick_params(axis="x", rotation=20)
+    cost_ax.set_ylabel(text["cost_y"])
+    cost_ax.set_title(text["cost_title"])
     fig.suptitle(
-        f"boligmatch simulation: {results.meta.get('replications', '?')} replication(s), "
-        f"{len(results.meta.get('municipalities', []))} municipalities, "
-        f"{results.meta.get('parameters', {}).get('months', '?')} months",
+        text["suptitle"].format(
+            reps=results.meta.get("replications", "?"),
+            munis=len(results.meta.get("municipalities", [])),
+            months=results.meta.get("parameters", {}).get("months", "?"),
+        ),
         fontsize=10,
     )
     return _png(fig, path)

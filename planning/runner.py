@@ -34,12 +34,14 @@ import pandas as pd
 from tqdm import tqdm
 
 from kernel.reference import municipality_counts
+from planning.model import ModelLevers
 from planning.scenarios import Scenario, SimulationParameters
 from planning.simulation import Task, TaskResult, month_starts, run_task
 from synthetic.population import apportion
 
 __all__ = [
     "ExecutorKind",
+    "SchedulerUnreachable",
     "SimulationResults",
     "executor",
     "make_tasks",
@@ -49,6 +51,14 @@ __all__ = [
 ]
 
 ExecutorKind = Literal["process", "dask", "dask-local", "serial"]
+
+CONNECT_TIMEOUT_S = 5.0
+"""Seconds to wait for a Dask scheduler before giving up with a clean error."""
+
+
+class SchedulerUnreachable(ConnectionError):
+    """The ``--scheduler`` address is malformed or no scheduler answers there in time."""
+
 
 WITHIN_DAYS = 60
 """Odense's best cases go from shelter to own home within two months (DOMAIN.md 1): the
@@ -62,6 +72,7 @@ def make_tasks(
     replications: int,
     municipalities: Sequence[str] | None = None,
     seed: int = 2026,
+    levers: ModelLevers | None = None,
 ) -> list[Task]:
     """The run's tasks, replication-major, then municipality (VIVE order), then scenario.
 
@@ -75,7 +86,10 @@ def make_tasks(
         Codes to simulate; default all 98.
     seed : int
         Entropy of the root seed sequence.
+    levers : ModelLevers, optional
+        The behavioural model's assumptions (default :class:`ModelLevers`).
     """
+    levers = levers or ModelLevers()
     if replications < 1:
         raise ValueError("replications must be at least 1")
     names = [s.name for s in scenarios]
@@ -103,6 +117,7 @@ def make_tasks(
                         params=params,
                         seed=muni_seqs[index[code]],
                         extra_98e_homes=int(extras[s.name][index[code]]),
+                        levers=levers,
                     )
                 )
     return tasks
@@ -127,6 +142,7 @@ def executor(
     workers: int | None = None,
     address: str | None = None,
     processes: bool = True,
+    connect_timeout_s: float = CONNECT_TIMEOUT_S,
 ) -> Iterator[Executor]:
     """An executor for :func:`run_tasks`, closed (and its cluster stopped) on exit.
 
@@ -139,6 +155,9 @@ def executor(
         Scheduler address for ``kind="dask"``, e.g. ``tcp://10.0.0.5:8786``.
     processes : bool
         Local Dask workers as processes (True) or threads in this process (False).
+    connect_timeout_s : float [s]
+        How long to try an existing scheduler before :class:`SchedulerUnreachable`
+        (Dask's own default is 30 s and ends in a traceback).
     """
     if kind == "serial":
         yield _SerialExecutor()
@@ -151,8 +170,15 @@ def executor(
         if kind == "dask":
             if not address:
                 raise ValueError("kind='dask' needs a scheduler address")
-            with Client(address) as client:  # type: ignore[no-untyped-call]
-                yield client.get_executor()
+            try:
+                client = Client(address, timeout=connect_timeout_s)  # type: ignore[no-untyped-call]
+            except Exception as error:  # any failure to connect: not a usable scheduler
+                raise SchedulerUnreachable(
+                    f"no Dask scheduler answers at {address!r} within {connect_timeout_s:g} s "
+                    f"({type(error).__name__}: {str(error)[:200]})"
+                ) from None
+            with client:
+                yield client.get_executor()  # type: ignore[no-untyped-call]
         else:
             with (
                 LocalCluster(  # type: ignore[no-untyped-call]
@@ -322,6 +348,7 @@ def run_simulation(
     address: str | None = None,
     processes: bool = True,
     progress: bool = False,
+    levers: ModelLevers | None = None,
 ) -> SimulationResults:
     """Make the tasks, run them on the chosen executor and collect the results."""
     tasks = make_tasks(
@@ -330,6 +357,7 @@ def run_simulation(
         replications=replications,
         municipalities=municipalities,
         seed=seed,
+        levers=levers,
     )
     with executor(kind, workers=workers, address=address, processes=processes) as pool:
         results = run_tasks(tasks, pool, progress=progress)
@@ -341,6 +369,7 @@ def run_simulation(
         "municipalities": sorted({t.municipality for t in tasks}),
         "scenarios": [s.as_dict() for s in scenarios],
         "parameters": params.as_dict(),
+        "model": tasks[0].levers.as_dict() if tasks else {},
         "horizon_days": horizon,
         "followup_days": params.followup_days,
         "tasks": len(tasks),

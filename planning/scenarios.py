@@ -150,12 +150,15 @@ class SimulationParameters:
     rounds_per_month : int
         Matching rounds per month (2 = fortnightly); offers are made at each round.
     yearly_factor : float [persons/year per person counted]
-        Arrivals per year = VIVE 2024 count × this (2.5, VIVE; DOMAIN.md section 1).
+        Yearly prevalence against VIVE's one-week 2024 count (2.5, VIVE; DOMAIN.md 1 and
+        7). It includes the counted, so the simulation's new arrivals are (this - 1) ×
+        the count a year (:mod:`planning.model`).
     initial_queue : bool
         Start with everyone counted homeless in 2024 on the list (the ministry's
         question); False starts with an empty list.
     turnover_rate : float [1/year]
         Share of the stock let per year (0.14, LBF 2010-13; the ``turnover_rate`` setting).
+        The simulation uses the turnover by unit kind of :mod:`planning.model` instead.
     almene_per_inhabitant : float [homes/person]
         Almene homes per inhabitant: about 590,000 (BL, 2023) / 5.93 million inhabitants
         (VIVE's counts divided by their per-1,000 rates) ≈ 0.0995. The stock of a
@@ -170,14 +173,16 @@ class SimulationParameters:
         Days a citizen has to answer an offer (the settings' ``answer_deadline_days``).
     pass_on_days : int [days]
         A municipal vacancy nobody on the list can take is let to others after this many
-        days empty (the municipality pays the rent meanwhile): an assumption.
+        days empty (the municipality pays the rent meanwhile): an assumption. A vacancy
+        nobody on the list can take at all is handed back at once.
     candidate_limit : int, optional
         Rounds with at most this many free citizens put all of them to the matcher
         (exact). Above it, each free home in turn brings the ``candidates_per_home``
         longest-waiting citizens, not yet brought by another home, who may take it (the
         matcher's own rules) and the matcher chooses among them: a caseworker's
         shortlist, which keeps rounds fast where queues grow into the thousands.
-        None = always everyone.
+        The shortlist is the same for every policy (waiting order). None (default) =
+        always everyone.
     candidates_per_home : int
         Shortlist length per home (see ``candidate_limit``).
     decline_draws : int
@@ -202,7 +207,7 @@ class SimulationParameters:
     notice_days: int = 14
     answer_days: int = _SETTINGS.answer_deadline_days
     pass_on_days: int = 30
-    candidate_limit: int | None = 300
+    candidate_limit: int | None = None
     candidates_per_home: int = 5
     decline_draws: int = 16
     followup_days: int = 180

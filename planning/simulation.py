@@ -1,33 +1,48 @@
 """Scenario simulation: one municipality, one replication, one scenario, month by month.
 
-Each round (``rounds_per_month`` a month) the model
+The behavioural model and its sources are in :mod:`planning.model` (every lever a field
+of :class:`planning.model.ModelLevers`). Each round (``rounds_per_month`` a month) the
+model
 
 1. puts the citizens who arrived since the last round on the list: Poisson arrivals at
-   VIVE's 2024 count × ``yearly_factor`` a year, each a citizen of
-   :mod:`synthetic.population` (national shares of situation and age, DOMAIN.md 4);
-2. adds the vacancies announced since: almene lettings at the stock × ``turnover_rate``
-   a year, of which the municipality allocates ``allocation_share`` (plus the lever's
-   extra § 98 e homes), each a unit of the municipality's stock;
-3. asks the matcher for offers among the free citizens and vacancies (the round's
-   ``boligmatch.problem/1`` document, scored by :func:`matcher.scoring.score_problem`)
-   under the scenario's matching policy;
-4. lets each offered citizen accept or decline (``decline_rate``); a declined home goes
-   back to the pool without that citizen, and the refusal policy may take the citizen
-   off the list; an accepted home is let from ``max(offer + answer_days, free day)``;
-5. passes on vacancies nobody on the list could take after ``pass_on_days``.
+   ``(yearly_factor - 1) ×`` VIVE's 2024 count a year (the factor includes the counted),
+   each a citizen of :mod:`synthetic.population` (national shares of situation and age,
+   DOMAIN.md 4); the list starts with VIVE's count, registered on realistic past dates;
+2. takes off the list everyone whose own exit clock has run out (they left without a
+   municipal home: mean ``exit_mean_days``, the same day under every policy);
+3. adds the vacancies announced since: per unit kind, the stock × kind share × kind
+   turnover a year (LBF 2019), of which the municipality allocates ``allocation_share``
+   (skæve boliger: all), plus the lever's extra § 98 e homes;
+4. asks the matcher for offers among *all* free citizens and vacancies (the round's
+   ``boligmatch.problem/1`` document with the support teams' free places, scored by
+   :func:`matcher.scoring.score_problem`) under the scenario's matching policy; the
+   candidate set is the same for every policy;
+5. lets each offered citizen accept or decline with a probability that depends on the
+   offer's fit (:func:`planning.model.decline_probability`); a declined home goes back
+   to the pool without that citizen, and the refusal policy may take the citizen off the
+   list; an accepted home is let from ``max(offer + answer_days, free day)`` and an
+   ICM/ACT client takes a free place of a team reaching it, if there is one;
+6. hands back at once every free home that nobody on the list could take this round
+   (no feasible pair), for every policy alike; a home still unlet ``pass_on_days`` after
+   it was free is passed on too.
+
+Ages advance: a citizen's age in each round's problem is their age at registration plus
+the whole years since (the youth-unit age limit); their income does not change.
 
 Common random numbers: all randomness comes from the task's seed (a
 :class:`numpy.random.SeedSequence`) through separate child streams for the templates,
-each month's arrivals, each month's lettings and the extra homes. The draws never depend
-on the levers (a letting's allocation is ``u < allocation_share`` with ``u`` drawn either
-way), so scenarios and policies run on the same arrivals and vacancies, and a task gives
-identical results on any executor.
+the starting list, each month's arrivals, each month's lettings, the extra homes, the
+preferred places and the support teams. The draws never depend on the levers of the
+scenario (a letting's allocation is ``u < allocation_share`` with ``u`` drawn either
+way; a refusal is ``u < P(decline)`` with the person's ``u`` for their k-th offer drawn
+in advance), so scenarios and policies run on the same arrivals, exits, vacancies and
+refusal draws, and a task gives identical results on any executor. Draws are made per
+month, so the first months of a longer run equal a shorter run.
 
 Citizens and units are drawn once per task as a *template pool* with the generator's
 :class:`~synthetic.population.Sampler` (its distributions, not a copy of them), and each
-arrival or letting picks a template uniformly: a bootstrap of the generator's
-distribution for citizens, a sample of the municipality's stock for units. Every arrival
-is a new person with its own id, day and decision draws.
+arrival or letting picks a template uniformly (a letting: among its kind's templates).
+Every arrival is a new person with its own id, days and decision draws.
 
 Time: day 0 is ``params.start``. The matcher dates each round's problem on the *rate
 anchor* (the last day of the latest year with housing-benefit rates) with every date
@@ -37,10 +52,11 @@ shifted by the same number of days, so the simulation runs in the anchor year's 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -53,11 +69,10 @@ from matcher.columns import Columns, build_columns, citizen_income
 from matcher.greedy import first_come_first_served, greedy_priority
 from matcher.policy import Policy, Weights
 from matcher.problem import Citizen as CitizenModel
-from matcher.problem import Problem, parse_problem
+from matcher.problem import Problem, SupportTeam, parse_problem
 from matcher.problem import Vacancy as VacancyModel
 from matcher.rates import RATE_TABLES
 from matcher.rules import (
-    CITIZEN_PARTS,
     accessibility,
     allocation_right,
     avoided_area,
@@ -67,6 +82,8 @@ from matcher.rules import (
 )
 from matcher.scoring import ScoredProblem, score_problem
 from matcher.solver import solve_component
+from planning.baselines import fcfs_with_urgency_track
+from planning.model import INTENSIVE, SUPPORT_SHARES, ModelLevers, decline_probability
 from planning.scenarios import MatchingPolicy, Scenario, SimulationParameters
 from planning.shortfall import case_group
 from synthetic.population import Citizen as GenCitizen
@@ -77,6 +94,7 @@ from synthetic.population import Vacancy as GenVacancy
 __all__ = [
     "AGE_BANDS",
     "MATCHERS",
+    "ModelLevers",
     "Task",
     "TaskResult",
     "almene_stock",
@@ -143,7 +161,8 @@ class Task:
     """One independent unit of work: a replication of one municipality under one scenario.
 
     ``seed`` is the (replication, municipality) child of the run's root seed: every
-    scenario of a replication shares it (common random numbers).
+    scenario of a replication shares it (common random numbers). ``levers`` are the
+    behavioural model's assumptions (:class:`planning.model.ModelLevers`).
     """
 
     replication: int
@@ -152,6 +171,7 @@ class Task:
     params: SimulationParameters
     seed: np.random.SeedSequence
     extra_98e_homes: int = 0
+    levers: ModelLevers = field(default_factory=ModelLevers)
 
     @property
     def key(self) -> tuple[int, str, str]:
@@ -180,13 +200,30 @@ class _Person:
     arrival: int
     cohort: str
     declines: NDArray[np.float64]
+    exit_day: int
+    support_days: int
     offers: int = 0
     refusals: int = 0
     busy_until: int = -1
     housed: int | None = None
     removed: int | None = None
+    left: int | None = None
+    supported: bool = False
     excluded: set[str] = field(default_factory=set)
     model: CitizenModel | None = None
+    birth_year: int = 0
+
+
+@dataclass
+class _Team:
+    """An ICM or ACT team: the areas it reaches, its places and when held ones free up."""
+
+    method: str
+    name: str
+    areas: frozenset[str]
+    free: int
+    releases: list[int]
+    model: SupportTeam | None = None
 
 
 @dataclass
@@ -210,27 +247,56 @@ class _Templates:
 
     citizens: list[CitizenModel]
     citizen_offsets: list[tuple[int, int | None, bool]]
-    citizen_groups: list[tuple[str, str, int]]
+    citizen_groups: list[tuple[str, str, int, int, str, str]]
     units: list[VacancyModel]
     unit_until: list[int | None]
     family: NDArray[np.int64]
     households: dict[str, NDArray[Any]]
+    by_kind: dict[str, NDArray[np.int64]]
+    districts: list[str]
+    places: list[tuple[float, float] | None]
+
+
+def income_type(kinds: set[str]) -> str:
+    """The citizen's main income type for the outcome tables (pensions first)."""
+    for kind in ("folkepension", "foertidspension", "kontanthjaelp", "salary"):
+        if kind in kinds:
+            return kind
+    return "other"
 
 
 def _templates(
-    m: MunicipalityCount, seq: np.random.SeedSequence, anchor: dt.date, size: int
+    m: MunicipalityCount,
+    seq: np.random.SeedSequence,
+    anchor: dt.date,
+    size: int,
+    levers: ModelLevers,
 ) -> _Templates:
-    """Draw the task's citizen and unit templates with the generator's Sampler."""
+    """Draw the task's citizen and unit templates with the generator's Sampler.
+
+    A share ``levers.place_share`` of the citizen templates also name a place to live
+    near, uniform over the municipality's districts (a stream of its own, so the
+    Sampler's draws do not depend on the lever).
+    """
     sampler = Sampler(_rng(seq, 0), anchor)
     districts, departments = sampler.places(m)
     citizens: list[GenCitizen] = [sampler.citizen(m, districts) for _ in range(size)]
     units: list[GenUnit] = [
         sampler.unit(m, departments[i % len(departments)], districts, 1.0) for i in range(size)
     ]
+    west = min(d.polygon.bounds[0] for d in districts)
+    south = min(d.polygon.bounds[1] for d in districts)
+    east = max(d.polygon.bounds[2] for d in districts)
+    north = max(d.polygon.bounds[3] for d in districts)
+    place_rng = _rng(seq, 6)
+    u_place = place_rng.random(size)
+    lats = place_rng.uniform(south, north, size)
+    lons = place_rng.uniform(west, east, size)
     models = []
     offsets: list[tuple[int, int | None, bool]] = []
-    groups: list[tuple[str, str, int]] = []
-    for c in citizens:
+    groups: list[tuple[str, str, int, int, str, str]] = []
+    places: list[tuple[float, float] | None] = []
+    for i, c in enumerate(citizens):
         kinds = {k for k, _ in c.income}
         offsets.append(
             (
@@ -240,8 +306,23 @@ def _templates(
             )
         )
         age = anchor.year - c.birth_year
-        groups.append((_age_band(age), case_group(kinds, age), c.situation))
-        models.append(CitizenModel.model_validate(citizen_document(c)))
+        groups.append(
+            (
+                _age_band(age),
+                case_group(kinds, age),
+                c.situation,
+                c.children,
+                c.support,
+                income_type(kinds),
+            )
+        )
+        document = citizen_document(c)
+        place = None
+        if u_place[i] < levers.place_share:
+            place = (round(float(lats[i]), 6), round(float(lons[i]), 6))
+            document["preferences"]["place"] = {"lat": place[0], "lon": place[1]}
+        places.append(place)
+        models.append(CitizenModel.model_validate(document))
     unit_models = []
     until: list[int | None] = []
     for u in units:
@@ -252,6 +333,10 @@ def _templates(
         u.rent_reduction_until = None
         unit_models.append(VacancyModel.model_validate(vacancy_document(GenVacancy(u, anchor))))
     family = np.array([i for i, v in enumerate(unit_models) if v.kind == "family"], dtype=np.int64)
+    by_kind = {
+        kind: np.array([i for i, v in enumerate(unit_models) if v.kind == kind], dtype=np.int64)
+        for kind in levers.kind_shares
+    }
     households = {
         "income": np.array([citizen_income(c) for c in models], dtype=np.float64),
         "adults": np.array([c.household.adults for c in models], dtype=np.int64),
@@ -261,7 +346,18 @@ def _templates(
         "foertid": np.array([any(i.kind == "foertidspension" for i in c.income) for c in models]),
         "kh": np.array([kh for _, _, kh in offsets], dtype=np.bool_),
     }
-    return _Templates(models, offsets, groups, unit_models, until, family, households)
+    return _Templates(
+        models,
+        offsets,
+        groups,
+        unit_models,
+        until,
+        family,
+        households,
+        by_kind,
+        [d.name for d in districts],
+        places,
+    )
 
 
 def _problem(
@@ -269,6 +365,7 @@ def _problem(
     policy: Policy,
     citizens: list[CitizenModel],
     vacancies: list[VacancyModel],
+    teams: list[SupportTeam] | None = None,
 ) -> Problem:
     """A problem document of already validated models, dated on the rate anchor.
 
@@ -283,7 +380,7 @@ def _problem(
         weights=Weights(),
         policy=policy,
         municipality_policies={},
-        support_capacity=[],
+        support_capacity=teams or [],
         department_caps=[],
     )
 
@@ -347,7 +444,13 @@ def match_greedy(scored: ScoredProblem) -> list[tuple[int, int]]:
 
 
 def match_fcfs(scored: ScoredProblem) -> list[tuple[int, int]]:
-    """First come, first served (:func:`matcher.greedy.first_come_first_served`)."""
+    """First come, first served with an urgency track
+    (:func:`planning.baselines.fcfs_with_urgency_track`): the fair baseline."""
+    return _pairs(scored, fcfs_with_urgency_track(scored))
+
+
+def match_fcfs_plain(scored: ScoredProblem) -> list[tuple[int, int]]:
+    """Plain first come, first served (:func:`matcher.greedy.first_come_first_served`)."""
     return _pairs(scored, first_come_first_served(scored).matched)
 
 
@@ -381,14 +484,18 @@ class _Run:
         self.task = task
         self.m = counts[task.municipality]
         self.params = task.params
+        self.levers = task.levers
         self.scenario = task.scenario
         self.anchor = rate_anchor(task.params.start)
-        self.templates = _templates(self.m, task.seed, self.anchor, task.params.template_pool)
+        self.templates = _templates(
+            self.m, task.seed, self.anchor, task.params.template_pool, task.levers
+        )
         self.starts = month_starts(task.params)
         self.horizon = self.starts[-1]
         self.policy = task.scenario.matcher_policy()
         self.persons: list[_Person] = []
         self.homes: list[_Home] = []
+        self.teams: list[_Team] = []
         self.rounds = 0
         self.matcher_calls = 0
         self._dates: dict[int, dt.date] = {}
@@ -402,41 +509,110 @@ class _Run:
     # draws (never depend on the levers other than by thresholds) ------------------------
 
     def _draw(self) -> None:
-        p, s, seq = self.params, self.scenario, self.task.seed
+        p, s, seq, lv = self.params, self.scenario, self.task.seed, self.levers
         n_templates = len(self.templates.citizens)
-        per_month = self.m.homeless_2024 * p.yearly_factor / 12
-        if p.initial_queue and self.m.homeless_2024:
+        count = self.m.homeless_2024
+        per_month = lv.arrivals_per_year(count, p.yearly_factor) / 12
+        if p.initial_queue and count:
             rng = _rng(seq, 1)
-            n = self.m.homeless_2024
-            idx = rng.integers(n_templates, size=n)
-            declines = rng.random((n, p.decline_draws))
-            for j in range(n):
-                self._person(int(idx[j]), 0, "initial", declines[j])
+            idx = rng.integers(n_templates, size=count)
+            declines = rng.random((count, p.decline_draws))
+            waited = rng.exponential(lv.initial_wait_mean(p.yearly_factor), size=count)
+            exits = rng.exponential(lv.exit_mean_days, size=count)
+            support = rng.exponential(lv.support_mean_days, size=count)
+            for j in range(count):
+                self._person(
+                    int(idx[j]),
+                    -int(waited[j]),
+                    "initial",
+                    declines[j],
+                    math.ceil(exits[j]),
+                    math.ceil(support[j]),
+                )
         for k in range(p.months):
             rng = _rng(seq, 2, k)
             n = int(rng.poisson(per_month))
             idx = rng.integers(n_templates, size=n)
             days = np.sort(rng.integers(self.starts[k], self.starts[k + 1], size=n))
             declines = rng.random((n, p.decline_draws))
+            exits = rng.exponential(lv.exit_mean_days, size=n)
+            support = rng.exponential(lv.support_mean_days, size=n)
             for j in range(n):
-                self._person(int(idx[j]), int(days[j]), "arrival", declines[j])
-        lettings = almene_stock(self.m, p) * p.turnover_rate / 12
-        n_units = len(self.templates.units)
+                self._person(
+                    int(idx[j]),
+                    int(days[j]),
+                    "arrival",
+                    declines[j],
+                    int(days[j]) + math.ceil(exits[j]),
+                    math.ceil(support[j]),
+                )
+        lettings = lv.lettings_per_year(almene_stock(self.m, p))
         for k in range(p.months):
             rng = _rng(seq, 3, k)
-            n = int(rng.poisson(lettings))
-            u_alloc = rng.random(n)
-            idx = rng.integers(n_units, size=n)
-            days = rng.integers(self.starts[k], self.starts[k + 1], size=n)
-            u_reduce = rng.random(n)
-            for j in np.flatnonzero(u_alloc < s.allocation_share).tolist():
-                self._home(int(idx[j]), int(days[j]), "turnover", float(u_reduce[j]))
+            for kind in sorted(lv.kind_shares):  # a fixed order: the same draws every run
+                n = int(rng.poisson(lettings.get(kind, 0.0) / 12))
+                u_alloc = rng.random(n)
+                pick = rng.random(n)
+                days = rng.integers(self.starts[k], self.starts[k + 1], size=n)
+                u_reduce = rng.random(n)
+                pool = self.templates.by_kind.get(kind)
+                if pool is None or pool.size == 0 or kind not in lettings:
+                    continue
+                share = 1.0 if kind == "skaev" else s.allocation_share  # skæve: municipal
+                idx = pool[np.minimum((pick * pool.size).astype(np.int64), pool.size - 1)]
+                for j in np.flatnonzero(u_alloc < share).tolist():
+                    self._home(int(idx[j]), int(days[j]), "turnover", float(u_reduce[j]))
         self._extra_homes()
+        self._support_teams()
         self.persons.sort(key=lambda x: (x.arrival, x.no))
         self.homes.sort(key=lambda h: (h.announce, h.no))
 
-    def _person(self, template: int, day: int, cohort: str, declines: NDArray[np.float64]) -> None:
-        self.persons.append(_Person(len(self.persons), template, day, cohort, declines))
+    def _support_teams(self) -> None:
+        """ICM and ACT teams, each reaching an equal share of the districts (model.py)."""
+        lv = self.levers
+        districts = self.templates.districts
+        rng = _rng(self.task.seed, 7)
+        n_teams = min(lv.teams_per_method, len(districts))
+        for method in INTENSIVE:
+            places = self.m.homeless_2024 * SUPPORT_SHARES[method] * lv.support_capacity_ratio
+            per_team = max(round(places / n_teams), 1)
+            for t in range(n_teams):
+                held = per_team - round(per_team * lv.support_free_share)
+                releases = sorted(
+                    math.ceil(x) for x in rng.exponential(lv.support_mean_days, size=held)
+                )
+                self.teams.append(
+                    _Team(
+                        method=method,
+                        name=f"{method}-{t + 1}",
+                        areas=frozenset(districts[t::n_teams]),
+                        free=per_team - held,
+                        releases=releases,
+                    )
+                )
+
+    def _person(
+        self,
+        template: int,
+        day: int,
+        cohort: str,
+        declines: NDArray[np.float64],
+        exit_day: int,
+        support_days: int,
+    ) -> None:
+        birth = self.templates.citizens[template].birth_year
+        self.persons.append(
+            _Person(
+                len(self.persons),
+                template,
+                day,
+                cohort,
+                declines,
+                exit_day=exit_day,
+                support_days=support_days,
+                birth_year=birth,
+            )
+        )
 
     def _home(self, template: int, day: int, source: str, u_reduce: float) -> None:
         unit = self.templates.units[template]
@@ -479,7 +655,9 @@ class _Run:
         for k in range(p.months):
             mrng = _rng(self.task.seed, 5, k)
             ready = sum(1 for b in built if b < self.starts[k])
-            count = int(mrng.poisson(ready * p.turnover_rate / 12))
+            count = int(
+                mrng.poisson(ready * self.levers.turnover_by_kind.get("family", 0.104) / 12)
+            )
             pick = family[mrng.integers(family.size, size=count)]
             days = mrng.integers(self.starts[k], self.starts[k + 1], size=count)
             for j in range(count):
@@ -511,6 +689,8 @@ class _Run:
         # Written to the field storage directly: the values are valid dates by
         # construction, and pydantic's checked __setattr__ dominated a round's cost.
         model.__dict__.update(
+            # ages advance: whole years since registration added to the age then
+            birth_year=person.birth_year - max(today - person.arrival, 0) * 4 // 1461,
             registered_on=self._date(person.arrival, today),
             homeless_since=homeless_since,
             deadline=None if deadline is None else self._date(person.arrival + deadline, today),
@@ -547,13 +727,15 @@ class _Run:
         pool: dict[int, _Home] = {}
         month_rows = []
         for k in range(p.months):
-            arrived = housed = removed = new_homes = let = passed = 0
+            arrived = housed = removed = left = new_homes = let = passed = 0
             length = self.starts[k + 1] - self.starts[k]
             for r in range(p.rounds_per_month):
                 today = self.starts[k] + length * r // p.rounds_per_month
                 self.rounds += 1
                 arrived += self._admit_people(waiting, today)
                 new_homes += self._admit_homes(pool, today)
+                left += self._exits(waiting, today)
+                self._release_support(today)
                 free_people = sorted(
                     (x for x in waiting.values() if x.busy_until <= today),
                     key=lambda x: (x.arrival, x.no),
@@ -562,8 +744,10 @@ class _Run:
                 self._today = today
                 if p.candidate_limit is not None and len(free_people) > p.candidate_limit:
                     free_people = self._shortlist(free_people, free_homes)
+                wanted: set[int] = set()
                 if free_people and free_homes:
-                    for person, home in self._match(matcher, free_people, free_homes, today):
+                    offers, wanted = self._match(matcher, free_people, free_homes, today)
+                    for person, home in offers:
                         outcome = self._offer(person, home, today)
                         if outcome == "accepted":
                             del waiting[person.no]
@@ -575,14 +759,21 @@ class _Run:
                             # next round, and the month's queue is counted without them
                             del waiting[person.no]
                             removed += 1
-                for home in [h for h in pool.values() if h.busy_until <= today]:
-                    if home.available + p.pass_on_days <= today:
+                for home in free_homes:
+                    if home.no not in pool or home.busy_until > today:
+                        continue
+                    if home.no not in wanted:  # nobody on the list can take it: at once
+                        home.end, home.outcome = max(today, home.available), "handed_back"
+                    elif home.available + p.pass_on_days <= today:
                         home.end, home.outcome = home.available + p.pass_on_days, "passed_on"
-                        del pool[home.no]
-                        passed += 1
+                    else:
+                        continue
+                    del pool[home.no]
+                    passed += 1
             # whoever arrived (or was announced) after the month's last round waits for the next
             arrived += self._admit_people(waiting, self.starts[k + 1] - 1)
             new_homes += self._admit_homes(pool, self.starts[k + 1] - 1)
+            left += self._exits(waiting, self.starts[k + 1] - 1)
             month_rows.append(
                 {
                     "month": k,
@@ -590,6 +781,7 @@ class _Run:
                     "arrivals": arrived,
                     "housed": housed,
                     "removed": removed,
+                    "left": left,
                     "vacancies_new": new_homes,
                     "vacancies_let": let,
                     "vacancies_passed_on": passed,
@@ -598,14 +790,56 @@ class _Run:
             )
         return self._result(month_rows)
 
+    def _exits(self, waiting: dict[int, _Person], today: int) -> int:
+        """Take off the list everyone whose exit day has come (left without a home)."""
+        gone = [x for x in waiting.values() if x.exit_day <= today and x.busy_until <= today]
+        for person in gone:
+            person.left = max(person.exit_day, person.busy_until)
+            del waiting[person.no]
+        return len(gone)
+
+    def _release_support(self, today: int) -> None:
+        """Free the team places of clients whose support has ended by ``today``."""
+        for team in self.teams:
+            while team.releases and team.releases[0] <= today:
+                team.releases.pop(0)
+                team.free += 1
+
+    def _team_for(self, person: _Person, home: _Home) -> _Team | None:
+        """A team of the person's (intensive) method reaching the home, with a free place."""
+        method = self.templates.citizens[person.template].support
+        if method not in INTENSIVE:
+            return None
+        area = self.templates.units[home.template].area
+        for team in self.teams:
+            if team.method == method and team.free > 0 and area in team.areas:
+                return team
+        return None
+
+    def _team_models(self) -> list[SupportTeam]:
+        """The teams with their free places today, as the matcher's support_capacity."""
+        out = []
+        for team in self.teams:
+            if team.model is None:
+                team.model = SupportTeam(
+                    municipality_code=self.m.code,
+                    method=team.method,
+                    team=team.name,
+                    areas=sorted(team.areas),
+                    free_places=0,
+                )
+            team.model.__dict__["free_places"] = team.free
+            out.append(team.model)
+        return out
+
     def _shortlist(self, people: list[_Person], homes: list[_Home]) -> list[_Person]:
         """Each home's ``candidates_per_home`` longest-waiting citizens who may take it.
 
-        ``people`` is in waiting order; homes take turns in id order and each draws its
-        candidates from those no earlier home drew, so the shortlist holds up to
-        ``candidates_per_home`` different citizens per home. "May take it": the
+        The same shortlist for every policy (waiting order): only used when the run sets
+        ``candidate_limit``. ``people`` is in waiting order; homes take turns in id order
+        and each draws its candidates from those no earlier home drew. "May take it": the
         matcher's time-independent hard rules on the templates, its affordability
-        function with the home's reduction, and the § 51 b listed-area rule; the matcher
+        function with the home's reduction, and the listed-area rule; the matcher
         re-checks every rule on the pairs it is given.
         """
         if self._static is None:
@@ -616,9 +850,6 @@ class _Run:
         offsets = self.templates.citizen_offsets
         arrival = np.array([x.arrival for x in people], dtype=np.int64)
         since = arrival + np.array([offsets[t][0] for t in templates.tolist()], dtype=np.int64)
-        if self.scenario.policy != "fcfs":  # most urgent first, as the matcher counts urgency
-            order = np.lexsort((arrival, -self._urgency(templates, arrival, since)))
-            people, templates, since = [people[i] for i in order], templates[order], since[order]
         k = self.params.candidates_per_home
         chosen: set[int] = set()
         kh = self.templates.households["kh"][templates]
@@ -632,31 +863,6 @@ class _Run:
             free[picked] = False
             chosen.update(picked.tolist())
         return [people[i] for i in sorted(chosen)]
-
-    def _urgency(
-        self, templates: NDArray[np.int64], arrival: NDArray[np.int64], since: NDArray[np.int64]
-    ) -> NDArray[np.int64]:
-        """The matcher's citizen-only points (urgency and waiting) for each person today."""
-        cols = self._template_cols
-        assert cols is not None
-        deadline = [self.templates.citizen_offsets[t][1] for t in templates.tolist()]
-        has_deadline = np.array([d is not None for d in deadline], dtype=np.bool_)
-        deadline_day = arrival + np.array([d or 0 for d in deadline], dtype=np.int64)
-        person_cols = replace(
-            cols,
-            c_muni=cols.c_muni[templates],
-            situation=cols.situation[templates],
-            children=cols.children[templates],
-            homeless_days=self._today - since,
-            waiting_days=self._today - arrival,
-            has_deadline=has_deadline,
-            deadline_days=deadline_day - self._today,
-        )
-        everyone = np.arange(templates.size, dtype=np.int64)
-        points = np.zeros(templates.size, dtype=np.int64)
-        for rule in CITIZEN_PARTS.values():
-            points += rule(person_cols, everyone)
-        return points
 
     def _affordable_templates(self, homes: list[_Home]) -> list[NDArray[np.bool_]]:
         """For each home, which citizen templates can afford it.
@@ -728,34 +934,61 @@ class _Run:
         people: list[_Person],
         homes: list[_Home],
         today: int,
-    ) -> list[tuple[_Person, _Home]]:
+    ) -> tuple[list[tuple[_Person, _Home]], set[int]]:
+        """The round's offers in vacancy-id order, and the homes somebody could take."""
         problem = _problem(
             self.anchor,
             self.policy,
             [self._citizen(x, today) for x in people],
             [self._vacancy(h, today) for h in homes],
+            self._team_models() if self.levers.matcher_sees_support else [],
         )
         home_ids = {f"V{h.no:07d}" for h in homes}
         exclude = {(f"C{x.no:07d}", v) for x in people for v in x.excluded if v in home_ids}
         scored = score_problem(parse_problem(problem), exclude=exclude)
         self.matcher_calls += 1
         if scored.n_pairs == 0:
-            return []
+            return [], set()
         person_of = {f"C{x.no:07d}": x for x in people}
         home_of = {f"V{h.no:07d}": h for h in homes}
         cols = scored.cols
+        wanted = {home_of[cols.vacancy_ids[v]].no for v in np.unique(scored.pv).tolist()}
         pairs = matcher(scored)
-        return [
+        offers = [
             (person_of[cols.citizen_ids[c]], home_of[cols.vacancy_ids[v]])
             for c, v in sorted(pairs, key=lambda cv: cols.vacancy_ids[cv[1]])
         ]
+        return offers, wanted
+
+    def fit(self, person: _Person, home: _Home) -> tuple[bool, float, int, bool]:
+        """The offer's misfits: outside the listed areas, km from the place, rooms, support."""
+        citizen = self.templates.citizens[person.template]
+        unit = self.templates.units[home.template]
+        areas = citizen.preferences.areas
+        outside = bool(areas) and unit.area not in areas
+        place = self.templates.places[person.template]
+        km = 0.0 if place is None else _km(place[0], place[1], unit.lat, unit.lon)
+        rooms = abs(unit.rooms - (1 + citizen.household.children))
+        no_support = citizen.support in INTENSIVE and self._team_for(person, home) is None
+        return outside, km, rooms, no_support
 
     def _offer(self, person: _Person, home: _Home, today: int) -> str:
         p, s = self.params, self.scenario
         draw = person.declines[person.offers] if person.offers < person.declines.size else 1.0
         person.offers += 1
         answered = today + p.answer_days
-        if draw < s.decline_rate:
+        outside, km, rooms, no_support = self.fit(person, home)
+        chance = float(
+            decline_probability(
+                s.decline_rate,
+                self.levers,
+                outside_areas=outside,
+                km_from_place=km,
+                room_misfit=rooms,
+                no_support=no_support,
+            )
+        )
+        if draw < chance:
             person.refusals += 1
             person.excluded.add(f"V{home.no:07d}")
             person.busy_until = home.busy_until = answered
@@ -766,6 +999,11 @@ class _Run:
         lease = max(answered, home.available)
         person.housed = lease
         home.end, home.outcome = lease, "let"
+        team = self._team_for(person, home)
+        if team is not None:
+            team.free -= 1
+            bisect.insort(team.releases, lease + person.support_days)
+            person.supported = True
         return "accepted"
 
     def _result(self, month_rows: list[dict[str, Any]]) -> TaskResult:
@@ -778,19 +1016,28 @@ class _Run:
             "policy": policy,
         }
         groups = self.templates.citizen_groups
+        persons = self.persons
+
+        def day_or_nan(values: list[int | None]) -> NDArray[np.float64]:
+            return np.array([math.nan if v is None else v for v in values], np.float64)
+
         citizens = pd.DataFrame(
             {
-                "cohort": [x.cohort for x in self.persons],
-                "age_band": [groups[x.template][0] for x in self.persons],
-                "benefit_group": [groups[x.template][1] for x in self.persons],
-                "situation": np.array([groups[x.template][2] for x in self.persons], np.int8),
-                "registered_day": np.array([x.arrival for x in self.persons], np.int32),
-                "housed_day": np.array(
-                    [math.nan if x.housed is None else x.housed for x in self.persons], np.float64
-                ),
-                "removed": np.array([x.removed is not None for x in self.persons], np.bool_),
-                "offers": np.array([x.offers for x in self.persons], np.int16),
-                "refusals": np.array([x.refusals for x in self.persons], np.int16),
+                "cohort": [x.cohort for x in persons],
+                "age_band": [groups[x.template][0] for x in persons],
+                "benefit_group": [groups[x.template][1] for x in persons],
+                "situation": np.array([groups[x.template][2] for x in persons], np.int8),
+                "children": np.array([groups[x.template][3] > 0 for x in persons], np.bool_),
+                "support": [groups[x.template][4] for x in persons],
+                "income_type": [groups[x.template][5] for x in persons],
+                "registered_day": np.array([x.arrival for x in persons], np.int32),
+                "housed_day": day_or_nan([x.housed for x in persons]),
+                "left_day": day_or_nan([x.left for x in persons]),
+                "removed_day": day_or_nan([x.removed for x in persons]),
+                "removed": np.array([x.removed is not None for x in persons], np.bool_),
+                "offers": np.array([x.offers for x in persons], np.int16),
+                "refusals": np.array([x.refusals for x in persons], np.int16),
+                "supported": np.array([x.supported for x in persons], np.bool_),
             }
         )
         units = self.templates.units
@@ -826,6 +1073,16 @@ class _Run:
             rounds=self.rounds,
             matcher_calls=self.matcher_calls,
         )
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) distance [km]."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 def run_task(task: Task) -> TaskResult:

@@ -2,8 +2,10 @@
 
 A thin layer over :mod:`planning.runner`: builds the scenarios from the levers (one per
 matching policy, on the same random arrivals and vacancies), runs replications ×
-municipalities × scenarios on the chosen executor, writes the records to Parquet and
-prints time-to-home figures side by side.
+municipalities × scenarios on the chosen executor, writes the records to Parquet and the
+outcome tables of :mod:`planning.outcomes` (Kaplan–Meier waits with confidence intervals,
+per municipality and pooled, by group) to ``outcomes.csv`` and ``outcomes.json``, and
+prints the pooled outcomes side by side.
 
 Executors. CONTRACT.md section 6 says "on Dask (a local cluster by default)"; issue 6 says
 "a local process pool by default". Both run, with identical results (every task has its
@@ -22,11 +24,36 @@ import pandas as pd
 import typer
 
 from boligmatch.commands._common import fail, reflow_help
-from planning.runner import ExecutorKind, SimulationResults, run_simulation
+from planning.model import ModelLevers
+from planning.outcomes import outcome_table
+from planning.runner import (
+    ExecutorKind,
+    SchedulerUnreachable,
+    SimulationResults,
+    run_simulation,
+)
 from planning.scenarios import MATCHING_POLICIES, Scenario, SimulationParameters
 
 _LEVERS = Scenario()
 """The levers at their defaults (the policy model's), for the options' defaults."""
+OUTCOME_COLUMNS = (
+    "scenario",
+    "n",
+    "housed",
+    "left",
+    "still_waiting",
+    "median_days",
+    "median_days_lo",
+    "median_days_hi",
+    "p90_days",
+    "rmst365_days",
+    "housed_3m",
+    "housed_12m",
+    "refusals",
+    "lettings_per_year",
+    "vacancy_days",
+)
+"""The pooled outcome columns printed by the command (the files hold them all)."""
 
 SUMMARY_COLUMNS = (
     "arrived",
@@ -94,9 +121,20 @@ def command(
         _LEVERS.refusal_action, "--refusal-action", help="remove, review, none"
     ),
     rounds_per_month: int = typer.Option(2, "--rounds-per-month", min=1),
-    candidate_limit: int = typer.Option(
-        400, "--candidate-limit", help="Longest-waiting citizens put to the matcher per round."
+    candidate_limit: int | None = typer.Option(
+        None,
+        "--candidate-limit",
+        help="Shortlist rounds with more free citizens than this (the same shortlist, by "
+        "waiting order, for every policy); default: everyone goes to the matcher.",
+        min=1,
     ),
+    yearly_factor: float = typer.Option(
+        2.5, "--yearly-factor", help="Yearly prevalence / one-week count (arrivals (f-1)x)."
+    ),
+    exit_mean_days: float = typer.Option(
+        365.25, "--exit-mean-days", help="Mean days until a citizen leaves without a home."
+    ),
+    lang: str = typer.Option("da", "--lang", help="Chart labels: da (default) or en."),
     template_pool: int = typer.Option(
         256, "--template-pool", min=1, help="Citizen/unit templates drawn per task (variety)."
     ),
@@ -122,11 +160,17 @@ def command(
 ) -> None:
     """Simulate months of arrivals, vacancies, offers and declines; compare policies.
 
-    Each replication of each municipality draws its arrivals (VIVE 2024 count x 2.5 a
-    year) and vacancies (stock x 14 % turnover x allocation share) once; every scenario
-    (one per --policy) runs on those same draws (common random numbers). Prints
-    time from registration to home (median, p90, share within 60 days), the mean queue
-    and the rent paid for empty homes per scenario; writes every record to Parquet.
+    Each replication of each municipality draws its arrivals ((yearly factor - 1) x VIVE
+    2024 count a year, on top of a starting list of the count), exits from the list
+    (mean --exit-mean-days), vacancies (stock by unit kind x LBF 2019 turnover x
+    allocation share) and refusal draws once; every scenario (one per --policy) runs on
+    those same draws (common random numbers). fcfs is first come, first served with an
+    urgency track (deadlines and families with children first). Prints the pooled
+    outcomes (Kaplan-Meier median and p90 wait with 95 % interval, restricted mean wait
+    over 365 days, share housed within 3 and 12 months, refusals, lettings, vacancy
+    days) per scenario; writes every record to Parquet and the outcome tables per
+    municipality and group to outcomes.csv/outcomes.json in --out. --png draws the
+    survival curves (Danish labels; --lang en for English).
 
     Executors: a local process pool by default (issue 6; no cluster to start);
     --dask-local N starts a local Dask cluster, --scheduler ADDRESS uses an existing
@@ -161,7 +205,11 @@ def command(
             rounds_per_month=rounds_per_month,
             candidate_limit=candidate_limit,
             template_pool=template_pool,
+            yearly_factor=yearly_factor,
         )
+        levers_model = ModelLevers(exit_mean_days=exit_mean_days)
+        if lang not in ("da", "en"):
+            raise ValueError(f"unknown --lang {lang!r}; use da or en")
     except ValueError as error:
         fail(str(error))
     default = Scenario()
@@ -189,37 +237,60 @@ def command(
             workers=dask_local or workers,
             address=scheduler,
             progress=progress,
+            levers=levers_model,
         )
     except KeyError as error:
         fail(str(error.args[0]))
+    except SchedulerUnreachable as error:
+        fail(str(error))
     results.to_parquet(out)
+    outcomes = outcome_table(
+        results.citizens, results.vacancies, end_day=int(results.meta["horizon_days"])
+    )
+    outcomes.to_csv(out / "outcomes.csv", index=False)
+    (out / "outcomes.json").write_text(
+        json.dumps(
+            {
+                "format": "boligmatch.simulation-outcomes/1",
+                "run": results.meta,
+                "rows": json.loads(outcomes.to_json(orient="records")),
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+        + "\n",
+        "utf-8",
+    )
+    pooled = outcomes[(outcomes["municipality"] == "all") & (outcomes["dimension"] == "all")]
+    pooled = pooled[[c for c in OUTCOME_COLUMNS if c in pooled.columns]]
     summary = results.summary(by=("scenario",))
     summary = summary[["scenario", *[c for c in SUMMARY_COLUMNS if c in summary.columns]]]
     detail = results.summary(by=keys) if len(keys) > 1 else None
     if png_path is not None:
         from planning.charts import simulation_png
 
-        simulation_png(results, png_path)
+        simulation_png(results, png_path, lang=lang)
     if json_output:
         document = {
             "format": "boligmatch.simulation-summary/1",
             "run": results.meta,
             "summary": json.loads(summary.to_json(orient="records")),
+            "outcomes": json.loads(pooled.to_json(orient="records")),
         }
         if detail is not None:
             document["by"] = json.loads(detail.to_json(orient="records"))
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
-    typer.echo(summary_table(summary), nl=False)
+    typer.echo(summary_table(pooled), nl=False)
     if detail is not None:
         typer.echo()
         typer.echo(summary_table(detail), nl=False)
     typer.echo(
         f"{results.meta['tasks']} tasks, {replications} replication(s), "
         f"{len(results.meta['municipalities'])} municipalities, {months} months; "
-        f"days = registration to home; median/p90 over citizens registered "
-        f"{params.followup_days}+ days before the end (n/a = longer than the run); "
-        f"records in {out}/"
+        "days = registration to home, Kaplan-Meier (still waiting = censored; n/a = "
+        "longer than the run shows); figures are means over replications (lo/hi: 95 % "
+        f"interval); records and outcomes.csv/.json (per municipality and group) in {out}/"
     )
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from kernel.reference import municipality_counts
+from planning.model import ModelLevers, decline_probability
 from planning.runner import (
     SimulationResults,
     make_tasks,
@@ -19,7 +20,7 @@ from planning.runner import (
     summarise,
 )
 from planning.scenarios import Scenario, SimulationParameters, policy_comparison
-from planning.simulation import Task, almene_stock, child_seed, run_task
+from planning.simulation import Task, _Run, almene_stock, child_seed, match_fcfs, run_task
 
 SMALL = SimulationParameters(months=4, rounds_per_month=2, template_pool=48)
 CODE = "329"  # Ringsted: VIVE 2024 count 19
@@ -42,11 +43,19 @@ def test_a_task_accounts_for_every_citizen_and_home() -> None:
     assert (let["end_day"] >= let["available_day"]).all()
     passed = v[v["outcome"] == "passed_on"]
     assert (passed["vacancy_days"] == SMALL.pass_on_days).all()
+    back = v[v["outcome"] == "handed_back"]
+    assert len(back) and (back["vacancy_days"] < SMALL.pass_on_days + 16).all()
     # the initial queue is VIVE's 2024 count
     ringsted = next(x for x in municipality_counts() if x.code == CODE)
     assert (c["cohort"] == "initial").sum() == ringsted.homeless_2024 == 19
     assert m["arrivals"].sum() == len(c)
-    assert m["queue"].iloc[-1] == (~housed & ~c["removed"]).sum()
+    left = c["left_day"].notna()
+    assert not (left & housed).any()
+    assert m["left"].sum() == left.sum()
+    assert m["queue"].iloc[-1] == (~housed & ~c["removed"] & ~left).sum()
+    # the starting list registered on past days, not all on day 0
+    initial = c[c["cohort"] == "initial"]["registered_day"]
+    assert (initial <= 0).all() and initial.nunique() > 5
     assert m["vacancies_new"].sum() == len(v)
     assert set(c["benefit_group"]) <= {
         "kh_under_30",
@@ -129,6 +138,12 @@ def test_a_municipality_with_almost_nobody() -> None:
     assert almene_stock(laesoe, SMALL) == pytest.approx(1800 * SMALL.almene_per_inhabitant)
     quiet = run_task(_task(Scenario(), code="825"))
     assert len(quiet.citizens) == quiet.months["arrivals"].sum() == 0
+    # nobody on the list can take a home: each goes back at the first round it is free
+    # (rounds are at most 16 days apart), not after pass_on_days
+    v = quiet.vacancies
+    closed = v[v["outcome"] != "open"]
+    assert len(closed) and (closed["outcome"] == "handed_back").all()
+    assert (closed["vacancy_days"] <= 16).all()
 
 
 def test_seeds_depend_on_replication_and_municipality_only() -> None:
@@ -217,3 +232,148 @@ def test_an_existing_dask_cluster_by_address() -> None:
     ):
         (remote,) = run_tasks([task], dask)
     pd.testing.assert_frame_equal(remote.citizens, run_task(task).citizens)
+
+
+def test_every_policy_sees_the_same_arrivals_exits_vacancies_and_refusal_draws() -> None:
+    """Common random numbers: only the policy's choices differ between the runs."""
+    params = replace(SMALL, months=6)
+    runs = [_Run(Task(0, "461", s, params, np.random.SeedSequence(3))) for s in policy_comparison()]
+    first = runs[0]
+    for other in runs[1:]:
+        assert [(x.template, x.arrival, x.exit_day, x.support_days) for x in other.persons] == [
+            (x.template, x.arrival, x.exit_day, x.support_days) for x in first.persons
+        ]
+        for a, b in zip(first.persons, other.persons, strict=True):
+            np.testing.assert_array_equal(a.declines, b.declines)
+        assert [(h.template, h.available, h.announce, h.reduction_dkk) for h in other.homes] == [
+            (h.template, h.available, h.announce, h.reduction_dkk) for h in first.homes
+        ]
+        assert [(t.areas, t.free, t.releases) for t in other.teams] == [
+            (t.areas, t.free, t.releases) for t in first.teams
+        ]
+    results = [r.run() for r in runs]
+    # the policies chose differently on those same draws
+    housed = {tuple(r.citizens["housed_day"].fillna(-1).tolist()) for r in results}
+    assert len(housed) > 1
+
+
+def test_a_short_run_draws_the_start_of_a_long_one() -> None:
+    """Draws are per month: a longer horizon does not change the first months' people."""
+    short = run_task(_task(Scenario(), params=replace(SMALL, months=3))).citizens
+    long = run_task(_task(Scenario(), params=replace(SMALL, months=6))).citizens
+    columns = ["registered_day", "situation", "age_band", "support", "cohort"]
+    early = long[long["registered_day"] < short["registered_day"].max() + 1][columns]
+    pd.testing.assert_frame_equal(short[columns], early.reset_index(drop=True))
+
+
+def test_inflow_is_the_prevalence_minus_the_counted_and_people_leave() -> None:
+    params = replace(SMALL, months=24, rounds_per_month=1)
+    c = run_task(Task(0, "461", Scenario(), params, np.random.SeedSequence(1))).citizens
+    arrivals = (c["cohort"] == "arrival").sum()
+    expected = (2.5 - 1) * 95 * 2  # Odense's count 95, two years
+    assert abs(arrivals - expected) < 4 * np.sqrt(expected)
+    # exits: mean about a year, the same clock whatever happens
+    assert c["left_day"].notna().sum() > 0
+    levers = ModelLevers()
+    assert levers.initial_wait_mean(2.5) == pytest.approx(365.25 / 1.5)
+    lettings = levers.lettings_per_year(1000)
+    assert "transitional" not in lettings
+    assert lettings["family"] == pytest.approx(1000 * 0.62 * 0.104)  # LBF 2019
+    assert lettings["youth"] == pytest.approx(1000 * 0.14 * 0.399)
+
+
+def test_fit_lowers_refusals() -> None:
+    levers = ModelLevers()
+    fits = decline_probability(
+        0.15, levers, outside_areas=False, km_from_place=0.0, room_misfit=0, no_support=False
+    )
+    assert float(fits) == pytest.approx(0.15)
+    worse = [
+        dict(outside_areas=True, km_from_place=0.0, room_misfit=0, no_support=False),
+        dict(outside_areas=False, km_from_place=4.0, room_misfit=0, no_support=False),
+        dict(outside_areas=False, km_from_place=0.0, room_misfit=2, no_support=False),
+        dict(outside_areas=False, km_from_place=0.0, room_misfit=0, no_support=True),
+    ]
+    for misfit in worse:
+        assert float(decline_probability(0.15, levers, **misfit)) > 0.15  # type: ignore[arg-type]
+    assert float(decline_probability(0.0, levers, **worse[0])) == 0.0  # type: ignore[arg-type]
+    # in a run: refusals of offers that miss the citizen's areas are more frequent
+    flat = ModelLevers(area_logit=0, per_km_logit=0, per_room_logit=0, no_support_logit=0)
+    task = Task(0, "461", Scenario(), replace(SMALL, months=12), np.random.SeedSequence(2))
+    fitted = run_task(task).citizens["refusals"].sum()
+    unfitted = run_task(replace(task, levers=flat)).citizens["refusals"].sum()
+    assert fitted > unfitted
+
+
+def test_fcfs_has_an_urgency_track() -> None:
+    """A family registered later goes before a single registered earlier; then order."""
+    from matcher.problem import parse_problem
+    from matcher.scoring import score_problem
+
+    def citizen(cid: str, registered: str, children: int) -> dict[str, object]:
+        return {
+            "id": cid,
+            "municipality_code": "461",
+            "birth_year": 1990,
+            "household": {"adults": 1, "children": children},
+            "income": [{"kind": "salary", "monthly_dkk": 40000.0}],
+            "situation": 3,
+            "homeless_since": registered,
+            "registered_on": registered,
+        }
+
+    home = {
+        "id": "V1",
+        "municipality_code": "461",
+        "area": "Centrum",
+        "lat": 55.4,
+        "lon": 10.39,
+        "kind": "family",
+        "rooms": 2,
+        "size_m2": 60.0,
+        "rent_dkk": 5000.0,
+        "utilities_dkk": 800.0,
+        "allocation": "municipal",
+        "available_from": "2026-12-01",
+        "department": "D1",
+    }
+    document = {
+        "format": "boligmatch.problem/1",
+        "as_of": "2026-11-02",
+        "citizens": [citizen("C1", "2025-01-01", 0), citizen("C2", "2026-06-01", 1)],
+        "vacancies": [home],
+    }
+    scored = score_problem(parse_problem(document))
+    (pair,) = match_fcfs(scored)
+    assert scored.cols.citizen_ids[pair[0]] == "C2"
+    document["citizens"] = [citizen("C1", "2025-01-01", 0), citizen("C2", "2026-06-01", 0)]
+    scored = score_problem(parse_problem(document))
+    (pair,) = match_fcfs(scored)
+    assert scored.cols.citizen_ids[pair[0]] == "C1"
+
+
+def test_a_wrong_scheduler_address_fails_cleanly_within_seconds() -> None:
+    import re
+    import time
+
+    from typer.testing import CliRunner
+
+    from boligmatch.cli import _register, app
+    from planning.runner import SchedulerUnreachable, executor
+
+    _register()
+    start = time.perf_counter()
+    for address in ("tcp://127.0.0.1:9", "nonsense"):
+        with (
+            pytest.raises(SchedulerUnreachable, match=re.escape(address)),
+            executor("dask", address=address, connect_timeout_s=2),
+        ):
+            pass
+    assert time.perf_counter() - start < 10
+    start = time.perf_counter()
+    run = CliRunner().invoke(
+        app, ["simulate", "-m", "563", "--months", "1", "--scheduler", "tcp://127.0.0.1:9"]
+    )
+    assert run.exit_code != 0
+    assert "no Dask scheduler answers" in run.stderr and "Traceback" not in run.output
+    assert time.perf_counter() - start < 15
