@@ -77,7 +77,9 @@ COMMANDS: tuple[LazyCommand, ...] = (
         "Expire sent offers whose answer deadline has passed and propose the next citizens.",
     ),
     LazyCommand(
-        "token", "boligmatch.commands.auth", "Print a signed bearer token (JWT) for the API."
+        "token",
+        "boligmatch.commands.auth",
+        "Print a signed bearer token (JWT) for the API (operators and scripts).",
     ),
     LazyCommand("api-key", "boligmatch.commands.auth", "Manage housing associations' API keys."),
     LazyCommand("sessions", "boligmatch.commands.auth", "Manage web sign-in sessions."),
