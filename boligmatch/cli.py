@@ -26,6 +26,7 @@ def _register() -> None:
         housing_benefit,
         import_vacancies,
         migrate,
+        send_notices,
         serve,
         shortfall,
         simulate,
@@ -41,6 +42,7 @@ def _register() -> None:
     app.command("shortfall")(shortfall.command)
     app.command("simulate")(simulate.command)
     app.command("expire-offers")(expire_offers.command)
+    app.command("send-notices")(send_notices.command)
     auth.register(app)
 
 
