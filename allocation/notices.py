@@ -265,3 +265,55 @@ def queue_daily_digest(
         body="\n".join(lines) + "\n",
         municipality_code=municipality_code,
     )
+
+
+def set_contact_person(
+    session: Session,
+    *,
+    case_id: int,
+    municipality_code: str,
+    actor: str,
+    name: str,
+    email: str | None,
+    organisation: str | None,
+    letter_language: str,
+) -> CitizenCase:
+    """Record the case's contact person (audited: which fields changed, not the values)."""
+    case = session.get(CitizenCase, case_id)
+    if case is None or case.municipality_code != municipality_code:
+        from kernel.errors import not_found
+
+        raise not_found("case")
+    case.contact_name, case.contact_email = name, email
+    case.contact_organisation, case.letter_language = organisation, letter_language
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="case.contact_person",
+        entity="case",
+        entity_id=case.id,
+        after={"changed": ["contact_person"], "has_email": email is not None},
+    )
+    return case
+
+
+def set_notice_address(
+    session: Session, *, association_id: int, actor: str, name: str, email: str
+) -> AssociationContact:
+    """Set where an association receives notices (its own choice)."""
+    contact = session.get(AssociationContact, association_id)
+    if contact is None:
+        contact = AssociationContact(association_id=association_id, name=name, email=email)
+        session.add(contact)
+    else:
+        contact.name, contact.email = name, email
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="association.notice_address",
+        entity="association",
+        entity_id=association_id,
+    )
+    return contact

@@ -25,7 +25,7 @@ from api.errors import (
     problem_media_types,
     problem_responses,
 )
-from api.routes import cases, match_runs, offers, planning, vacancies
+from api.routes import cases, letters, match_runs, offers, planning, vacancies
 from api.web import routes as web_pages
 from kernel.db import make_engine, session_factory
 from kernel.settings import get_settings
@@ -40,6 +40,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     offers.router,
     offers.association_router,
     planning.router,
+    letters.router,
 )
 
 request_log = logging.getLogger("boligmatch.requests")

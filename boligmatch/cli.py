@@ -26,6 +26,7 @@ def _register() -> None:
         housing_benefit,
         import_vacancies,
         migrate,
+        purge_personal_data,
         send_notices,
         serve,
         shortfall,
@@ -43,6 +44,7 @@ def _register() -> None:
     app.command("simulate")(simulate.command)
     app.command("expire-offers")(expire_offers.command)
     app.command("send-notices")(send_notices.command)
+    app.command("purge-personal-data")(purge_personal_data.command)
     auth.register(app)
 
 
