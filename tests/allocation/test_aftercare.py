@@ -145,11 +145,10 @@ def test_move_in_steps_late_urgent_done_and_follow_ups(world: sessionmaker[Sessi
         assert not views["moved_in"].late or views[
             "moved_in"
         ].step.due_on < lease_due + dt.timedelta(days=1)
-    with world() as s, s.begin():
-        with pytest.raises(Invalid):
-            move_in.complete_step(
-                s, step_id=team_id, municipality_code=CODE, actor=STAFF, done_on=TODAY
-            )
+    with world() as s, s.begin(), pytest.raises(Invalid):
+        move_in.complete_step(
+            s, step_id=team_id, municipality_code=CODE, actor=STAFF, done_on=TODAY
+        )
     with world() as s, s.begin():
         move_in.complete_step(
             s, step_id=lease_id, municipality_code=CODE, actor=STAFF, done_on=TODAY
