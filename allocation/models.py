@@ -11,7 +11,16 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kernel.db import Base, enum_column, utcnow
@@ -95,6 +104,19 @@ class CitizenCase(Base):
     preferred_lat: Mapped[float | None]
     preferred_lon: Mapped[float | None]
     refused_offers: Mapped[int] = mapped_column(default=0)
+    # The person who reaches the citizen (caseworker, shelter or support worker):
+    # offers go to them, since homeless citizens are often exempt from Digital Post.
+    contact_name: Mapped[str | None] = mapped_column(String(120))
+    contact_email: Mapped[str | None] = mapped_column(String(200))
+    contact_organisation: Mapped[str | None] = mapped_column(String(120))
+    letter_language: Mapped[str] = mapped_column(String(2), default="da", server_default="da")
+    reopened_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("citizen_cases.id"),
+        doc="the earlier case of a citizen who became homeless again",
+    )
+    anonymised_at: Mapped[dt.datetime | None] = mapped_column(
+        doc="personal data removed after the retention period (statistics kept)"
+    )
     status: Mapped[CaseStatus] = mapped_column(
         enum_column(CaseStatus, "case_status"), default=CaseStatus.active, index=True
     )
@@ -232,3 +254,125 @@ class Offer(Base):
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class OfferLetter(Base):
+    """The letter of a sent offer, as HTML and PDF, kept with the offer (issue 15).
+
+    ``facts`` holds the numbers the letter states (rent, benefit, deadline ...), so the
+    API can show them without parsing the letter.
+    """
+
+    __tablename__ = "offer_letters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("citizen_cases.id"), index=True)
+    language: Mapped[str] = mapped_column(String(2))
+    html: Mapped[str] = mapped_column(Text)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    facts: Mapped[dict[str, Any]]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class OutboxStatus(StrEnum):
+    pending = "pending"
+    sent = "sent"
+    failed = "failed"
+
+
+class OutboxMessage(Base):
+    """A message waiting to be delivered, written in the transaction of its event.
+
+    The worker (``boligmatch send-notices``) delivers due messages and records each
+    attempt; a message is never dropped: after ``max_attempts`` it stays ``failed``
+    for staff to see and retry.
+    """
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        Index("ix_outbox_messages_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), doc="offer_letter, accepted, withdrawn, ...")
+    channel: Mapped[str] = mapped_column(String(16), doc="email or print")
+    recipient: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
+    attachment_name: Mapped[str | None] = mapped_column(String(120))
+    municipality_code: Mapped[str | None] = mapped_column(String(4), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("citizen_cases.id"), index=True)
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id"), index=True)
+    status: Mapped[OutboxStatus] = mapped_column(
+        enum_column(OutboxStatus, "outbox_status"), default=OutboxStatus.pending
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None]
+
+
+class AssociationContact(Base):
+    """Where a housing association receives notices of its homes (accepted, withdrawn)."""
+
+    __tablename__ = "association_contacts"
+
+    association_id: Mapped[int] = mapped_column(
+        ForeignKey("housing_associations.id"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(200))
+
+
+class MoveInStep(Base):
+    """One step between "yes" and moving in, with its due date and owner."""
+
+    __tablename__ = "move_in_steps"
+    __table_args__ = (UniqueConstraint("offer_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("citizen_cases.id"), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    owner: Mapped[str] = mapped_column(String(80))
+    due_on: Mapped[dt.date] = mapped_column(index=True)
+    done_on: Mapped[dt.date | None]
+    detail: Mapped[str | None] = mapped_column(
+        String(120), doc="e.g. the support team's name, or 'loan granted'"
+    )
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class FollowUpOutcome(StrEnum):
+    still_housed = "still_housed"
+    moved_on = "moved_on"
+    evicted = "evicted"
+    returned_homeless = "returned_homeless"
+
+
+class FollowUp(Base):
+    """A follow-up 3, 6 or 12 months after moving in: does the person still live there?"""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (
+        UniqueConstraint("offer_id", "months"),
+        CheckConstraint("months IN (3, 6, 12)", name="months_3_6_12"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("citizen_cases.id"), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"), index=True)
+    months: Mapped[int]
+    due_on: Mapped[dt.date] = mapped_column(index=True)
+    outcome: Mapped[FollowUpOutcome | None] = mapped_column(
+        enum_column(FollowUpOutcome, "follow_up_outcome")
+    )
+    outcome_on: Mapped[dt.date | None] = mapped_column(doc="when it happened (or was checked)")
+    recorded_at: Mapped[dt.datetime | None]
+    recorded_by: Mapped[str | None] = mapped_column(String(120))

@@ -391,6 +391,10 @@ def withdraw_offer(session: Session, offer: Offer, *, actor: str, why: str) -> N
     offer.status = OfferStatus.withdrawn
     session.flush()
     record_offer(session, offer, actor=actor, action="offer.withdraw", before=before, why=why)
+    if before["status"] == OfferStatus.sent.value:  # the association and citizen knew of it
+        from allocation.notices import on_sent_offer_withdrawn
+
+        on_sent_offer_withdrawn(session, offer=offer, why=why)
 
 
 def supersede_proposals(

@@ -192,3 +192,34 @@ class CaseOut(CaseFields):
             created_at=case.created_at,
             updated_at=case.updated_at,
         )
+
+
+class LetterLanguage(StrEnum):
+    da = "da"
+    en = "en"
+
+
+class ContactPerson(BaseModel):
+    """Who reaches the citizen: caseworker, shelter or support worker (never the CPR).
+
+    Offers and notices about the case go to this person (homeless citizens are often
+    exempt from Digital Post); without an e-mail address they go to the print batch.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, Field(min_length=1, max_length=120), NoNul]
+    email: Annotated[
+        str | None, Field(max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"), NoNul
+    ] = None
+    organisation: Annotated[str | None, Field(max_length=120), NoNul] = None
+    letter_language: LetterLanguage = LetterLanguage.da
+
+
+class NoticeAddress(BaseModel):
+    """Where a housing association receives notices about its homes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, Field(min_length=1, max_length=120), NoNul]
+    email: Annotated[str, Field(max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"), NoNul]

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from allocation import notices
 from allocation import offer_repository as repo
 from allocation.match_runs import (
     judge_pair,
@@ -265,6 +266,9 @@ def _send_locked(
         _set_vacancy_status(
             session, vacancy, VacancyStatus.offered, actor=actor, why=f"offer {offer.id} sent"
         )
+    notices.on_offer_sent(
+        session, offer=offer, vacancy=vacancy, case=case, actor=actor, today=today
+    )
     return offer
 
 
@@ -441,6 +445,9 @@ def accept_offer(
             before=case_before,
             after={**_case_state(case), "offer_id": offer.id},
         )
+    notices.on_offer_accepted(
+        session, offer=offer, vacancy=vacancy, case=case, actor=actor, today=today
+    )
     return offer
 
 

@@ -27,7 +27,7 @@ from api.errors import (
 )
 from api.hardening import install_hardening
 from api.ratelimit import WRITE_METHODS, RateLimiter
-from api.routes import cases, match_runs, offers, planning, vacancies
+from api.routes import cases, letters, match_runs, offers, planning, vacancies
 from api.web import routes as web_pages
 from kernel.db import make_engine, session_factory
 from kernel.settings import get_settings
@@ -42,6 +42,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     offers.router,
     offers.association_router,
     planning.router,
+    letters.router,
 )
 
 request_log = logging.getLogger("boligmatch.requests")

@@ -2,13 +2,18 @@
 
 from allocation.models import (
     AreaPreference,
+    AssociationContact,
     CaseIncome,
     CaseStatus,
     CitizenCase,
+    FollowUp,
     IncomeKind,
     MatchRun,
+    MoveInStep,
     Offer,
+    OfferLetter,
     OfferStatus,
+    OutboxMessage,
     SupportMethod,
 )
 from api.models import ApiKey, IdempotencyRecord  # noqa: F401  (registers the tables)
@@ -29,6 +34,7 @@ from kernel.db import Base
 __all__ = [
     "AllocationRight",
     "AreaPreference",
+    "AssociationContact",
     "AuditEvent",
     "Base",
     "CaseIncome",
@@ -36,12 +42,16 @@ __all__ = [
     "CitizenCase",
     "Department",
     "District",
+    "FollowUp",
     "HousingAssociation",
     "IncomeKind",
     "MatchRun",
+    "MoveInStep",
     "Municipality",
     "Offer",
+    "OfferLetter",
     "OfferStatus",
+    "OutboxMessage",
     "SupportMethod",
     "Unit",
     "UnitKind",

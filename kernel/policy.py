@@ -60,6 +60,55 @@ def _settings_matching() -> Policy:
     return Policy(**SETTINGS_MATCHING_DEFAULTS)
 
 
+class MoveInStepRule(BaseModel):
+    """When one move-in step is due and who owns it (issue 15).
+
+    ``days_from_move_in`` counts from the home's move-in date (negative: before it);
+    a step is never due before ``min_days_after_acceptance`` days after the "yes".
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    days_from_move_in: int = Field(ge=-90, le=180)
+    min_days_after_acceptance: int = Field(1, ge=0, le=60)
+    owner: str = Field(min_length=1, max_length=80)
+
+
+def _default_steps() -> dict[str, MoveInStepRule]:
+    # Defaults for a Housing First move-in; each municipality can set its own.
+    return {
+        "lease_signed": MoveInStepRule(days_from_move_in=-7, owner="boligorganisation"),
+        "deposit": MoveInStepRule(days_from_move_in=-5, owner="kommunen (borgerservice)"),
+        "benefit_changed": MoveInStepRule(days_from_move_in=14, owner="kontaktperson"),
+        "support_started": MoveInStepRule(days_from_move_in=0, owner="bostøtteteam"),
+        "furniture": MoveInStepRule(days_from_move_in=-2, owner="kommunen (jobcenter)"),
+        "moved_in": MoveInStepRule(days_from_move_in=0, owner="kontaktperson"),
+    }
+
+
+class AftercarePolicy(BaseModel):
+    """From "yes" to a kept home: move-in steps, reminders, complaints, retention."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    steps: dict[str, MoveInStepRule] = Field(default_factory=_default_steps)
+    urgent_days: int = Field(
+        7, ge=0, le=60, description="a late step is 'haster' when move-in is this close"
+    )
+    digest_days: int = Field(2, ge=0, le=30, description="digest: deadlines within N days")
+    staff_email: str | None = Field(None, max_length=200, description="daily digest to")
+    complaint_body: str = Field(
+        "Ankestyrelsen",
+        max_length=200,
+        description="where a complaint goes if the municipality upholds its decision "
+        "(UNCONFIRMED default: each municipality must set its own)",
+    )
+    complaint_weeks: int = Field(4, ge=1, le=52, description="weeks to complain")
+    retention_days: int = Field(
+        5 * 365, ge=30, description="days after closing before personal data is anonymised"
+    )
+
+
 class MunicipalityPolicy(BaseModel):
     """One municipality's local rules; the defaults apply where a municipality set none."""
 
@@ -71,6 +120,7 @@ class MunicipalityPolicy(BaseModel):
         default_factory=_settings_matching,
         description="the matcher's rules for this municipality (the problem's `policy`)",
     )
+    aftercare: AftercarePolicy = AftercarePolicy()
 
     @model_validator(mode="before")
     @classmethod

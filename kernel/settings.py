@@ -93,6 +93,22 @@ class RateLimits(BaseModel):
     writes_burst: int = Field(60, ge=1)
 
 
+class NoticeSettings(BaseModel):
+    """Where the outbox worker delivers (``BOLIGMATCH_NOTICES__SMTP_HOST`` etc.)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_from: str = "boligmatch@localhost"
+    smtp_timeout_seconds: float = Field(10.0, gt=0)
+    smtp_starttls: bool = False
+    print_folder: str = "var/print"
+    max_attempts: int = Field(10, ge=1, le=100)
+    backoff_seconds: int = Field(60, ge=1, description="first retry delay; doubles each time")
+    max_backoff_seconds: int = Field(6 * 3600, ge=1)
+
+
 class Settings(BaseSettings):
     """Process-wide settings. ``BOLIGMATCH_ENVIRONMENT=production`` enforces real secrets.
 
@@ -138,6 +154,7 @@ class Settings(BaseSettings):
         600, ge=10, description="after this, an unfinished claim is presumed dead and taken over"
     )
     rate_limits: RateLimits = RateLimits()
+    notices: NoticeSettings = NoticeSettings()
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:

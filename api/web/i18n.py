@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
+from api.web.i18n_aftercare import AFTERCARE_STRINGS
+
 Lang = Literal["da", "en"]
 LANGS: tuple[Lang, ...] = ("da", "en")
 DEFAULT_LANG: Lang = "da"
@@ -481,6 +483,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "state_failed": ("fejlede", "failed"),
     "job_not_found": ("Kørslen findes ikke.", "No such run."),
 }
+STRINGS.update(AFTERCARE_STRINGS)
 
 
 def translator(lang: Lang) -> Callable[..., str]:

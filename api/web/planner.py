@@ -223,3 +223,74 @@ def scenario_plot(request: Request, job_id: str) -> Response:
 
 
 __all__ = ["router"]
+
+
+# --- outcomes: from offer to a kept home (issue 15) -------------------------------------
+
+OUTCOME_METRICS = (
+    "days_to_offer",
+    "days_to_accept",
+    "days_to_move_in",
+    "offers_per_letting",
+    "housed_6m",
+    "housed_12m",
+)
+
+
+def _municipality_code(value: str) -> str | None:
+    return value if value.isdigit() and 3 <= len(value) <= 4 else None
+
+
+@router.get("/outcomes")
+def outcomes_page(request: Request, municipality: str = "461") -> Response:
+    """Outcomes of one municipality: time to a home, refusals, still housed at 6/12 months."""
+    from allocation.outcomes import ANCHOR, GROUPINGS, outcome_report
+
+    principal = _planner(request)
+    if isinstance(principal, Response):
+        return principal
+    code = _municipality_code(municipality)
+    if code is None:
+        return error_page(request, 422, "invalid_value")
+    with transaction(request) as session:
+        rows = outcome_report(session, code)
+    table: dict[tuple[str, str], dict[str, Any]] = OrderedDict()
+    refusals: dict[str, Any] = {}
+    for row in rows:
+        if row.metric.startswith("refusal_rate:"):
+            if row.grouping == "all":
+                refusals[row.metric.split(":", 1)[1]] = row
+            continue
+        table.setdefault((row.grouping, row.group), {})[row.metric] = row
+    return render(
+        request,
+        "planner_outcomes.html",
+        {
+            "code": code,
+            "table": table,
+            "refusals": refusals,
+            "metrics": OUTCOME_METRICS,
+            "groupings": GROUPINGS,
+            "anchor": ANCHOR,
+        },
+    )
+
+
+@router.get("/outcomes.csv")
+def outcomes_csv(request: Request, municipality: str = "461") -> Response:
+    """The outcome report as CSV (suppressed figures empty; no personal data)."""
+    from allocation.outcomes import outcome_report, rows_csv
+
+    principal = _planner(request)
+    if isinstance(principal, Response):
+        return principal
+    code = _municipality_code(municipality)
+    if code is None:
+        return error_page(request, 422, "invalid_value")
+    with transaction(request) as session:
+        text = rows_csv(outcome_report(session, code))
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="outcomes-{code}.csv"'},
+    )

@@ -12,6 +12,7 @@ matcher's structured ``breakdown``; nothing here parses the matcher's prose.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -19,8 +20,8 @@ from fastapi import APIRouter, Form, Request, Response
 from sqlalchemy.orm import Session
 
 from allocation import cases as case_service
-from allocation import match_runs, offer_views, use_cases, workflow
-from allocation.models import CaseStatus, MatchRun, OfferStatus
+from allocation import letters, match_runs, move_in, offer_views, use_cases, workflow
+from allocation.models import CaseStatus, FollowUpOutcome, MatchRun, OfferStatus
 from allocation.offer_states import DeclineReason
 from allocation.schemas import CloseReason
 from api.auth import Principal, Role
@@ -31,6 +32,7 @@ from api.web.pages import error_page, guard, redirect, refused_page, render, tra
 from api.web.session import csrf_ok
 from inventory import service as inventory
 from inventory.models import ACTIVE_VACANCY_STATUSES, Vacancy
+from kernel.audit import record
 from kernel.errors import DomainError
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
@@ -38,7 +40,7 @@ router = APIRouter(prefix="/staff", include_in_schema=False)
 #: A sent offer with this many days or fewer left is highlighted.
 DEADLINE_WARNING_DAYS = 2
 #: Messages a redirect may ask a page to show (``?done=``): a whitelist, never free text.
-DONE_MESSAGES = {"sent", "accepted", "declined", "closed"}
+DONE_MESSAGES = {"sent", "accepted", "declined", "closed", "step", "follow_up", "reopened"}
 
 
 def _staff(request: Request) -> Principal | Response:
@@ -147,6 +149,16 @@ def start(request: Request, done: str | None = None) -> Response:
             "total_cases": total_cases,
             "run": _run_summary(run) if run else None,
             "sent": _sent_offers(session, principal),
+            "late_steps": [
+                v
+                for v in move_in.step_views(
+                    session, municipality_code=code, today=danish_today(), open_only=True
+                )
+                if v.late
+            ],
+            "due_follow_ups": move_in.follow_up_views(
+                session, municipality_code=code, today=danish_today(), due_only=True
+            ),
             "done": done if done in DONE_MESSAGES else None,
         }
         return render(request, "staff_start.html", context)
@@ -383,6 +395,7 @@ def case_page(request: Request, case_id: int, done: str | None = None) -> Respon
                 session, scope=scope_of(principal), vacancy_ids=[o.vacancy_id for o in offers]
             )
             history = offer_views.case_history(session, case.id, [o.id for o in offers])
+            today = danish_today()
             return render(
                 request,
                 "staff_case.html",
@@ -394,6 +407,16 @@ def case_page(request: Request, case_id: int, done: str | None = None) -> Respon
                     "decline_reasons": [r.value for r in DeclineReason],
                     "close_reasons": [r.value for r in CloseReason],
                     "warning_days": DEADLINE_WARNING_DAYS,
+                    "letters": letters.letters_of_case(session, case.id),
+                    "steps": move_in.step_views(
+                        session, municipality_code=code, today=today, case_id=case.id
+                    ),
+                    "follow_ups": move_in.follow_up_views(
+                        session, municipality_code=code, today=today, case_id=case.id
+                    ),
+                    "outcomes": [o.value for o in FollowUpOutcome],
+                    "can_reopen": move_in.can_reopen(session, case),
+                    "earlier_cases": move_in.case_chain(session, case),
                     "done": done if done in DONE_MESSAGES else None,
                 },
             )
@@ -445,3 +468,145 @@ def map_page(request: Request) -> Response:
         return render(
             request, "map.html", {"municipality": municipality, "map": drawing, "role": "staff"}
         )
+
+
+# --- letters, move-in steps, follow-up (issue 15) ---------------------------------------
+
+
+def _letter(request: Request, offer_id: int, pdf: bool) -> Response:
+    principal = _staff(request)
+    if isinstance(principal, Response):
+        return principal
+    try:
+        with transaction(request) as session:
+            letter = letters.get_letter(
+                session, offer_id=offer_id, municipality_code=_code(principal)
+            )
+            record(
+                session,
+                actor=principal.subject,
+                action="letter.read",
+                entity="offer",
+                entity_id=offer_id,
+                after={"format": "pdf" if pdf else "html"},
+            )
+            content = letter.pdf if pdf else letter.html.encode()
+    except DomainError as error:
+        return refused_page(request, error)
+    headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+    if pdf:
+        headers["Content-Disposition"] = f'inline; filename="tilbud-{offer_id}.pdf"'
+    media = "application/pdf" if pdf else "text/html; charset=utf-8"
+    return Response(content, media_type=media, headers=headers)
+
+
+@router.get("/offers/{offer_id}/letter")
+def letter_html(request: Request, offer_id: int) -> Response:
+    """The offer letter as sent (HTML); reading it is audited (it names the citizen)."""
+    return _letter(request, offer_id, pdf=False)
+
+
+@router.get("/offers/{offer_id}/letter.pdf")
+def letter_pdf(request: Request, offer_id: int) -> Response:
+    """The offer letter as the PDF that was sent."""
+    return _letter(request, offer_id, pdf=True)
+
+
+def _parse_day(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else danish_today()
+    except ValueError:
+        return None
+
+
+@router.post("/steps/{step_id}/done")
+def step_done(
+    request: Request,
+    step_id: int,
+    csrf: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
+    done_on: Annotated[str, Form()] = "",
+    detail: Annotated[str, Form()] = "",
+) -> Response:
+    """Mark a move-in step done (moving in schedules the follow-ups)."""
+    principal = _staff(request)
+    if isinstance(principal, Response):
+        return principal
+    if not csrf_ok(request, csrf):
+        return error_page(request, 403, "csrf_failed")
+    day = _parse_day(done_on)
+    if day is None:
+        return error_page(request, 422, "invalid_value")
+    try:
+        with transaction(request) as session:
+            move_in.complete_step(
+                session,
+                step_id=step_id,
+                municipality_code=_code(principal),
+                actor=principal.subject,
+                done_on=day,
+                detail=detail,
+            )
+    except DomainError as error:
+        return refused_page(request, error)
+    return redirect(_with_done(_back(next, "/staff"), "step"))
+
+
+@router.post("/follow-ups/{follow_up_id}")
+def follow_up(
+    request: Request,
+    follow_up_id: int,
+    csrf: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
+    outcome: Annotated[str, Form()] = "",
+    outcome_on: Annotated[str, Form()] = "",
+) -> Response:
+    """Record a 3/6/12-month follow-up."""
+    principal = _staff(request)
+    if isinstance(principal, Response):
+        return principal
+    if not csrf_ok(request, csrf):
+        return error_page(request, 403, "csrf_failed")
+    day = _parse_day(outcome_on)
+    try:
+        result = FollowUpOutcome(outcome)
+    except ValueError:
+        return error_page(request, 422, "invalid_value")
+    if day is None:
+        return error_page(request, 422, "invalid_value")
+    try:
+        with transaction(request) as session:
+            move_in.record_follow_up(
+                session,
+                follow_up_id=follow_up_id,
+                municipality_code=_code(principal),
+                actor=principal.subject,
+                outcome=result,
+                outcome_on=day,
+            )
+    except DomainError as error:
+        return refused_page(request, error)
+    return redirect(_with_done(_back(next, "/staff"), "follow_up"))
+
+
+@router.post("/cases/{case_id}/reopen")
+def reopen(request: Request, case_id: int, csrf: Annotated[str, Form()] = "") -> Response:
+    """Open a new case, linked to this one, for a citizen who is homeless again."""
+    principal = _staff(request)
+    if isinstance(principal, Response):
+        return principal
+    if not csrf_ok(request, csrf):
+        return error_page(request, 403, "csrf_failed")
+    try:
+        with transaction(request) as session:
+            new = move_in.reopen_case(
+                session,
+                case_id=case_id,
+                municipality_code=_code(principal),
+                actor=principal.subject,
+                today=danish_today(),
+            )
+            new_id = new.id
+    except DomainError as error:
+        return refused_page(request, error)
+    return redirect(f"/staff/cases/{new_id}?done=reopened")

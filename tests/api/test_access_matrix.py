@@ -46,6 +46,12 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/offers/{offer_id}/accept"): frozenset({STAFF}),
     ("POST", "/api/v1/offers/{offer_id}/decline"): frozenset({STAFF}),
     ("GET", "/api/v1/association/offers"): frozenset({ASSOC}),
+    # letters and notices (issue 15): staff read letters and set contact persons;
+    # an association sets its own notice address
+    ("GET", "/api/v1/offers/{offer_id}/letter"): frozenset({STAFF}),
+    ("GET", "/api/v1/offers/{offer_id}/letter.pdf"): frozenset({STAFF}),
+    ("PUT", "/api/v1/cases/{case_id}/contact-person"): frozenset({STAFF}),
+    ("PUT", "/api/v1/association/notice-address"): frozenset({ASSOC}),
     # planning (planning helper): planners and administrators, aggregates only
     ("GET", "/api/v1/planning/shortfall"): frozenset({PLANNER, ADMIN}),
     ("GET", "/api/v1/planning/shortfall.csv"): frozenset({PLANNER, ADMIN}),

@@ -1,0 +1,38 @@
+"""`boligmatch purge-personal-data`: anonymise closed cases past their retention period.
+
+For cron, daily (``15 1 * * *``). Each municipality sets its period
+(``aftercare.retention_days`` in its policy; default 5 years). The anonymous
+statistics (planners' outcome report) stay intact. Does not migrate the database.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from sqlalchemy.exc import SQLAlchemyError
+
+from kernel.db import make_engine, session_factory, transaction
+from kernel.settings import get_settings
+
+
+def command(
+    as_json: Annotated[bool, typer.Option("--json", help="print a JSON summary")] = False,
+) -> None:
+    """Anonymise the personal data of cases closed longer than the retention period."""
+    from allocation.retention import anonymise_expired
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        with transaction(session_factory(engine)) as session:
+            done = anonymise_expired(session)
+    except SQLAlchemyError as error:
+        typer.echo(f"purge-personal-data failed: {type(error).__name__}: {error.args[0]}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps({"anonymised_case_ids": done}))
+    else:
+        typer.echo(f"{len(done)} case(s) anonymised")
