@@ -77,6 +77,16 @@ COMMANDS: tuple[LazyCommand, ...] = (
         "Expire sent offers whose answer deadline has passed and propose the next citizens.",
     ),
     LazyCommand(
+        "send-notices",
+        "boligmatch.commands.send_notices",
+        "Send due notices from the outbox (e-mail over SMTP, the day's print batch).",
+    ),
+    LazyCommand(
+        "purge-personal-data",
+        "boligmatch.commands.purge_personal_data",
+        "Anonymise the personal data of cases closed longer than the retention period.",
+    ),
+    LazyCommand(
         "token",
         "boligmatch.commands.auth",
         "Print a signed bearer token (JWT) for the API (operators and scripts).",

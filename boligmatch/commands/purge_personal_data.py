@@ -11,17 +11,17 @@ import json
 from typing import Annotated
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
-
-from kernel.db import make_engine, session_factory, transaction
-from kernel.settings import get_settings
 
 
 def command(
     as_json: Annotated[bool, typer.Option("--json", help="print a JSON summary")] = False,
 ) -> None:
     """Anonymise the personal data of cases closed longer than the retention period."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from allocation.retention import anonymise_expired
+    from kernel.db import make_engine, session_factory, transaction
+    from kernel.settings import get_settings
 
     engine = make_engine(get_settings().database_url)
     try:

@@ -18,12 +18,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
-
-from kernel.calendar import today as danish_today
-from kernel.db import make_engine, session_factory, transaction
-from kernel.settings import get_settings
 
 EXIT_FAILED = 1
 
@@ -38,8 +32,14 @@ def command(
     as_json: Annotated[bool, typer.Option("--json", help="print a JSON summary")] = False,
 ) -> None:
     """Send due notices from the outbox (e-mail over SMTP, the day's print batch)."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
     from allocation import notices, outbox
     from allocation.models import CitizenCase
+    from kernel.calendar import today as danish_today
+    from kernel.db import make_engine, session_factory, transaction
+    from kernel.settings import get_settings
 
     try:
         day = dt.date.fromisoformat(today) if today else danish_today()
