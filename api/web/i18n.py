@@ -412,7 +412,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "deadline_has": ("har en frist", "has a deadline"),
     "deadline_none": ("ingen frist", "no deadline"),
     "deadline_within": ("frist inden for … dage", "deadline within … days"),
-    "days_label": ("Dage (ved frist inden for)", "Days (for deadline within)"),
+    "days_label": ("Dage til frist", "Days to deadline"),
     "search": ("Søg", "Search"),
     "clear_filters": ("Nulstil", "Clear"),
     "cases_found_one": ("1 sag", "1 case"),

@@ -514,7 +514,7 @@ def values_of(case: CitizenCase) -> dict[str, str]:
     }
     for name in DATE_FIELDS:
         day = getattr(case, name)
-        values[name] = day.isoformat() if day else ""
+        values[name] = da_date(day) if day else ""
     for i, item in enumerate(case.income_items):
         values[f"income_kind_{i}"] = item.kind.value
         values[f"income_dkk_{i}"] = _money_text(item.monthly_dkk)
@@ -578,7 +578,7 @@ def new_case_form(request: Request) -> Response:
     if isinstance(principal, Response):
         return principal
     values = {"adults": "1", "children": "0", "support": SupportMethod.none.value}
-    values["registered_on"] = danish_today().isoformat()
+    values["registered_on"] = da_date(danish_today())
     with transaction(request) as session:
         return _form_page(request, session, principal, case=None, values=values)
 
