@@ -23,17 +23,20 @@ warnings.filterwarnings("ignore", message=".*httpx2.*")  # starlette's TestClien
 
 from fastapi.testclient import TestClient  # noqa: E402
 
+from allocation import match_runs, workflow  # noqa: E402
 from allocation.cpr import cpr_hash  # noqa: E402
 from allocation.models import (  # noqa: E402
     CaseStatus,
     CitizenCase,
     IncomeKind,
+    Offer,
+    OfferStatus,
     SupportMethod,
 )
 from api.app import create_app  # noqa: E402
 from api.auth import Principal, Role  # noqa: E402
 from api.web import staff_cases  # noqa: E402
-from api.web.i18n import STRINGS  # noqa: E402
+from api.web.i18n import STRINGS, translator  # noqa: E402
 from api.web.session import create_session  # noqa: E402
 from boligmatch.loading import load_world  # noqa: E402
 from kernel.audit import AuditEvent  # noqa: E402
@@ -396,3 +399,99 @@ def test_every_code_the_case_pages_show_has_a_danish_and_english_name() -> None:
     for action in staff_cases.EVENT_ACTIONS:
         assert f"event_{action.replace('.', '_')}" in STRINGS
     assert not staff_cases.MESSAGE_KEYS - set(STRINGS)
+
+
+def test_the_case_page_shows_decline_notes_and_what_the_next_refusal_means(web: Web) -> None:
+    with web.sessions.begin() as session:
+        match_runs.run_match(
+            session=session, municipality_code="461", actor="staff-test", as_of=danish_today()
+        )
+        offer = session.scalars(
+            select(Offer).where(Offer.status == OfferStatus.proposed).order_by(Offer.id).limit(1)
+        ).one()
+        workflow.send_offer(
+            session=session, offer_id=offer.id, actor="staff-test", today=danish_today()
+        )
+        offer_id, case_id = offer.id, offer.case_id
+    csrf = web.csrf(f"/staff/cases/{case_id}")
+    declined = web.client.post(
+        f"/staff/offers/{offer_id}/decline",
+        data={
+            "csrf": csrf,
+            "next": f"/staff/cases/{case_id}",
+            "reason": "wrong_area",
+            "note": "Vil bo tæt på sin søster",
+            "counts": "on",
+        },
+    )
+    assert declined.status_code == 303
+    html = web.client.get(f"/staff/cases/{case_id}").text
+    assert "Bemærkning: Vil bo tæt på sin søster" in html
+    assert "Næste afslag bliver afslag nr. 2 (kommunens grænse: 2); det har ingen følger." in html
+    history = html[html.index('id="history"') :]
+    for name in ("Tilbud sendt", "Tilbud afslået", "Afslag talt med"):
+        assert name in history
+    assert f"Tilbud {offer_id}" in history
+    assert not re.search(r"\b(offer|case)\.[a-z_]+\b", history)  # no audit codes
+    # A second counted refusal: the third would go to review (the default policy).
+    with web.sessions.begin() as session:
+        case = session.get(CitizenCase, case_id)
+        assert case is not None
+        case.refused_offers = 2
+    html = web.client.get(f"/staff/cases/{case_id}?lang=en").text
+    assert (
+        "The next refusal means a caseworker must review the case (the municipality&#39;s "
+        "limit: 2)." in html
+    )
+
+
+@pytest.fixture
+def policies(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Settings read afresh with the municipality policies a test sets in the environment."""
+    get_settings.cache_clear()
+    yield
+    monkeypatch.delenv("BOLIGMATCH_MUNICIPALITY_POLICIES", raising=False)
+    get_settings.cache_clear()
+
+
+def test_the_refusal_status_follows_the_municipalitys_policy(
+    policies: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    da, en = translator("da"), translator("en")
+    monkeypatch.setenv(
+        "BOLIGMATCH_MUNICIPALITY_POLICIES",
+        '{"461": {"refusal": {"max_refusals": 1, "action": "remove"}},'
+        ' "101": {"refusal": {"max_refusals": 1, "action": "none"}}}',
+    )
+    get_settings.cache_clear()
+    fresh = CitizenCase(municipality_code="461", refused_offers=0)
+    once = CitizenCase(municipality_code="461", refused_offers=1)
+    assert staff_cases.refusal_status(da, fresh) == (
+        "Næste afslag bliver afslag nr. 1 (kommunens grænse: 1); det har ingen følger."
+    )
+    assert staff_cases.refusal_status(da, once) == (
+        "Næste afslag betyder, at sagen fjernes fra listen (kommunens grænse: 1)."
+    )
+    assert staff_cases.refusal_status(en, once).startswith(
+        "The next refusal means the case is removed"
+    )
+    lenient = CitizenCase(municipality_code="101", refused_offers=5)
+    assert staff_cases.refusal_status(da, lenient) == (
+        "Afslag har ingen følger efter kommunens regler."
+    )
+
+
+def test_dates_times_and_households_read_the_danish_way() -> None:
+    da, en = translator("da"), translator("en")
+    assert staff_cases.da_date(dt.date(2026, 10, 23)) == "23.10.2026"
+    assert staff_cases.da_date(None) == "–"
+    # Stored times are UTC (naive from SQLite); Denmark is UTC+2 in summer, UTC+1 in winter.
+    assert staff_cases.local_time(dt.datetime(2026, 10, 23, 12, 5)) == "23.10.2026 14:05"
+    assert staff_cases.local_time(dt.datetime(2026, 12, 1, 23, 30, tzinfo=dt.UTC)) == (
+        "02.12.2026 00:30"
+    )
+    assert staff_cases.household_text(da, 1, 1) == "1 voksen, 1 barn"
+    assert staff_cases.household_text(da, 2, 0) == "2 voksne, 0 børn"
+    assert staff_cases.household_text(en, 1, 3) == "1 adult, 3 children"
+    assert staff_cases.date_text("3.4.2026") == "2026-04-03"
+    assert staff_cases.date_text("2026-04-03") == "2026-04-03"
