@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from allocation.cpr import InvalidCPR, birth_date, cpr_hash
-from allocation.models import AreaPreference, CaseIncome, CaseStatus, CitizenCase
+from allocation.models import (
+    AreaPreference,
+    CaseIncome,
+    CaseStatus,
+    CitizenCase,
+    SupportMethod,
+)
 from allocation.schemas import CaseCreate, CaseUpdate, CloseReason, IncomeItem, Preferences
 from kernel import audit
 from kernel.db import utcnow
@@ -169,30 +177,93 @@ def read_case(session: Session, *, municipality_code: str, actor: str, case_id: 
     return case
 
 
-def list_cases(
+@dataclass(frozen=True)
+class CaseFilters:
+    """What staff may narrow a case list by; ``None`` leaves a criterion out.
+
+    ``text`` finds a part of the case ref or the name (case-insensitive; SQLite folds
+    ASCII letters only). ``has_deadline`` true/false keeps cases with/without a
+    deadline; ``deadline_by`` keeps those whose deadline falls on or before that day
+    (passed deadlines included: they are the most urgent).
+    """
+
+    text: str | None = None
+    case_ref: str | None = None
+    situation: int | None = None
+    support: SupportMethod | None = None
+    status: CaseStatus | None = None
+    has_deadline: bool | None = None
+    deadline_by: dt.date | None = None
+
+
+#: The orders a case list may be sorted in (each with the case id as tie-breaker).
+CASE_SORTS: dict[str, Any] = {
+    "id": CitizenCase.id,
+    "case_ref": CitizenCase.case_ref,
+    "name": CitizenCase.name,
+    "situation": CitizenCase.situation,
+    "homeless_since": CitizenCase.homeless_since,
+    "registered_on": CitizenCase.registered_on,
+    "deadline": CitizenCase.deadline,
+    "support": CitizenCase.support,
+    "status": CitizenCase.status,
+    "refused_offers": CitizenCase.refused_offers,
+}
+
+
+def _filtered(query: Select[CitizenCase], filters: CaseFilters) -> Select[CitizenCase]:
+    if filters.text:
+        text = filters.text.strip()
+        query = query.where(
+            CitizenCase.case_ref.icontains(text, autoescape=True)
+            | CitizenCase.name.icontains(text, autoescape=True)
+        )
+    if filters.case_ref is not None:
+        query = query.where(CitizenCase.case_ref == filters.case_ref)
+    if filters.situation is not None:
+        query = query.where(CitizenCase.situation == filters.situation)
+    if filters.support is not None:
+        query = query.where(CitizenCase.support == filters.support)
+    if filters.status is not None:
+        query = query.where(CitizenCase.status == filters.status)
+    if filters.has_deadline is True:
+        query = query.where(CitizenCase.deadline.is_not(None))
+    elif filters.has_deadline is False:
+        query = query.where(CitizenCase.deadline.is_(None))
+    if filters.deadline_by is not None:
+        query = query.where(CitizenCase.deadline <= filters.deadline_by)
+    return query
+
+
+def search_cases(
     session: Session,
     *,
     municipality_code: str,
     actor: str,
-    case_ref: str | None = None,
-    status: CaseStatus | None = None,
+    filters: CaseFilters = CaseFilters(),
+    sort: str = "id",
+    descending: bool = False,
     limit: int,
     offset: int,
 ) -> tuple[list[CitizenCase], int]:
-    """A page of the municipality's cases by id, optionally one ``case_ref`` or ``status``.
+    """A page of the municipality's cases matching ``filters``, in ``sort`` order.
 
-    A list of cases is an export of personal data: the ids handed to ``actor`` are
-    kept in the audit trail (one event per page, never the data itself).
+    Empty values (no name, no deadline) sort last in either direction. A list of cases
+    is an export of personal data: the ids handed to ``actor`` are kept in the audit
+    trail (one event per page, never the data itself).
     """
-    query = _cases(municipality_code)
-    if case_ref is not None:
-        query = query.where(CitizenCase.case_ref == case_ref)
-    if status is not None:
-        query = query.where(CitizenCase.status == status)
+    if sort not in CASE_SORTS:
+        raise invalid(
+            "Unknown sort order.", field="query.sort", problem=f"not one of {sorted(CASE_SORTS)}"
+        )
+    query = _filtered(_cases(municipality_code), filters)
     total = session.scalar(
         select(func.count()).select_from(query.with_only_columns(CitizenCase.id).subquery())
     )
-    page = list(session.scalars(query.order_by(CitizenCase.id).limit(limit).offset(offset)))
+    column = CASE_SORTS[sort]
+    order = [column.is_(None), column.desc() if descending else column.asc()]
+    tie = CitizenCase.id.desc() if descending else CitizenCase.id.asc()
+    page = list(session.scalars(query.order_by(*order, tie).limit(limit).offset(offset)))
     if page:
         audit.record(
             session,
@@ -203,6 +274,28 @@ def list_cases(
             after={"case_ids": [case.id for case in page], "total": int(total or 0)},
         )
     return page, int(total or 0)
+
+
+def list_cases(
+    session: Session,
+    *,
+    municipality_code: str,
+    actor: str,
+    case_ref: str | None = None,
+    status: CaseStatus | None = None,
+    limit: int,
+    offset: int,
+) -> tuple[list[CitizenCase], int]:
+    """A page of the municipality's cases by id, optionally one ``case_ref`` or ``status``
+    (audited as :func:`search_cases`)."""
+    return search_cases(
+        session,
+        municipality_code=municipality_code,
+        actor=actor,
+        filters=CaseFilters(case_ref=case_ref, status=status),
+        limit=limit,
+        offset=offset,
+    )
 
 
 def update_case(

@@ -33,6 +33,7 @@ from api.web import association as association_pages
 from api.web import association_units as association_unit_pages
 from api.web import planner as planner_pages
 from api.web import staff as staff_pages
+from api.web import staff_cases as staff_case_pages
 from api.web.i18n import translator
 from api.web.pages import START_PAGES, error_page, guard, lang_of, redirect, render
 from api.web.session import (
@@ -307,6 +308,7 @@ def logout(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
     return response
 
 
+router.include_router(staff_case_pages.router)  # first: /staff/cases/new before /{case_id}
 router.include_router(staff_pages.router)
 router.include_router(association_pages.router)
 router.include_router(association_unit_pages.router)

@@ -30,6 +30,7 @@ from api.routes.vacancies import scope_of
 from api.web.map import municipality_map
 from api.web.pages import error_page, guard, redirect, refused_page, render, transaction
 from api.web.session import csrf_ok
+from api.web.staff_cases import case_page_extras
 from inventory import service as inventory
 from inventory.models import ACTIVE_VACANCY_STATUSES, Vacancy
 from kernel.audit import record
@@ -418,6 +419,7 @@ def case_page(request: Request, case_id: int, done: str | None = None) -> Respon
                     "can_reopen": move_in.can_reopen(session, case),
                     "earlier_cases": move_in.case_chain(session, case),
                     "done": done if done in DONE_MESSAGES else None,
+                    **case_page_extras(request, case, history),
                 },
             )
     except DomainError as error:

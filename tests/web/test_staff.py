@@ -87,7 +87,7 @@ def test_staff_runs_a_match_sends_an_offer_and_records_acceptance(
     sent_row.get_by_role("button", name="Registrér afslag").click()
     expect(page.locator(".flash.ok")).to_have_text("Afslaget er registreret.")
     expect(page.locator("#case-offers")).to_contain_text("afslået (forkert område)")
-    expect(page.locator("#history")).to_contain_text("offer.decline")
+    expect(page.locator("#history")).to_contain_text("Tilbud afslået")
 
     # The offer waits for an answer on the start page; one close to its deadline stands out.
     engine = make_engine(site.db_url)
@@ -116,7 +116,7 @@ def test_staff_runs_a_match_sends_an_offer_and_records_acceptance(
     expect(page.locator(".flash.ok")).to_contain_text("accepteret")
     expect(page.locator("#case-status")).to_have_text("boligplaceret")
     expect(page.locator("#case-offers tbody tr", has_text="accepteret")).to_have_count(1)
-    expect(page.locator("#history")).to_contain_text("offer.accept")
+    expect(page.locator("#history")).to_contain_text("Tilbud accepteret")
 
 
 def test_staff_map_draws_districts_and_vacancies_offline(page: Page, site: Site) -> None:

@@ -104,5 +104,5 @@ def test_closing_a_case_on_its_page_withdraws_its_offers(page: Page, site: Site)
         # Each opening of the page (before and after closing) is recorded, by whom.
         assert len(reads) == 2 and {e.actor for e in reads} == {"demo-staff-461"}
     # Reads are access records, not changes: the page's history leaves them out.
-    expect(page.locator("#history")).to_contain_text("case.close")
+    expect(page.locator("#history")).to_contain_text("Sag lukket (fraflyttet kommunen)")
     expect(page.locator("#history")).not_to_contain_text("case.read")
