@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from allocation.match_runs import solve_plan
 from allocation.problem_builder import ProblemDocument
+from api.auth import Role, issue_token
 from kernel.db import make_engine
 from kernel.errors import Invalid
 
@@ -218,3 +219,15 @@ def test_a_document_level_problem_is_not_blamed_on_rows(weights: dict[str, Any])
     with pytest.raises(Invalid) as caught:
         solve_plan(_problem(weights=weights))
     assert all(item.field.startswith("weights") for item in caught.value.errors)
+
+
+def test_a_stored_huge_rent_does_not_break_the_planners_figures(probe: Probe) -> None:
+    """The 1e300 rent of one home once made the shortfall of all 98 municipalities a 500."""
+    _spoil(probe.db_url)
+    token = issue_token(subject="planner", role=Role.planner)
+    headers = {"Authorization": f"Bearer {token}"}
+    for path in ("/api/v1/planning/shortfall", "/api/v1/planning/shortfall.csv"):
+        answer = probe.client.get(path, headers=headers)
+        assert answer.status_code == 200, (path, answer.text[:500])
+    report = probe.client.get("/api/v1/planning/shortfall", headers=headers).json()
+    assert len(report["municipalities"]) == 98
