@@ -20,6 +20,7 @@ from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import (
+    RETRY_AFTER_SECONDS,
     ProblemError,
     install_problem_handlers,
     problem_media_types,
@@ -102,16 +103,30 @@ def health() -> Health:
     return Health(status="ok")
 
 
-@health_router.get("/health/ready", response_model=Health, responses=problem_responses(503))
+_NOT_READY: dict[int | str, dict[str, Any]] = {
+    503: {
+        **problem_responses(503)[503],
+        "headers": {
+            "Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}
+        },
+    }
+}
+
+
+@health_router.get("/health/ready", response_model=Health, responses=_NOT_READY)
 def ready(request: Request) -> Health:
-    """Readiness: the database answers ``SELECT 1`` (503 problem otherwise)."""
+    """Readiness: the database answers ``SELECT 1`` (503 problem with Retry-After otherwise)."""
     try:
         with request.app.state.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception as exc:
         logging.getLogger("boligmatch.api").warning("database not ready: %s", type(exc).__name__)
         raise ProblemError(
-            503, "service-unavailable", "Service Unavailable", "The database does not answer."
+            503,
+            "service-unavailable",
+            "Service Unavailable",
+            "The database does not answer.",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         ) from None
     return Health(status="ok")
 

@@ -41,7 +41,8 @@ IfMatchHeader = Annotated[
     ),
 ]
 
-_ETAG = re.compile(r'^\s*"?(\d{1,9})"?\s*$')
+# ``[0-9]``, not ``\d``: ``\d`` also matches other scripts' digits, which int() would read.
+_ETAG = re.compile(r'^\s*"?([0-9]{1,9})"?\s*$')
 _WEAK = re.compile(r"^\s*W/", re.IGNORECASE)
 
 
