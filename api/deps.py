@@ -84,5 +84,7 @@ def optional_version(if_match: str | None) -> int | None:
 
     For actions that are safe on any version (withdraw, close, answer an offer): the
     service's state checks decide, and a client that did send ``If-Match`` gets it checked.
+    An empty ``If-Match`` names no tag (RFC 9110 5.6.1: empty list elements are ignored),
+    so it is taken as not sent rather than answered 428 as a required one would be.
     """
-    return None if if_match is None else expected_version(if_match)
+    return None if if_match is None or not if_match.strip() else expected_version(if_match)
