@@ -16,10 +16,11 @@ the same output for the same input byte for byte (CONTRACT.md section 4), and th
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -71,6 +72,32 @@ def municipality_problem(
     return problem
 
 
+def _solve_document(
+    problem: Mapping[str, Any], *, exclude: Iterable[tuple[str, str]], explain: bool
+) -> dict[str, Any]:
+    """The matcher's answer for ``problem``; an unusable document raises ``ProblemError``.
+
+    Exclusions of citizens or homes no longer in the problem (housed, removed, let,
+    left out) are dropped: the matcher refuses pairs it does not know.
+    """
+    from matcher.api import solve_problem
+
+    citizens = {c["id"] for c in problem.get("citizens", [])}
+    vacancies = {v["id"] for v in problem.get("vacancies", [])}
+    relevant = frozenset((c, v) for c, v in exclude if c in citizens and v in vacancies)
+    return solve_problem(dict(problem), explain=explain, exclude=relevant)
+
+
+def _invalid(issues: Iterable[tuple[str, str]]) -> Invalid:
+    issues = list(issues)
+    return Invalid(
+        "invalid-problem",
+        "The matching problem is invalid",
+        "; ".join(f"{path}: {message}" for path, message in issues),
+        errors=[ProblemItem(field=path, problem=message) for path, message in issues],
+    )
+
+
 def solve(
     problem: Mapping[str, Any],
     *,
@@ -79,26 +106,52 @@ def solve(
 ) -> dict[str, Any]:
     """Solve ``problem`` with the matcher; unusable input becomes :class:`Invalid`.
 
-    Only ``weights`` can be wrong here (the rest comes from validated rows), so the
-    matcher's field paths are passed on for the client to fix. Exclusions of
-    citizens or homes no longer in the problem (housed, removed, let) are dropped:
-    the matcher refuses pairs it does not know.
+    For a document as given (a stored snapshot, a one-pair problem), where nothing
+    may be left out; a match run solves through :func:`solve_plan`, which isolates
+    unusable rows instead. The matcher's field paths are passed on for the client.
     """
-    from matcher.api import solve_problem
     from matcher.problem import ProblemError
 
-    citizens = {c["id"] for c in problem.get("citizens", [])}
-    vacancies = {v["id"] for v in problem.get("vacancies", [])}
-    relevant = frozenset((c, v) for c, v in exclude if c in citizens and v in vacancies)
     try:
-        return solve_problem(dict(problem), explain=explain, exclude=relevant)
+        return _solve_document(problem, exclude=exclude, explain=explain)
     except ProblemError as error:
-        raise Invalid(
-            "invalid-problem",
-            "The matching problem is invalid",
-            "; ".join(f"{path}: {message}" for path, message in error.issues),
-            errors=[ProblemItem(field=path, problem=message) for path, message in error.issues],
-        ) from None
+        raise _invalid(error.issues) from None
+
+
+#: A matcher issue about one citizen or vacancy: ``vacancies[3].floor`` -> kind, index, field.
+_ITEM_ISSUE = re.compile(r"(citizens|vacancies)\[([0-9]+)\](?:\.(.+))?")
+_ITEM_KIND = {"citizens": "citizen", "vacancies": "vacancy"}
+
+
+def _without_unusable(
+    problem: ProblemDocument, issues: Iterable[tuple[str, str]]
+) -> tuple[ProblemDocument, list[dict[str, Any]]]:
+    """``problem`` minus each citizen and vacancy an issue names, and what was left out.
+
+    Each left-out item is ``{"kind", "id", "reasons": [{"field", "problem"}]}`` (the
+    matcher's own words). Issues about anything else (the weights, the policy) are
+    not the rows' fault and are left to the caller.
+    """
+    named: dict[tuple[str, int], list[dict[str, str]]] = {}
+    for path, message in issues:
+        match = _ITEM_ISSUE.fullmatch(path)
+        if match:
+            key = (match[1], int(match[2]))
+            named.setdefault(key, []).append({"field": match[3] or "", "problem": message})
+    left_out: list[dict[str, Any]] = []
+    document: dict[str, Any] = dict(problem)
+    for section in ("citizens", "vacancies"):
+        keep = []
+        for index, item in enumerate(document[section]):
+            reasons = named.get((section, index))
+            if reasons is None:
+                keep.append(item)
+            else:
+                left_out.append(
+                    {"kind": _ITEM_KIND[section], "id": str(item["id"]), "reasons": reasons}
+                )
+        document[section] = keep
+    return cast(ProblemDocument, document), left_out
 
 
 def _method(result: dict[str, Any]) -> str:
@@ -115,18 +168,43 @@ def _method(result: dict[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class Plan:
-    """What the matcher answered for one problem, and how long it took: ready to store."""
+    """What the matcher answered for one problem, and how long it took: ready to store.
+
+    ``problem`` is the document actually solved; ``left_out`` lists the citizens and
+    vacancies the matcher could not use (see :func:`solve_plan`), each with its reasons.
+    """
 
     problem: ProblemDocument
     result: dict[str, Any]
     solve_seconds: float
+    left_out: tuple[dict[str, Any], ...] = ()
 
 
 def solve_plan(problem: ProblemDocument, *, exclude: Iterable[tuple[str, str]] = ()) -> Plan:
-    """Solve ``problem`` (the refused pairs in ``exclude`` left out), timing the solver."""
+    """Solve ``problem`` (the refused pairs in ``exclude`` left out), timing the solver.
+
+    Fault isolation: a citizen or vacancy the matcher cannot use (a row stored before
+    the bounds of ``matcher.bounds`` existed, or written around them) is left out of
+    the plan with the matcher's reasons, and the rest of the municipality is planned;
+    one bad row never blocks a run. Only a problem with the request itself (invalid
+    weights) raises :class:`Invalid`. The common case validates once: rows are only
+    sorted out after the matcher has refused the whole document.
+    """
+    from matcher.problem import ProblemError
+
+    pairs = tuple(exclude)
+    left_out: list[dict[str, Any]] = []
     started = time.perf_counter()
-    result = solve(problem, exclude=exclude)
-    return Plan(problem, result, time.perf_counter() - started)
+    while True:  # each round leaves out at least one row, so this ends
+        try:
+            result = _solve_document(problem, exclude=pairs, explain=False)
+        except ProblemError as error:
+            problem, removed = _without_unusable(problem, error.issues)
+            if not removed:
+                raise _invalid(error.issues) from None
+            left_out.extend(removed)
+            continue
+        return Plan(problem, result, time.perf_counter() - started, tuple(left_out))
 
 
 def store_run(
@@ -159,6 +237,7 @@ def store_run(
             "excluded_pairs": [list(pair) for pair in result.get("excluded", [])],
             "solve_seconds": round(plan.solve_seconds, 4),
             "solver": result.get("stats", {}),
+            "left_out": list(plan.left_out),
         },
     )
     session.add(run)
@@ -198,6 +277,7 @@ def store_run(
             "assignments": len(result.get("assignments", [])),
             "proposed_offers": len(offers),
             "excluded_pairs": len(result.get("excluded", [])),
+            "left_out": [f"{item['kind']} {item['id']}" for item in plan.left_out],
         },
     )
     return run, offers
@@ -352,6 +432,12 @@ def pair_problem(
             for code, policy in problem["municipality_policies"].items()
         }
     return problem
+
+
+def run_left_out(run: MatchRun) -> list[dict[str, Any]]:
+    """The citizens and vacancies ``run`` left out as unusable, with the reasons (or none)."""
+    left_out = run.stats.get("left_out")
+    return [dict(item) for item in left_out] if isinstance(left_out, list) else []
 
 
 def run_weights(run: MatchRun | None) -> dict[str, Any] | None:

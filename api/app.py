@@ -20,6 +20,7 @@ from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import (
+    RETRY_AFTER_SECONDS,
     ProblemError,
     install_problem_handlers,
     problem_media_types,
@@ -103,16 +104,30 @@ def health() -> Health:
     return Health(status="ok")
 
 
-@health_router.get("/health/ready", response_model=Health, responses=problem_responses(503))
+_NOT_READY: dict[int | str, dict[str, Any]] = {
+    503: {
+        **problem_responses(503)[503],
+        "headers": {
+            "Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}
+        },
+    }
+}
+
+
+@health_router.get("/health/ready", response_model=Health, responses=_NOT_READY)
 def ready(request: Request) -> Health:
-    """Readiness: the database answers ``SELECT 1`` (503 problem otherwise)."""
+    """Readiness: the database answers ``SELECT 1`` (503 problem with Retry-After otherwise)."""
     try:
         with request.app.state.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception as exc:
         logging.getLogger("boligmatch.api").warning("database not ready: %s", type(exc).__name__)
         raise ProblemError(
-            503, "service-unavailable", "Service Unavailable", "The database does not answer."
+            503,
+            "service-unavailable",
+            "Service Unavailable",
+            "The database does not answer.",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         ) from None
     return Health(status="ok")
 
@@ -129,6 +144,128 @@ def _document_rate_limits(schema: dict[str, Any]) -> dict[str, Any]:
         for method, operation in operations.items():
             if method.upper() in WRITE_METHODS:
                 operation.setdefault("responses", {}).setdefault("429", too_many)
+    return schema
+
+
+# OpenAPI links (3.1 section 4.8.20): how an answer's values feed the next request, so a
+# client (and Schemathesis' stateful tests) can follow create -> read -> change. Keyed by
+# (path, method, status); each link names its target as (path, method) and its parameters
+# as runtime expressions. ``If-Match`` takes the ``ETag`` of the answer that led there.
+_ID, _ETAG, _FIRST_ID = "$response.body#/id", "$response.header.ETag", "$response.body#/items/0/id"
+_V, _C, _R, _O = (
+    "/api/v1/vacancies/{vacancy_id}",
+    "/api/v1/cases/{case_id}",
+    "/api/v1/match-runs/{run_id}",
+    "/api/v1/offers/{offer_id}",
+)
+_Link = tuple[str, str, dict[str, str], dict[str, str] | None]
+LINKS: dict[tuple[str, str, str], dict[str, _Link]] = {
+    ("/api/v1/vacancies", "post", "201"): {
+        "ReadVacancy": (_V, "get", {"vacancy_id": _ID}, None),
+        "ChangeVacancy": (_V, "patch", {"vacancy_id": _ID, "If-Match": _ETAG}, None),
+        "WithdrawVacancy": (f"{_V}/withdraw", "post", {"vacancy_id": _ID, "If-Match": _ETAG}, None),
+    },
+    (_V, "get", "200"): {
+        "ChangeVacancy": (_V, "patch", {"vacancy_id": _ID, "If-Match": _ETAG}, None),
+        "WithdrawVacancy": (f"{_V}/withdraw", "post", {"vacancy_id": _ID, "If-Match": _ETAG}, None),
+    },
+    ("/api/v1/cases", "post", "201"): {
+        "ReadCase": (_C, "get", {"case_id": _ID}, None),
+        "ChangeCase": (_C, "patch", {"case_id": _ID, "If-Match": _ETAG}, None),
+        "CloseCase": (f"{_C}/close", "post", {"case_id": _ID, "If-Match": _ETAG}, None),
+    },
+    (_C, "get", "200"): {
+        "ChangeCase": (_C, "patch", {"case_id": _ID, "If-Match": _ETAG}, None),
+        "CloseCase": (f"{_C}/close", "post", {"case_id": _ID, "If-Match": _ETAG}, None),
+    },
+    ("/api/v1/cases", "get", "200"): {
+        "ReadFirstCase": (_C, "get", {"case_id": _FIRST_ID}, None),
+    },
+    ("/api/v1/match-runs", "post", "201"): {
+        "ReadRun": (_R, "get", {"run_id": _ID}, None),
+        "ReadRunOffers": (f"{_R}/offers", "get", {"run_id": _ID}, None),
+        "ExplainRunPair": (f"{_R}/explain", "get", {"run_id": _ID}, None),
+    },
+    (f"{_R}/offers", "get", "200"): {
+        "SendFirstOffer": ("/api/v1/offers", "post", {}, {"offer_id": _FIRST_ID}),
+        "ReadFirstOffer": (_O, "get", {"offer_id": _FIRST_ID}, None),
+    },
+    ("/api/v1/offers", "get", "200"): {
+        "SendFirstOffer": ("/api/v1/offers", "post", {}, {"offer_id": _FIRST_ID}),
+        "ReadFirstOffer": (_O, "get", {"offer_id": _FIRST_ID}, None),
+    },
+    ("/api/v1/offers", "post", "201"): {
+        "ReadOffer": (_O, "get", {"offer_id": _ID}, None),
+        "AcceptOffer": (f"{_O}/accept", "post", {"offer_id": _ID, "If-Match": _ETAG}, None),
+        "DeclineOffer": (f"{_O}/decline", "post", {"offer_id": _ID, "If-Match": _ETAG}, None),
+    },
+    (_O, "get", "200"): {
+        "AcceptOffer": (f"{_O}/accept", "post", {"offer_id": _ID, "If-Match": _ETAG}, None),
+        "DeclineOffer": (f"{_O}/decline", "post", {"offer_id": _ID, "If-Match": _ETAG}, None),
+    },
+}
+
+
+def _document_links(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add :data:`LINKS` to the responses they start from (by the targets' operationIds)."""
+    paths = schema.get("paths", {})
+    for (path, method, status), links in LINKS.items():
+        response = paths[path][method]["responses"][status]
+        documented = response.setdefault("links", {})
+        for name, (target, target_method, parameters, body) in links.items():
+            link: dict[str, Any] = {"operationId": paths[target][target_method]["operationId"]}
+            if parameters:
+                link["parameters"] = dict(parameters)
+            if body is not None:
+                link["requestBody"] = dict(body)
+            documented[name] = link
+    return schema
+
+
+# Body rules pydantic checks in a model validator, which its JSON Schema cannot show:
+# stated here so the published schema accepts exactly what the API accepts.
+_ONE_OF: dict[str, list[dict[str, Any]]] = {
+    # api.routes.offers.OfferSend._one_form: a proposal by offer_id, or a chosen pair.
+    "OfferSend": [
+        {
+            "required": ["offer_id"],
+            "properties": {
+                "offer_id": {"type": "integer"},
+                "vacancy_id": {"type": "null"},
+                "case_id": {"type": "null"},
+                "case_ref": {"type": "null"},
+            },
+        },
+        {
+            "required": ["vacancy_id"],
+            "properties": {"offer_id": {"type": "null"}, "vacancy_id": {"type": "integer"}},
+            "anyOf": [
+                {"required": ["case_id"], "properties": {"case_id": {"type": "integer"}}},
+                {"required": ["case_ref"], "properties": {"case_ref": {"type": "string"}}},
+            ],
+        },
+    ],
+}
+
+
+def _document_body_rules(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add :data:`_ONE_OF` to the component schemas they belong to, and mark ``If-Match``
+    required where a request without it is refused (428, api.deps.expected_version).
+
+    The header is optional to FastAPI so that its absence answers 428 Precondition
+    Required (RFC 6585 section 3) rather than a generic 422; the schema says what the
+    API demands.
+    """
+    components = schema.get("components", {}).get("schemas", {})
+    for name, forms in _ONE_OF.items():
+        components[name]["oneOf"] = forms
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if "428" not in operation.get("responses", {}):
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "header" and parameter["name"] == "If-Match":
+                    parameter["required"] = True
     return schema
 
 
@@ -163,7 +300,9 @@ def create_app(*, database_url: str | None = None) -> FastAPI:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = problem_media_types(_document_rate_limits(FastAPI.openapi(app)))
+            schema = _document_rate_limits(FastAPI.openapi(app))
+            schema = _document_body_rules(problem_media_types(schema))
+            app.openapi_schema = _document_links(schema)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

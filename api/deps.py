@@ -41,7 +41,8 @@ IfMatchHeader = Annotated[
     ),
 ]
 
-_ETAG = re.compile(r'^\s*"?(\d{1,9})"?\s*$')
+# ``[0-9]``, not ``\d``: ``\d`` also matches other scripts' digits, which int() would read.
+_ETAG = re.compile(r'^\s*"?([0-9]{1,9})"?\s*$')
 _WEAK = re.compile(r"^\s*W/", re.IGNORECASE)
 
 
@@ -83,5 +84,7 @@ def optional_version(if_match: str | None) -> int | None:
 
     For actions that are safe on any version (withdraw, close, answer an offer): the
     service's state checks decide, and a client that did send ``If-Match`` gets it checked.
+    An empty ``If-Match`` names no tag (RFC 9110 5.6.1: empty list elements are ignored),
+    so it is taken as not sent rather than answered 428 as a required one would be.
     """
-    return None if if_match is None else expected_version(if_match)
+    return None if if_match is None or not if_match.strip() else expected_version(if_match)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import re
 from typing import Any
 
-CPR_LIKE = re.compile(r"\b\d{6}-?\d{4}\b")
+from kernel.types import replace_cpr_shaped
+
 REDACTED = "[redacted-cpr]"
 
 # Attributes every LogRecord has; anything else was passed as ``extra=`` and is logged.
@@ -27,8 +27,12 @@ _STANDARD = set(logging.makeLogRecord({}).__dict__) | {
 
 
 def redact(text: str) -> str:
-    """``text`` with anything shaped like a CPR number (DDMMYY-NNNN) replaced."""
-    return CPR_LIKE.sub(REDACTED, text)
+    """``text`` with anything shaped like a CPR number (DDMMYY-NNNN) replaced.
+
+    In any script's digits and with any dash (``１２０５８８－４３２１``, ``120588‑4321``):
+    the shapes of :func:`kernel.types.looks_like_cpr`, which the API refuses in free text.
+    """
+    return replace_cpr_shaped(text, REDACTED)
 
 
 class RedactCPR(logging.Filter):

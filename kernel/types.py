@@ -50,6 +50,34 @@ def ascii_digits(text: str) -> str:
     )
 
 
+def _fold_char(ch: str) -> str:
+    """One character as :func:`ascii_digits` folds it, where that is one character."""
+    digit = unicodedata.decimal(ch, None)
+    if digit is not None:
+        return str(digit)
+    folded = unicodedata.normalize("NFKC", ch).translate(_DASHES)
+    return folded if len(folded) == 1 else ch
+
+
+def replace_cpr_shaped(text: str, replacement: str) -> str:
+    """``text`` with everything shaped like a CPR number replaced by ``replacement``.
+
+    The same shapes as :func:`looks_like_cpr` (any script's digits, any dash, a space),
+    found on a character-by-character fold of the text so that the spans found are
+    the original text's spans and everything else is kept as it was (for logs).
+    """
+    folded = text if text.isascii() else "".join(map(_fold_char, text))
+    spans = [match.span() for match in _CPR_SHAPED.finditer(folded)]
+    if not spans:
+        return text
+    parts, end = [], 0
+    for start, stop in spans:
+        parts += [text[end:start], replacement]
+        end = stop
+    parts.append(text[end:])
+    return "".join(parts)
+
+
 def looks_like_cpr(text: str) -> bool:
     """True if ``text`` holds anything shaped like a CPR number (in any script's digits)."""
     return _CPR_SHAPED.search(ascii_digits(text)) is not None

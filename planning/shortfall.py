@@ -49,6 +49,7 @@ from allocation.models import CaseIncome, CaseStatus, CitizenCase
 from inventory.models import AllocationRight, Department, Unit
 from kernel.reference import MunicipalityCount, municipality_counts
 from kernel.settings import Settings, get_settings
+from matcher import bounds
 from matcher.affordability import AffordabilityPolicy, assess_many
 from matcher.income import IncomeKind, standard_monthly_benefit
 from matcher.rates import RATE_TABLES
@@ -373,7 +374,31 @@ def load_stock(
             stmt.order_by(Unit.id)
         )
     ]
-    return Stock.from_records(records, as_of=as_of)
+    return Stock.from_records([r for r in records if _usable(r)], as_of=as_of)
+
+
+def _usable(record: Mapping[str, object]) -> bool:
+    """Whether a unit's figures are within ``matcher.bounds`` (fault isolation, issue 13).
+
+    A unit stored before the bounds existed (a rent of 1e300) would make the
+    affordability check refuse the whole table, for every municipality; such a unit
+    is left out of the supply instead (the match run reports it when it is vacant).
+    """
+
+    def within(key: str, low: float, high: float, *, open_low: bool = False) -> bool:
+        value = record.get(key)
+        if value is None:
+            return True  # the column's default applies (Stock reads it as 0)
+        if not isinstance(value, int | float) or not math.isfinite(value):
+            return False
+        return (value > low if open_low else value >= low) and value <= high
+
+    return (
+        within("rent_dkk", 0, bounds.DKK_MAX)
+        and within("utilities_dkk", 0, bounds.DKK_MAX)
+        and within("rent_reduction_dkk", 0, bounds.DKK_MAX)
+        and within("size_m2", 0, bounds.SIZE_M2_MAX, open_low=True)
+    )
 
 
 def load_live_demand(

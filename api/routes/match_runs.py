@@ -7,7 +7,7 @@ one municipality, and another municipality's run answers 404 like a missing one.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -71,6 +71,21 @@ class UnmatchedOut(BaseModel):
     funnel: dict[str, int] = Field(description="homes left after each hard rule, in order")
 
 
+class LeftOutReasonOut(BaseModel):
+    """One field of a left-out row that the matcher cannot use, and what is wrong with it."""
+
+    field: str = Field(description="the field in the matcher's document, e.g. 'floor'")
+    problem: str = Field(description="the matcher's words")
+
+
+class LeftOutOut(BaseModel):
+    """A case or vacancy the run left out because the matcher cannot use it (fix and re-run)."""
+
+    kind: Literal["citizen", "vacancy"]
+    id: str = Field(description="case_ref of a citizen, or the vacancy id")
+    reasons: list[LeftOutReasonOut]
+
+
 class MatchRunSummary(BaseModel):
     """A stored match run in a list: who asked, what the solver said, how much it housed."""
 
@@ -96,6 +111,12 @@ class MatchRunOut(MatchRunSummary):
     stats: dict[str, Any] = Field(description="the solver's statistics")
     assignments: list[AssignmentOut]
     unmatched: list[UnmatchedOut]
+    left_out: list[LeftOutOut] = Field(
+        description=(
+            "cases and vacancies left out of the plan because the matcher cannot use them "
+            "(a row stored before today's bounds), each with its reasons; the rest was planned"
+        )
+    )
 
 
 class ExplanationOut(BaseModel):
@@ -160,6 +181,7 @@ def run_out(run: MatchRun) -> MatchRunOut:
             )
             for u in result.get("unmatched", [])
         ],
+        left_out=[LeftOutOut.model_validate(item) for item in match_runs.run_left_out(run)],
     )
 
 

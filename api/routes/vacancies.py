@@ -18,6 +18,7 @@ from api.deps import IfMatchHeader, SessionDep, etag, expected_version, optional
 from api.errors import ProblemError, problem_responses
 from api.idempotency import IdempotencyKeyHeader, idempotent
 from inventory import service
+from inventory.importer import MAX_FILE_BYTES
 from inventory.models import UnitKind, VacancyStatus
 from inventory.schemas import ImportResult, VacancyCreate, VacancyOut, VacancyUpdate
 from kernel.types import MAX_ID, NoNul, Page
@@ -29,7 +30,8 @@ router = APIRouter(
 )
 
 VacancyId = Annotated[int, Path(ge=1, le=MAX_ID, description="the vacancy's id")]
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+#: The importer's own file limit, the one definition (an upload is read to one byte more).
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES
 
 
 VacancyPage = Page[VacancyOut]
@@ -133,7 +135,10 @@ def import_vacancies(
     data = file.file.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
         raise ProblemError(
-            413, "content-too-large", "Content Too Large", "A vacancy list may be at most 5 MB."
+            413,
+            "content-too-large",
+            "Content Too Large",
+            f"A vacancy list may be at most {MAX_UPLOAD_BYTES // 1_048_576} MB.",
         )
     filename = file.filename or "upload"
 

@@ -189,6 +189,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "who": ("Hvem", "Who"),
     "what": ("Hændelse", "Event"),
     "ranked_offers": ("Rangerede forslag", "Ranked offers"),
+    "left_out_title": ("Udeladt af kørslen", "Left out of the run"),
+    "left_out_intro": (
+        "Matcheren kan ikke bruge disse sager og boliger, så de er udeladt; resten er "
+        "planlagt. Ret oplysningerne og kør matchningen igen.",
+        "The matcher cannot use these cases and homes, so they were left out; the rest "
+        "was planned. Correct the details and run the match again.",
+    ),
+    "left_out_citizen": ("Sag", "Case"),
+    "left_out_vacancy": ("Bolig", "Home"),
     "ranked_intro": (
         "Den første kandidat er den, planen giver boligen; de næste er reserver, hvis "
         "tilbuddet afslås. Forslag er beslutningsstøtte.",

@@ -255,6 +255,7 @@ def run_page(request: Request, run_id: int, done: str | None = None) -> Response
                 "blocks": _vacancy_blocks(session, principal, run),
                 "citizens": citizens,
                 "unmatched": run.result.get("unmatched", []),
+                "left_out": match_runs.run_left_out(run),
                 "done": done if done in DONE_MESSAGES else None,
             }
             return render(request, "staff_run.html", context)

@@ -21,13 +21,9 @@ from api_testkit import Api
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.checks import CHECKS as ALL_CHECKS
+from schemathesis.checks import load_all_checks
+from test_schemathesis_stateful import CONFIG
 
 from api.app import create_app
 
@@ -41,13 +37,10 @@ def caller(tag: str, method: str) -> str:
     return "staff"
 
 
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-]
+# Every check Schemathesis has, with the narrow, explained expectations of the stateful
+# test (test_schemathesis_stateful.CONFIG).
+load_all_checks()
+CHECKS = list(ALL_CHECKS.get_all())
 
 
 def _tags() -> list[str]:
@@ -80,7 +73,9 @@ def _exercise(operation: Any, mode: GenerationMode, headers: dict[str, str]) -> 
 
 @pytest.mark.parametrize("tag", _tags())
 def test_api_conforms_to_its_schema(api: Api, tag: str) -> None:
-    schema = schemathesis.openapi.from_asgi("/openapi.json", api.app).include(tag=tag)
+    schema = schemathesis.openapi.from_asgi("/openapi.json", api.app, config=CONFIG).include(
+        tag=tag
+    )
     operations = [result.ok() for result in schema.get_all_operations()]
     assert operations
     for operation in operations:
