@@ -208,13 +208,14 @@ def vacancy_offers(
     head_labels = [labels[n] for n in _HEAD_NAMES]
     pair_labels = [labels[n] for n in _PAIR_NAMES]
     head_parts = np.stack([scored.parts[n][rows[first]] for n in _HEAD_NAMES], 1)
+    # each distinct number in words once (grouped formatting is slow)
+    distinct = np.unique(head_parts).tolist()
+    number = dict(zip(distinct, commas(distinct, language), strict=True))
     heads = [
         ", ".join(
             [
-                f"{label} {number}"
-                for label, value, number in zip(
-                    head_labels, head, commas(head, language), strict=True
-                )
+                f"{label} {number[value]}"
+                for label, value in zip(head_labels, head, strict=True)
                 if value
             ]
         )

@@ -29,7 +29,6 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
-    model_validator,
 )
 
 from matcher import bounds
@@ -252,11 +251,11 @@ class Citizen(BaseModel):
             "elderly units. Default: null (age from birth_year)."
         ),
     )
-    area_facts: AreaFacts = Field(
-        default_factory=AreaFacts,
+    area_facts: AreaFacts | None = Field(
+        None,
         description=(
             "The household facts almenboligloven § 59 stk. 6 and 7 ask for (restricted "
-            "areas). Default: none of them applies."
+            "areas). Default: null = none of them applies."
         ),
     )
     disability: bool = Field(
@@ -273,15 +272,6 @@ class Citizen(BaseModel):
             "Default: false (skæve boliger are not offered)."
         ),
     )
-
-    @model_validator(mode="after")
-    def _birth(self) -> Citizen:
-        if self.birth_date is None and self.birth_year is None:
-            raise ValueError("birth_year or birth_date is required")
-        born = self.birth_date
-        if born is not None and self.birth_year is not None and self.birth_year != born.year:
-            raise ValueError("birth_year must be the year of birth_date")
-        return self
 
     @property
     def born_year(self) -> int:
@@ -708,6 +698,12 @@ def _check_consistency(problem: Problem) -> None:
                 )
             )
         seen_departments.setdefault(cap.department, index)
+    for index, citizen in enumerate(problem.citizens):
+        born = citizen.birth_date
+        if born is None and citizen.birth_year is None:
+            issues.append((f"citizens[{index}]", "birth_year or birth_date is required"))
+        elif born is not None and citizen.birth_year not in (None, born.year):
+            issues.append((f"citizens[{index}].birth_year", "must be the year of birth_date"))
     for index, vacancy in enumerate(problem.vacancies):
         if vacancy.rent_reduction_dkk > vacancy.rent_dkk:
             issues.append((f"vacancies[{index}].rent_reduction_dkk", "must not exceed rent_dkk"))

@@ -18,7 +18,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from matcher.problem import AreaCategory, Citizen
+from matcher.problem import AreaCategory, AreaFacts, Citizen
+
+NO_FACTS = AreaFacts()
+"""A citizen without ``area_facts``: none of them applies."""
 
 LAW_MONTHS = 6
 """The law's period for every time criterion [months] (§ 59 stk. 6 nr. 1-3, 5, 7; stk. 7)."""
@@ -146,7 +149,7 @@ def months_on(since: date | None, as_of: date) -> int:
 
 def release_day(citizen: Citizen) -> date | None:
     """The latest prison release of the household, counting a situation-7 deadline."""
-    days = [citizen.area_facts.released_from_prison_on]
+    days = [(citizen.area_facts or NO_FACTS).released_from_prison_on]
     if citizen.situation == 7 and citizen.deadline is not None:
         days.append(citizen.deadline)
     known = [day for day in days if day is not None]
@@ -155,14 +158,14 @@ def release_day(citizen: Citizen) -> date | None:
 
 def receives_foertidspension(citizen: Citizen) -> bool:
     """Any member receives førtidspension: the fact, or an income item of that kind."""
-    return citizen.area_facts.foertidspension or any(
+    return (citizen.area_facts or NO_FACTS).foertidspension or any(
         item.kind == "foertidspension" for item in citizen.income
     )
 
 
 def facts(citizen: Citizen, as_of: date) -> dict[str, Any]:
     """The household's § 59 facts as a reason's numbers (dates ISO, months -1 if none)."""
-    f = citizen.area_facts
+    f = citizen.area_facts or NO_FACTS
     released = release_day(citizen)
 
     def iso(day: date | None) -> str | None:
@@ -186,6 +189,14 @@ def facts(citizen: Citizen, as_of: date) -> dict[str, Any]:
 def criteria_mask(citizen: Citizen, as_of: date) -> int:
     """The criteria the household meets on ``as_of``, one bit each (:data:`CRITERIA` order)."""
     f = citizen.area_facts
+    if (
+        f is None
+        and citizen.kontanthjaelp_since is None
+        and citizen.situation != 7
+        and not receives_foertidspension(citizen)
+    ):
+        return 0  # no fact given: nothing to count (the common case, kept cheap)
+    f = f or NO_FACTS
     n = facts(citizen, as_of)
     met = (
         within_law_months(release_day(citizen), as_of),

@@ -246,9 +246,7 @@ def test_area_category_column_is_optional_and_checked(sessions: sessionmaker[Ses
     header = [*HEADER, "area_category"]
     _import(sessions, _csv(rows, header=header))
     with sessions() as s:
-        categories = {
-            u.unit_ref: u.department.area_category for u in s.scalars(select(Unit)).all()
-        }
+        categories = {u.unit_ref: u.department.area_category for u in s.scalars(select(Unit)).all()}
     assert categories[rows[0]["unit_ref"]] == "forebyggelse"
     rows[1]["area_category"] = "ghetto"
     errors = _failure(sessions, _csv(rows, header=header))

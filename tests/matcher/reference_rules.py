@@ -237,7 +237,7 @@ def listed_area(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
     category = vacancy.area_category or ("udsat" if vacancy.listed_area else "none")
     if category == "none":
         return Check("listed_area", True)
-    facts = citizen.area_facts
+    facts = citizen.area_facts or section59.NO_FACTS
     released = facts.released_from_prison_on
     if citizen.situation == 7 and citizen.deadline is not None:
         released = max(d for d in (released, citizen.deadline) if d is not None)

@@ -136,7 +136,7 @@ def test_youth_units_by_exact_age_from_the_birth_date() -> None:
 def test_birth_year_or_date_is_required_and_they_must_agree() -> None:
     with pytest.raises(ProblemError, match="birth_year or birth_date"):
         parse_problem(problem([citizen(birth_year=None)], [vacancy()]))
-    with pytest.raises(ProblemError, match="year of birth_date"):
+    with pytest.raises(ProblemError, match="must be the year of birth_date"):
         parse_problem(problem([citizen(birth_date="1990-01-01")], [vacancy()]))
     parse_problem(problem([citizen(birth_year=1990, birth_date="1990-01-01")], [vacancy()]))
 
