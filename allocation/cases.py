@@ -137,8 +137,10 @@ def create_case(
         needs_ground_floor=body.needs.ground_floor,
         has_pets=body.needs.pets,
         kontanthjaelp_since=body.kontanthjaelp_since,
+        birth_date=born,
         status=CaseStatus.active,
     )
+    body.eligibility.apply_to(case)
     case.income_items = _income_rows(body.income)
     case.area_preferences = _preference_rows(body.preferences)
     session.add(case)
@@ -332,6 +334,9 @@ def update_case(
     if changes.income is not None:
         case.income_items = _income_rows(changes.income)
         changed.append("income")
+    if changes.eligibility is not None:
+        changes.eligibility.apply_to(case)
+        changed.append("eligibility")
     if changes.preferences is not None:
         case.area_preferences.clear()
         session.flush()  # delete old rows before inserting ones with the same area

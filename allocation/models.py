@@ -99,8 +99,19 @@ class CitizenCase(Base):
     needs_ground_floor: Mapped[bool] = mapped_column(default=False)
     has_pets: Mapped[bool] = mapped_column(default=False)
     kontanthjaelp_since: Mapped[dt.date | None] = mapped_column(
-        doc="start of the current unbroken period on kontanthjælp (§ 51 b: 6 months)"
+        doc="start of the current unbroken period on kontanthjælp (§ 59 stk. 6 nr. 5: 6 months)"
     )
+    # eligibility facts (issue 12): exact age, unit kinds, almenboligloven § 59 stk. 6 and 7
+    birth_date: Mapped[dt.date | None] = mapped_column(default=None)
+    disability: Mapped[bool] = mapped_column(default=False)
+    skaev_target_group: Mapped[bool] = mapped_column(default=False)
+    released_from_prison_on: Mapped[dt.date | None] = mapped_column(default=None)
+    secure_institution_released_on: Mapped[dt.date | None] = mapped_column(default=None)
+    lease_terminated_on: Mapped[dt.date | None] = mapped_column(default=None)
+    non_eu_citizen: Mapped[bool] = mapped_column(default=False)
+    foertidspension: Mapped[bool] = mapped_column(default=False)
+    hjemrejseydelse_since: Mapped[dt.date | None] = mapped_column(default=None)
+    dagpenge_since: Mapped[dt.date | None] = mapped_column(default=None)
     preferred_lat: Mapped[float | None]
     preferred_lon: Mapped[float | None]
     refused_offers: Mapped[int] = mapped_column(default=0)

@@ -45,6 +45,7 @@ class VacancyDocument(TypedDict):
     available_from: str
     department: str
     listed_area: bool
+    area_category: str
 
 
 class HouseholdDocument(TypedDict):
@@ -74,6 +75,18 @@ class PreferencesDocument(TypedDict):
     place: NotRequired[PlaceDocument]
 
 
+class AreaFactsDocument(TypedDict):
+    """The household facts of almenboligloven § 59 stk. 6 and 7 (``matcher.problem.AreaFacts``)."""
+
+    released_from_prison_on: str | None
+    secure_institution_released_on: str | None
+    lease_terminated_on: str | None
+    non_eu_citizen: bool
+    foertidspension: bool
+    hjemrejseydelse_since: str | None
+    dagpenge_since: str | None
+
+
 class CitizenDocument(TypedDict):
     """A citizen as ``matcher.problem.Citizen`` reads it (a test checks the two agree)."""
 
@@ -91,6 +104,10 @@ class CitizenDocument(TypedDict):
     preferences: PreferencesDocument
     wealth_dkk: float
     kontanthjaelp_since: str | None
+    birth_date: str | None
+    area_facts: AreaFactsDocument
+    disability: bool
+    skaev_target_group: bool
 
 
 class ProblemDocument(TypedDict):
@@ -133,9 +150,16 @@ def vacancy_document(vacancy: Vacancy) -> VacancyDocument:
         "available_from": vacancy.available_from.isoformat(),
         "department": f"{department.association.name}/{department.number}",
         "listed_area": department.listed_area,
+        # null on the department: listed_area decides, as before issue 12
+        "area_category": department.area_category
+        or ("udsat" if department.listed_area else "none"),
     }
     # The matcher's field order (the stored snapshot reads as the schema does).
     return cast(VacancyDocument, {name: document[name] for name in VacancyDocument.__annotations__})
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def citizen_document(case: CitizenCase) -> CitizenDocument:
@@ -167,6 +191,18 @@ def citizen_document(case: CitizenCase) -> CitizenDocument:
         kontanthjaelp_since=(
             case.kontanthjaelp_since.isoformat() if case.kontanthjaelp_since else None
         ),
+        area_facts=AreaFactsDocument(
+            released_from_prison_on=_iso(case.released_from_prison_on),
+            secure_institution_released_on=_iso(case.secure_institution_released_on),
+            lease_terminated_on=_iso(case.lease_terminated_on),
+            non_eu_citizen=case.non_eu_citizen,
+            foertidspension=case.foertidspension,
+            hjemrejseydelse_since=_iso(case.hjemrejseydelse_since),
+            dagpenge_since=_iso(case.dagpenge_since),
+        ),
+        disability=case.disability,
+        skaev_target_group=case.skaev_target_group,
+        birth_date=_iso(case.birth_date),
     )
 
 

@@ -18,7 +18,7 @@ from kernel.types import Adults, Children, Money, NoCpr, NoNul, ShortText, Situa
 from matcher import bounds
 from matcher.columns import whole_months
 
-KONTANTHJAELP_MONTHS = 6  # almenboligloven § 51 b
+KONTANTHJAELP_MONTHS = 6  # almenboligloven § 59 stk. 6 nr. 5
 
 CaseRef = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")]
 Name = Annotated[str | None, Field(max_length=bounds.NAME_MAX), NoNul, NoCpr]
@@ -67,6 +67,53 @@ class Preferences(BaseModel):
         return self
 
 
+class EligibilityFacts(BaseModel):
+    """What staff record for the unit kinds and the § 59 areas (issue 12).
+
+    Each § 59 fact applies if any member of the household meets it; the law's 6 months
+    are counted by the matcher on the planning day.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    disability: bool = Field(False, description="a disability giving a need for an ældrebolig")
+    skaev_target_group: bool = Field(
+        False, description="staff judge: target group of skæve boliger"
+    )
+    released_from_prison_on: dt.date | None = Field(
+        None, description="last release after serving a sentence (§ 59 stk. 6 nr. 1)"
+    )
+    secure_institution_released_on: dt.date | None = Field(
+        None, description="last release of a member under 18 from a secure institution (nr. 2)"
+    )
+    lease_terminated_on: dt.date | None = Field(
+        None, description="lease ended for gross breach of good order (nr. 3)"
+    )
+    non_eu_citizen: bool = Field(
+        False, description="a member outside EU/EEA/Switzerland, not a student (nr. 4)"
+    )
+    foertidspension: bool = Field(False, description="a member receives førtidspension (nr. 6)")
+    hjemrejseydelse_since: dt.date | None = Field(
+        None,
+        description=(
+            "on selvforsørgelses- og hjemrejseydelse or overgangsydelse since (nr. 5, stk. 7)"
+        ),
+    )
+    dagpenge_since: dt.date | None = Field(
+        None, description="on dagpenge, sygedagpenge or ressourceforløbsydelse since (nr. 7)"
+    )
+
+    @classmethod
+    def of(cls, case: CitizenCase) -> EligibilityFacts:
+        """The facts as stored on a case."""
+        return cls(**{name: getattr(case, name) for name in cls.model_fields})
+
+    def apply_to(self, case: CitizenCase) -> None:
+        """Store the facts on a case (each one a column of the same name)."""
+        for name in type(self).model_fields:
+            setattr(case, name, getattr(self, name))
+
+
 class CaseFields(BaseModel):
     """What staff record about a case (shared by create and read)."""
 
@@ -84,7 +131,14 @@ class CaseFields(BaseModel):
     preferences: Preferences = Preferences()
     kontanthjaelp_since: dt.date | None = Field(
         None,
-        description="start of the current unbroken period on kontanthjælp (§ 51 b), if any",
+        description=(
+            "start of the current unbroken period on kontanthjælp or uddannelseshjælp "
+            "(almenboligloven § 59 stk. 6 nr. 5), if any"
+        ),
+    )
+    eligibility: EligibilityFacts = Field(
+        default_factory=EligibilityFacts,
+        description="facts for the unit kinds and almenboligloven § 59 stk. 6 and 7",
     )
 
 
@@ -117,6 +171,7 @@ class CaseUpdate(BaseModel):
     needs: Needs | None = None
     preferences: Preferences | None = None
     kontanthjaelp_since: dt.date | None = Field(None, description="null clears it")
+    eligibility: EligibilityFacts | None = Field(None, description="replaced as a whole")
 
 
 class CloseReason(StrEnum):
@@ -149,7 +204,10 @@ class CaseOut(CaseFields):
     birth_year: int
     registered_on: dt.date
     kontanthjaelp_6_months: bool = Field(
-        description="on kontanthjælp 6 consecutive months today (§ 51 b: no listed areas)"
+        description=(
+            "on kontanthjælp 6 consecutive months today (almenboligloven § 59 stk. 6 nr. 5: "
+            "no homes in udsatte boligområder by municipal allocation)"
+        )
     )
     refused_offers: int
     status: CaseStatus
@@ -185,6 +243,7 @@ class CaseOut(CaseFields):
             ),
             preferences=Preferences(areas=case.preferred_areas, avoid_areas=case.avoided_areas),
             kontanthjaelp_since=since,
+            eligibility=EligibilityFacts.of(case),
             kontanthjaelp_6_months=on_benefit_6_months,
             refused_offers=case.refused_offers,
             status=case.status,

@@ -52,6 +52,7 @@ from inventory.models import (
     VacancyStatus,
 )
 from matcher import bounds
+from matcher.section59 import AREA_CATEGORIES
 
 TRUE = {"true", "yes", "ja", "1", "y", "j", "x"}
 FALSE = {"false", "no", "nej", "0", "n", ""}
@@ -315,7 +316,19 @@ COLUMNS: tuple[Column, ...] = (
         "municipality holding the allocation right (default: municipality_code)",
     ),
     Column("available_from", True, _date, "first day the unit is free, YYYY-MM-DD"),
-    Column("listed_area", False, _optional(_bool), "department is a listed area (§ 51 b)"),
+    Column(
+        "listed_area",
+        False,
+        _optional(_bool),
+        "department is in an udsat boligområde (almenboligloven § 59 stk. 6)",
+    ),
+    Column(
+        "area_category",
+        False,
+        _optional(_choice(AREA_CATEGORIES)),
+        "national list the department is on: none|udsat|parallelsamfund|omdannelse|"
+        "forebyggelse (almenboligloven § 59 stk. 6 and 7; default: udsat if listed_area)",
+    ),
     Column("social_caretaker", False, _optional(_bool), "department has a social caretaker"),
 )
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
@@ -588,6 +601,7 @@ def import_rows(
                 name=r["department_name"] or r["department"],
                 municipality_code=r["municipality_code"],
                 listed_area=bool(r["listed_area"]),
+                area_category=r["area_category"],
                 social_caretaker=bool(r["social_caretaker"]),
             )
             session.add(department)
@@ -597,6 +611,8 @@ def import_rows(
                 department.name = r["department_name"]
             if r["listed_area"] is not None:
                 department.listed_area = r["listed_area"]
+            if r["area_category"] is not None:
+                department.area_category = r["area_category"]
             if r["social_caretaker"] is not None:
                 department.social_caretaker = r["social_caretaker"]
         fields = {

@@ -96,8 +96,10 @@ class HousingAssociation(Base):
 class Department(Base):
     """An afdeling (estate) of an association.
 
-    ``listed_area`` marks estates where kombineret udlejning applies (almenboligloven
-    § 51 b): applicants on kontanthjælp for 6 consecutive months are turned away.
+    ``listed_area`` marks estates on the national list of udsatte boligområder, and
+    ``area_category`` names the list (``udsat``, ``parallelsamfund``, ``omdannelse``,
+    ``forebyggelse`` or ``none``; null = ``udsat`` when ``listed_area``, else ``none``):
+    almenboligloven § 59 stk. 6 and 7 restrict whom the municipality may house there.
     """
 
     __tablename__ = "departments"
@@ -110,6 +112,7 @@ class Department(Base):
     municipality_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"), index=True)
     social_caretaker: Mapped[bool] = mapped_column(default=False)
     listed_area: Mapped[bool] = mapped_column(default=False)
+    area_category: Mapped[str | None] = mapped_column(String(16), default=None)
 
     association: Mapped[HousingAssociation] = relationship(back_populates="departments")
     units: Mapped[list[Unit]] = relationship(back_populates="department")

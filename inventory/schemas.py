@@ -137,6 +137,13 @@ class UnitOut(BaseModel):
     allocation: AllocationRight
     allocation_municipality_code: str | None
     listed_area: bool
+    area_category: str | None = Field(
+        None,
+        description=(
+            "the department's national list (almenboligloven § 59 stk. 6 and 7); null = "
+            "udsat when listed_area, else none"
+        ),
+    )
 
     @classmethod
     def of(cls, unit: Unit) -> UnitOut:
@@ -150,6 +157,7 @@ class UnitOut(BaseModel):
             department=department.number,
             municipality_code=department.municipality_code,
             listed_area=department.listed_area,
+            area_category=department.area_category,
             **{name: getattr(unit, name) for name in UNIT_FACTS},
         )
 

@@ -22,7 +22,10 @@ from numpy.typing import NDArray
 from matcher.income import IncomeItem as IncomeItemIn
 from matcher.income import household_income
 from matcher.policy import Policy, Weights
-from matcher.problem import Citizen, Problem, SupportMethod, Vacancy
+from matcher.problem import Citizen, Language, Problem, SupportMethod, Vacancy
+from matcher.section59 import AREA_CATEGORIES, criteria_mask, whole_months
+
+__all__ = ["whole_months"]  # re-exported: the listed-area months, as before
 
 SUPPORT_METHODS: tuple[SupportMethod, ...] = get_args(SupportMethod)
 """Support methods in index order (the ``support`` column holds these indices); the
@@ -73,14 +76,6 @@ def lexorder(*keys: NDArray[Any]) -> I64:
     return packed
 
 
-def whole_months(start: date, end: date) -> int:
-    """Whole calendar months from ``start`` to ``end`` (0 if ``end`` is not later)."""
-    months = (end.year - start.year) * 12 + (end.month - start.month)
-    if end.day < start.day:
-        months -= 1
-    return max(months, 0)
-
-
 def effective_reduction(vacancy: Vacancy, as_of: date) -> float:
     """The rent reduction that counts on ``as_of`` [DKK/month]: 0 once it has ended."""
     if vacancy.rent_reduction_until is not None and vacancy.rent_reduction_until < as_of:
@@ -115,6 +110,7 @@ class Columns:
     municipality_codes: list[str]
     policies: list[Policy]
     weights: list[Weights]
+    language: Language
     # citizens
     c_muni: I64
     adults: I64
@@ -139,6 +135,11 @@ class Columns:
     avoids: B  # the citizen asked to avoid some areas
     place_lat: F64
     place_lon: F64
+    # eligibility facts (issue 12)
+    s59: I64  # § 59 criteria met, one bit each (matcher.section59.CRITERIA)
+    disability: B
+    skaev_target: B
+    needs_team: B  # the acting municipality lists a support team of the citizen's method
     # vacancies
     v_muni: I64
     municipal: B
@@ -155,6 +156,10 @@ class Columns:
     available_days: I64
     listed_area: B
     youth: B
+    v_area_cat: I64  # index into matcher.section59.AREA_CATEGORIES
+    transitional: B
+    elderly: B
+    skaev: B
     v_lat: F64
     v_lon: F64
     v_area: I64
@@ -271,6 +276,8 @@ def build_columns(problem: Problem) -> Columns:
             ):
                 team_of[method, vi] = t_index
 
+    team_methods = {(t.municipality_code, t.method) for t in teams}
+    area_cat_index = {name: i for i, name in enumerate(AREA_CATEGORIES)}
     adults = _ints((h.adults for h in households), n_c)
     children = _ints((h.children for h in households), n_c)
     return Columns(
@@ -283,6 +290,7 @@ def build_columns(problem: Problem) -> Columns:
         municipality_codes=codes,
         policies=policies,
         weights=weights,
+        language=problem.language,
         # citizens
         c_muni=_ints((muni_index[code] for code in c_codes), n_c),
         adults=adults,
@@ -292,7 +300,7 @@ def build_columns(problem: Problem) -> Columns:
         wealth=_floats((c.wealth_dkk for c in citizens), n_c),
         pensioner=_bools(("folkepension" in k for k in kinds), n_c),
         foertid=_bools(("foertidspension" in k for k in kinds), n_c),
-        age=_ints((as_of.year - c.birth_year for c in citizens), n_c),
+        age=_ints((c.age_on(as_of) for c in citizens), n_c),
         situation=_ints((c.situation for c in citizens), n_c),
         homeless_days=_ints((today - c.homeless_since.toordinal() for c in citizens), n_c),
         waiting_days=_ints((today - c.registered_on.toordinal() for c in citizens), n_c),
@@ -315,6 +323,12 @@ def build_columns(problem: Problem) -> Columns:
         avoids=_bools(map(bool, c_avoid_areas), n_c),
         place_lat=_floats((math.nan if p is None else p.lat for p in places), n_c),
         place_lon=_floats((math.nan if p is None else p.lon for p in places), n_c),
+        s59=_ints((criteria_mask(c, as_of) for c in citizens), n_c),
+        disability=_bools((c.disability for c in citizens), n_c),
+        skaev_target=_bools((c.skaev_target_group for c in citizens), n_c),
+        needs_team=_bools(
+            ((c.municipality_code, c.support) in team_methods for c in citizens), n_c
+        ),
         # vacancies
         v_muni=_ints((muni_index[code] for code in v_codes), n_v),
         municipal=_bools((v.allocation == "municipal" for v in vacancies), n_v),
@@ -337,6 +351,10 @@ def build_columns(problem: Problem) -> Columns:
         available_days=_ints((v.available_from.toordinal() - today for v in vacancies), n_v),
         listed_area=_bools((v.listed_area for v in vacancies), n_v),
         youth=_bools((v.kind == "youth" for v in vacancies), n_v),
+        v_area_cat=_ints((area_cat_index[v.restricted_area] for v in vacancies), n_v),
+        transitional=_bools((v.kind == "transitional" for v in vacancies), n_v),
+        elderly=_bools((v.kind == "elderly" for v in vacancies), n_v),
+        skaev=_bools((v.kind == "skaev" for v in vacancies), n_v),
         v_lat=_floats((v.lat for v in vacancies), n_v),
         v_lon=_floats((v.lon for v in vacancies), n_v),
         v_area=_ints((area_index[area] for area in v_areas), n_v),

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from matcher import section59
 from matcher.columns import I64, B, Columns
 from matcher.offers import _first_per_group, citizen_order, commas, home_of
 from matcher.rules import HARD_RULE_NAMES, HARD_RULES, Values
@@ -27,7 +28,9 @@ REASON_BY_RULE = {
     "accessibility": "no_accessible_home",
     "pets": "no_home_allowing_pets",
     "youth_unit": "youth_units_only",
+    "unit_kind": "unit_kinds_only",
     "listed_area": "listed_area_only",
+    "support_reach": "no_home_support_reaches",
     "avoided_area": "avoided_areas_only",
     "available_by_deadline": "none_available_by_deadline",
     "affordability": "no_affordable_home",
@@ -37,15 +40,34 @@ REASON_BY_RULE = {
 MAX_NAMED_HOMES = 3
 """How many of an outranked citizen's feasible homes the explanation names."""
 
+_RULES = {rule.name: rule for rule in HARD_RULES}
+
+
+def _dk(n: int) -> str:
+    """A whole number as Danish writes it: 12.345."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _homes(n: int, language: str) -> str:
+    if language == "da":
+        return f"{_dk(n)} bolig{'er' if n != 1 else ''}"
+    return f"{n:,} home{'s' if n != 1 else ''}"
+
 
 def _rule_reason(scored: ScoredProblem, c: int, rule: str, before: int) -> tuple[str, Values]:
-    """Why no home is left after ``rule``: the words and the numbers (``before`` homes were)."""
+    """Why no home is left after ``rule``: the words and the numbers (``before`` homes were).
+
+    The text starts with the rule's name for people (with its paragraph where the law
+    has one), then the numbers.
+    """
     cols = scored.cols
+    da = cols.language == "da"
     citizen = cols.citizens[c]
     policy = cols.policies[int(cols.c_muni[c])]
     persons = int(cols.persons[c])
-    homes = f"{before:,} home{'s' if before != 1 else ''}"
+    homes = _homes(before, cols.language)
     values: Values = {"homes_left": before}
+    title = _RULES[rule].title(cols.language)
     if rule == "household_fits":
         values |= {
             "persons": persons,
@@ -53,8 +75,15 @@ def _rule_reason(scored: ScoredProblem, c: int, rule: str, before: int) -> tuple
             "max_spare_rooms": policy.max_spare_rooms,
             "min_m2_per_person": policy.min_m2_per_person,
         }
+        if da:
+            return (
+                f"{title}: ingen af de {homes}, der er tilbage, passer til {persons} personer "
+                f"(højst {policy.max_persons_per_room} pr. værelse, højst "
+                f"{policy.max_spare_rooms} ekstra værelse(r), mindst "
+                f"{policy.min_m2_per_person:g} m² pr. person)"
+            ), values
         return (
-            f"no home of the right size: none of the {homes} left fits {persons} persons "
+            f"{title}: none of the {homes} left fits {persons} persons "
             f"(at most {policy.max_persons_per_room} per room, at most "
             f"{policy.max_spare_rooms} spare room(s), at least {policy.min_m2_per_person:g} m² "
             "per person)"
@@ -64,42 +93,112 @@ def _rule_reason(scored: ScoredProblem, c: int, rule: str, before: int) -> tuple
             "needs_wheelchair": citizen.needs.wheelchair,
             "needs_ground_floor": citizen.needs.ground_floor,
         }
+        if da:
+            need = "en kørestolsegnet bolig" if citizen.needs.wheelchair else "stueetage"
+            return (
+                f"{title}: ingen af de {homes}, der er tilbage, giver {need} (eller elevator)",
+                values,
+            )
         need = "a wheelchair-accessible home" if citizen.needs.wheelchair else "the ground floor"
-        return f"no accessible home: none of the {homes} left gives {need} (or a lift)", values
+        return f"{title}: none of the {homes} left gives {need} (or a lift)", values
     if rule == "pets":
-        return (
-            f"no home allowing pets: none of the {homes} left allows the citizen's pet",
-            values,
-        )
+        if da:
+            return (
+                f"{title}: ingen af de {homes}, der er tilbage, tillader borgerens husdyr",
+                values,
+            )
+        return f"{title}: none of the {homes} left allows the citizen's pet", values
     if rule == "youth_unit":
         age = int(cols.age[c])
         values |= {"age": age, "youth_age_limit": policy.youth_age_limit}
+        if da:
+            return (
+                f"{title}: de {homes}, der er tilbage, er ungdomsboliger for borgere under "
+                f"{policy.youth_age_limit} år; borgeren er {age} år"
+            ), values
         return (
-            f"the {homes} left are youth units for citizens under {policy.youth_age_limit}; "
-            f"the citizen is {age}"
+            f"{title}: the {homes} left are youth units for citizens under "
+            f"{policy.youth_age_limit}; the citizen is {age}"
+        ), values
+    if rule == "unit_kind":
+        values |= {
+            "age": int(cols.age[c]),
+            "elderly_min_age": policy.elderly_min_age,
+            "disability": citizen.disability,
+            "skaev_target_group": citizen.skaev_target_group,
+            "allow_transitional": policy.allow_transitional,
+        }
+        if da:
+            return (
+                f"{title}: de {homes}, der er tilbage, er udslusningsboliger, ældreboliger "
+                "eller skæve boliger, som borgeren ikke kan få anvist (ældrebolig: mindst "
+                f"{policy.elderly_min_age} år eller handicap; skæv bolig: vurderet i målgruppen)"
+            ), values
+        return (
+            f"{title}: the {homes} left are transitional, elderly or skæv units the citizen "
+            f"cannot be offered (elderly: aged {policy.elderly_min_age} or more or a "
+            "disability; skæv: marked as target group)"
         ), values
     if rule == "listed_area":
-        months = int(cols.kontanthjaelp_months[c])
-        limit = policy.listed_area_kontanthjaelp_months
-        values |= {"kontanthjaelp_months": months, "limit_months": limit}
+        facts = section59.facts(citizen, cols.as_of)
+        mask = int(cols.s59[c])
+        values |= {
+            "criteria_stk6": section59.met_codes(mask, section59.STK6_MASK),
+            "criteria_stk7": section59.met_codes(mask, section59.STK7_MASK),
+            **facts,
+        }
+        first = values["criteria_stk6"] or values["criteria_stk7"]
+        stk = 6 if values["criteria_stk6"] else 7
+        category = "udsat" if stk == 6 else "forebyggelse"
+        why = section59.reason(stk, category, list(first), facts, cols.language)
+        if da:
+            return (
+                f"{title}: de {homes}, der er tilbage, ligger i områder, hvor kommunen ikke må "
+                f"anvise husstanden; {why}"
+            ), values
         return (
-            f"the {homes} left are in designated areas (almenboligloven § 51 b) and the "
-            f"citizen has received kontanthjælp for {months} consecutive months (limit {limit})"
+            f"{title}: the {homes} left are in areas where the municipality may not allocate "
+            f"to this household; {why}"
+        ), values
+    if rule == "support_reach":
+        values["support"] = citizen.support
+        if da:
+            return (
+                f"{title}: ingen af de {homes}, der er tilbage, ligger, hvor et "
+                f"{citizen.support}-team i kommunen kan give borgeren støtte"
+            ), values
+        return (
+            f"{title}: none of the {homes} left is where a {citizen.support} team of the "
+            "municipality can support the citizen"
         ), values
     if rule == "avoided_area":
         values["avoid_areas"] = list(citizen.preferences.avoid_areas)
-        return f"the {homes} left are in areas the citizen asked to avoid", values
+        if da:
+            return (
+                f"{title}: de {homes}, der er tilbage, ligger i områder, borgeren har fravalgt",
+                values,
+            )
+        return f"{title}: the {homes} left are in areas the citizen asked to avoid", values
     if rule == "available_by_deadline":
         deadline = citizen.deadline.isoformat() if citizen.deadline else "?"
         values["deadline"] = citizen.deadline.isoformat() if citizen.deadline else None
+        if da:
+            return (
+                f"{title}: ingen af de {homes}, der er tilbage, er ledig senest på borgerens "
+                f"frist {deadline}",
+                values,
+            )
         return (
-            f"none of the {homes} left is available by the citizen's deadline {deadline}",
+            f"{title}: none of the {homes} left is available by the citizen's deadline {deadline}",
             values,
         )
     best = scored.best_unaffordable.get(c)
     income = round(float(cols.income[c]))
     values["income_dkk"] = income
-    text = f"no affordable home: none of the {homes} left is affordable"
+    if da:
+        text = f"{title}: ingen af de {homes}, der er tilbage, kan betales"
+    else:
+        text = f"{title}: none of the {homes} left is affordable"
     if best is not None:
         closest = cols.vacancy_ids[best["vacancy"]]
         values |= {
@@ -108,12 +207,36 @@ def _rule_reason(scored: ScoredProblem, c: int, rule: str, before: int) -> tuple
             "left_dkk": best["left_dkk"],
             "required_left_dkk": best["required_left_dkk"],
         }
-        text += (
-            f"; the closest, {closest}, has gross rent "
-            f"{best['gross_rent_dkk']:,} kr. and would leave {best['left_dkk']:,} kr. a month "
-            f"against {best['required_left_dkk']:,} kr. required (income "
-            f"{income:,} kr. a month)"
-        )
+        share = policy.max_rent_share
+        over_share = best["gross_rent_dkk"] > share * income
+        values["max_rent_share"] = share
+        if over_share:  # the rent-share test failed: say it as such, first
+            if da:
+                part = "halvdelen" if share == 0.5 else f"{share:.0%}".replace(".", ",")
+                text += (
+                    f"; huslejen i den nærmeste, {closest}, {_dk(best['gross_rent_dkk'])} kr. "
+                    f"inkl. forbrug, er over {part} af indkomsten ({_dk(income)} kr. om måneden)"
+                )
+            else:
+                part = "half" if share == 0.5 else f"{share:.0%}"
+                text += (
+                    f"; the rent of the closest, {closest}, {best['gross_rent_dkk']:,} kr. with "
+                    f"utilities, is above {part} of income ({income:,} kr. a month)"
+                )
+        elif da:
+            text += (
+                f"; den nærmeste, {closest}, har en bruttohusleje på "
+                f"{_dk(best['gross_rent_dkk'])} kr. og ville efterlade {_dk(best['left_dkk'])} "
+                f"kr. om måneden mod {_dk(best['required_left_dkk'])} kr. krævet (indkomst "
+                f"{_dk(income)} kr. om måneden)"
+            )
+        else:
+            text += (
+                f"; the closest, {closest}, has gross rent "
+                f"{best['gross_rent_dkk']:,} kr. and would leave {best['left_dkk']:,} kr. a "
+                f"month against {best['required_left_dkk']:,} kr. required (income "
+                f"{income:,} kr. a month)"
+            )
     return text, values
 
 
@@ -153,16 +276,25 @@ def unmatched(
     named_scores = score[named_rows].tolist()
     named_losses = loss[named_rows].tolist()
     named_holder_scores = np.where(named_holder >= 0, score[holder_pair[named_v]], 0).tolist()
+    # the texts show points without the housed bonus (an implementation detail)
+    bonus = scored.bonus_by_muni
+    fit = (score[named_rows] - bonus[cols.c_muni[owner]]).tolist()
+    holder_fit = np.where(
+        named_holder >= 0,
+        score[holder_pair[named_v]] - bonus[cols.c_muni[np.maximum(named_holder, 0)]],
+        0,
+    ).tolist()
     context = _Named(
         vacancy=named_v.tolist(),
-        score=commas(named_scores),
-        loss=commas(named_losses),
+        score=commas(fit, cols.language),
+        loss=commas(named_losses, cols.language),
         holder=named_holder.tolist(),
-        holder_score=commas(named_holder_scores),
+        holder_score=commas(holder_fit, cols.language),
         count=np.bincount(pc[mine_all], minlength=cols.n_citizens).tolist(),
         score_points=named_scores,
         loss_points=named_losses,
         holder_points=named_holder_scores,
+        bonus=bonus.tolist(),
     )
     out = []
     rows = scored.funnel[homeless]
@@ -178,7 +310,10 @@ def unmatched(
                 reason = "capacity"
                 home_id = cols.vacancy_ids[relaxed_home[c]]
                 text = (
-                    "a support team's free places or a department cap rule out the home "
+                    "en støtteindsats' ledige pladser eller et loft over anvisninger til en "
+                    f"afdeling udelukker den bolig, planen ellers ville give ({home_id})"
+                    if cols.language == "da"
+                    else "a support team's free places or a department cap rule out the home "
                     f"the plan would otherwise give ({home_id})"
                 )
                 detail = {"rule": None, "values": {"vacancy": home_id}}
@@ -211,6 +346,7 @@ class _Named:
 
     vacancy: list[int]
     score: list[str]
+    bonus: list[int]
     loss: list[str]
     holder: list[int]
     holder_score: list[str]
@@ -226,11 +362,16 @@ def _reason(
     """The binding reason code, its words and its structured detail (rule and numbers)."""
     cols = scored.cols
     code = cols.municipality_codes[int(cols.c_muni[c])]
+    da = cols.language == "da"
     if row[0] == 0 or row[1] == 0:
+        title = _RULES["allocation_right"].title(cols.language)
         return (
             "no_home_in_municipality",
-            f"none of the {row[0]:,} vacant homes considered carries municipality "
-            f"{code}'s allocation right",
+            f"{title}: ingen af de {_homes(row[0], 'da')} i betragtning har kommune {code} "
+            "anvisningsret til"
+            if da
+            else f"{title}: none of the {row[0]:,} vacant homes considered carries "
+            f"municipality {code}'s allocation right",
             {
                 "rule": "allocation_right",
                 "values": {"homes_considered": row[0], "municipality": code},
@@ -243,30 +384,60 @@ def _reason(
     if feasible == 0:
         return (
             "declined",
-            f"all {row[-2]:,} feasible homes are excluded (declined offers)",
+            f"alle {_homes(row[-2], 'da')}, der er mulige, er udelukket (afslåede tilbud)"
+            if da
+            else f"all {row[-2]:,} feasible homes are excluded (declined offers)",
             {"rule": "excluded", "values": {"feasible_before_exclusions": row[-2]}},
         )
     return "outranked", "", _NO_DETAIL
 
 
 def _outranked_text(cols: Columns, c: int, first: int, stop: int, n: _Named) -> str:
+    da = cols.language == "da"
     named = []
     for k in range(first, stop):
         v = n.vacancy[k]
         if n.holder[k] < 0:
-            named.append(f"{cols.vacancy_ids[v]} is left unassigned (score {n.score[k]})")
+            named.append(
+                f"{cols.vacancy_ids[v]} anvises ikke ({n.score[k]} point)"
+                if da
+                else f"{cols.vacancy_ids[v]} is left unassigned ({n.score[k]} points)"
+            )
             continue
+        holder = cols.citizen_ids[n.holder[k]]
         named.append(
-            f"{cols.vacancy_ids[v]} went to {cols.citizen_ids[n.holder[k]]} (score "
-            f"{n.holder_score[k]} against this citizen's {n.score[k]})"
+            f"{cols.vacancy_ids[v]} gik til {holder} ({n.holder_score[k]} point mod denne "
+            f"borgers {n.score[k]})"
+            if da
+            else f"{cols.vacancy_ids[v]} went to {holder} ({n.holder_score[k]} points against "
+            f"this citizen's {n.score[k]})"
         )
     count = n.count[c]
+    home = cols.vacancy_ids[n.vacancy[first]]
+    bonus = n.bonus[int(cols.c_muni[c])]
+    loss = n.loss_points[first]
+    if da:
+        cost = (
+            "ville planen anvise én borger færre"
+            if bonus and loss >= bonus
+            else f"ville planen miste mindst {n.loss[first]} point"
+        )
+        return (
+            f"alle {_homes(count, 'da')}, der er mulige, gik til borgere med flere point: "
+            + "; ".join(named)
+            + ("; ..." if count > MAX_NAMED_HOMES else "")
+            + f". Fik borgeren {home} i stedet, {cost} (prognose)"
+        )
+    cost = (
+        "would house one citizen fewer"
+        if bonus and loss >= bonus
+        else f"would lower the plan's points by at least {n.loss[first]}"
+    )
     return (
-        f"all {count:,} feasible homes went to citizens the plan scores higher: "
+        f"all {count:,} feasible homes went to citizens with more points: "
         + "; ".join(named)
         + ("; ..." if count > MAX_NAMED_HOMES else "")
-        + f". Housing this citizen in {cols.vacancy_ids[n.vacancy[first]]} instead would "
-        f"lower the plan's total by at least {n.loss[first]} points (forecast)"
+        + f". Housing this citizen in {home} instead {cost} (forecast)"
     )
 
 
@@ -307,15 +478,21 @@ def pair_verdicts(scored: ScoredProblem) -> list[dict[str, Any]]:
     ci = np.repeat(np.arange(n_c, dtype=np.int64), n_v)
     vi = np.tile(np.arange(n_v, dtype=np.int64), n_c)
     per_rule = [rule.checks(cols, ci, vi) for rule in HARD_RULES] if ci.size else []
+    titles = {rule.name: rule.title(cols.language) for rule in HARD_RULES}
+    declined = (
+        "Udelukket: parret er udelukket (afslået tilbud)"
+        if cols.language == "da"
+        else "Excluded: the pair is excluded (declined offer)"
+    )
     excluded = set(scored.excluded)
     out = []
     for k, (c, v) in enumerate(zip(ci.tolist(), vi.tolist(), strict=True)):
         citizen, vacancy = cols.citizen_ids[c], cols.vacancy_ids[v]
         failed = [checks[k] for checks in per_rule if not checks[k].ok]
-        reasons = [f"{ch.rule}: {ch.text}" for ch in failed]
+        reasons = [f"{titles[ch.rule]}: {ch.text}" for ch in failed]
         details = [{"rule": ch.rule, "values": ch.values} for ch in failed]
         if (citizen, vacancy) in excluded:
-            reasons.append("excluded: the pair is excluded (declined offer)")
+            reasons.append(declined)
             details.append({"rule": "excluded", "values": {}})
         entry: dict[str, Any] = {
             "citizen": citizen,

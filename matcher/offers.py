@@ -26,19 +26,40 @@ _LABELS = {
     "deadline": "deadline",
     "children": "children",
     "time_on_list": "time on list",
+    "young": "young",
     "area_preference": "area preference",
     "distance": "distance",
     "stays_affordable": "stays affordable",
     "support_fit": "support fit",
+    "move_in": "move-in",
 }
+_LABELS_DA = {
+    "housed": "anvist",
+    "situation": "situation",
+    "time_homeless": "tid som hjemløs",
+    "deadline": "frist",
+    "children": "børn",
+    "time_on_list": "ventetid",
+    "young": "ung",
+    "area_preference": "ønsket område",
+    "distance": "afstand",
+    "stays_affordable": "forbliver betalbar",
+    "support_fit": "bostøtte passer",
+    "move_in": "indflytning",
+}
+"""The score parts' names for people, by language; the housed bonus is never shown in
+words (it only makes the plan house as many as possible, :mod:`matcher.policy`)."""
 
 
-def commas(values: list[int]) -> list[str]:
-    """``f"{value:,}"`` of each value, formatting each distinct value once.
+def commas(values: list[int], language: str = "en") -> list[str]:
+    """``f"{value:,}"`` of each value (Danish: ``.`` between thousands), each distinct once.
 
     Grouped formatting costs several times ``str``; the texts repeat few distinct values.
     """
-    text = {value: f"{value:,}" for value in set(values)}
+    if language == "da":
+        text = {value: f"{value:,}".replace(",", ".") for value in set(values)}
+    else:
+        text = {value: f"{value:,}" for value in set(values)}
     return list(map(text.__getitem__, values))
 
 
@@ -57,15 +78,55 @@ _SORTED_PARTS = tuple(sorted(PART_NAMES))
 
 
 _N_CITIZEN_PARTS = 1 + len(CITIZEN_PARTS)
-_AFFORDABLE_TEXT = (
-    " Affordable: gross rent {} kr., housing benefit {} kr., net housing cost {} kr., "
-    "{} kr. left a month ({} kr. required)."
-)
+_AFFORDABLE_TEXT = {
+    "en": (
+        " Affordable: gross rent {} kr., housing benefit {} kr., net housing cost {} kr., "
+        "{} kr. left a month ({} kr. required)."
+    ),
+    "da": (
+        " Kan betales: bruttohusleje {} kr., boligstøtte {} kr., nettoboligudgift {} kr., "
+        "{} kr. tilbage om måneden ({} kr. krævet)."
+    ),
+}
 """A candidate's affordability numbers (:data:`AFFORD_FIELDS` order), already in words
-(:func:`commas`)."""
-_LABEL_LIST = tuple(_LABELS[name] for name in PART_NAMES)
-_HEAD_LABELS = _LABEL_LIST[:_N_CITIZEN_PARTS]
-_PAIR_LABELS = _LABEL_LIST[_N_CITIZEN_PARTS:]
+(:func:`commas`), by language."""
+_HEAD_NAMES = PART_NAMES[1:_N_CITIZEN_PARTS]
+"""The citizen-only parts a text names (the housed bonus left out)."""
+_PAIR_NAMES = PART_NAMES[_N_CITIZEN_PARTS:]
+_TEXTS = {
+    "en": {
+        "points": "points: {}",
+        "no_points": "no points",
+        "assigned": "The plan gives this home to {citizen} ({words}).{money}",
+        "if_declines": "if {holder} declines",
+        "nobody": "the plan assigns no one",
+        "planned": "the plan houses this citizen in {vacancy}",
+        "not_planned": "the plan does not house this citizen",
+        "loss_none": "the plan loses nothing if this citizen gets the home",
+        "loss_home": "the plan would house one citizen fewer if this citizen gets the home",
+        "loss": "the plan loses at least {loss} points if this citizen gets the home",
+        "alternate": "Alternate ({first}); forecast: {loss}; {where} ({words}).{money}",
+    },
+    "da": {
+        "points": "point: {}",
+        "no_points": "ingen point",
+        "assigned": "Planen giver denne bolig til {citizen} ({words}).{money}",
+        "if_declines": "hvis {holder} siger nej",
+        "nobody": "planen anviser ingen",
+        "planned": "planen anviser borgeren {vacancy}",
+        "not_planned": "planen anviser ikke borgeren en bolig",
+        "loss_none": "planen mister intet, hvis borgeren får boligen",
+        "loss_home": "planen ville anvise én borger færre, hvis borgeren får boligen",
+        "loss": "planen mister mindst {loss} point, hvis borgeren får boligen",
+        "alternate": "Suppleant ({first}); prognose: {loss}; {where} ({words}).{money}",
+    },
+}
+"""The offers' sentences by language (CONTRACT.md: Danish by default)."""
+
+
+def part_labels(language: str) -> dict[str, str]:
+    """The score parts' names for people in ``language``."""
+    return _LABELS_DA if language == "da" else _LABELS
 
 
 def home_of(scored: ScoredProblem, matched: B) -> I64:
@@ -76,8 +137,10 @@ def home_of(scored: ScoredProblem, matched: B) -> I64:
 
 
 def citizen_order(scored: ScoredProblem, matched: B, loss: I64) -> I64:
-    """Pairs by citizen; the assigned home first, then by loss, score (high first), home."""
-    return lexorder(scored.pv, -scored.score, loss, ~matched, scored.pc)
+    """Pairs by citizen; the assigned home first, then by loss, score (high first), then the
+    earliest move-in, then home (id order)."""
+    pv = scored.pv
+    return lexorder(pv, scored.cols.available_days[pv], -scored.score, loss, ~matched, scored.pc)
 
 
 def assignments(
@@ -139,29 +202,48 @@ def vacancy_offers(
     rows_c = pc[rows]
     # the citizen-only parts in words, once per citizen listed
     _, first, at = np.unique(rows_c, return_index=True, return_inverse=True)
-    head_parts = np.stack([scored.parts[n][rows[first]] for n in PART_NAMES[:_N_CITIZEN_PARTS]], 1)
+    language = cols.language
+    labels = part_labels(language)
+    texts = _TEXTS[language]
+    head_labels = [labels[n] for n in _HEAD_NAMES]
+    pair_labels = [labels[n] for n in _PAIR_NAMES]
+    head_parts = np.stack([scored.parts[n][rows[first]] for n in _HEAD_NAMES], 1)
+    # each distinct number in words once (grouped formatting is slow)
+    distinct = np.unique(head_parts).tolist()
+    number = dict(zip(distinct, commas(distinct, language), strict=True))
     heads = [
         ", ".join(
-            [f"{label} {value:,}" for label, value in zip(_HEAD_LABELS, head, strict=True) if value]
+            [
+                f"{label} {number[value]}"
+                for label, value in zip(head_labels, head, strict=True)
+                if value
+            ]
         )
         for head in head_parts.tolist()
     ]
-    pair_parts = np.stack([scored.parts[n][rows] for n in PART_NAMES[_N_CITIZEN_PARTS:]], 1)
+    pair_parts = np.stack([scored.parts[n][rows] for n in _PAIR_NAMES], 1)
     # the pair parts in words, once per distinct combination (few: most are 0 or fixed)
     pair_keys = list(map(tuple, pair_parts.tolist()))
     tail_text = dict.fromkeys(pair_keys, "")
     for tail in tail_text:
         tail_text[tail] = ", ".join(
-            [f"{label} {value:,}" for label, value in zip(_PAIR_LABELS, tail, strict=True) if value]
+            [
+                f"{label} {number}"
+                for label, value, number in zip(
+                    pair_labels, tail, commas(list(tail), language), strict=True
+                )
+                if value
+            ]
         )
     affordable = list(
         map(
-            _AFFORDABLE_TEXT.format,
-            *(commas(scored.afford[n][rows].tolist()) for n in AFFORD_FIELDS),
+            _AFFORDABLE_TEXT[language].format,
+            *(commas(scored.afford[n][rows].tolist(), language) for n in AFFORD_FIELDS),
         )
     )
     points_list = score[rows].tolist()
     lost_list = loss[rows].tolist()
+    bonus_list = scored.bonus_by_muni[cols.c_muni[rows_c]].tolist()
     candidates = []
     for (
         breakdown,
@@ -169,9 +251,9 @@ def vacancy_offers(
         c,
         v,
         points,
-        points_text,
         lost,
         lost_text,
+        bonus,
         assigned,
         planned,
         head,
@@ -183,9 +265,9 @@ def vacancy_offers(
         rows_c.tolist(),
         pv[rows].tolist(),
         points_list,
-        commas(points_list),
         lost_list,
-        commas(lost_list),
+        commas(lost_list, language),
+        bonus_list,
         matched[rows].tolist(),
         home[rows_c].tolist(),
         map(heads.__getitem__, at.tolist()),
@@ -195,23 +277,28 @@ def vacancy_offers(
     ):
         citizen = citizen_ids[c]
         named = f"{head}, {tail}" if head and tail else head or tail
-        words = f"score {points_text} ({named})" if named else "score 0"
+        words = texts["points"].format(named) if named else texts["no_points"]
         if assigned:
-            why = f"The plan gives this home to {citizen}: {words}.{money}"
+            why = texts["assigned"].format(citizen=citizen, words=words, money=money)
         else:
             first_text = (
-                f"if {citizen_ids[holder[v]]} declines"
+                texts["if_declines"].format(holder=citizen_ids[holder[v]])
                 if holder[v] >= 0
-                else "the plan assigns no one"
+                else texts["nobody"]
             )
             where = (
-                f"the plan houses this citizen in {vacancy_ids[planned]}"
+                texts["planned"].format(vacancy=vacancy_ids[planned])
                 if planned >= 0
-                else "the plan does not house this citizen"
+                else texts["not_planned"]
             )
-            why = (
-                f"Alternate ({first_text}); forecast: the plan loses at least {lost_text} points "
-                f"if this citizen gets the home; {where}; {words}.{money}"
+            if lost == 0:
+                lost_words = texts["loss_none"]
+            elif bonus and lost >= bonus:
+                lost_words = texts["loss_home"]
+            else:
+                lost_words = texts["loss"].format(loss=lost_text)
+            why = texts["alternate"].format(
+                first=first_text, loss=lost_words, where=where, words=words, money=money
             )
         candidates.append(
             {

@@ -30,9 +30,13 @@ from pydantic import BaseModel, ConfigDict, Field
 class SituationPoints(BaseModel):
     """Urgency points for each homelessness situation (the national definition, VIVE).
 
-    Defaults are a transparent starting point, not law: the street and night shelters
-    first, release and discharge deadlines close behind, staying with others and
-    transitional units last among the defined situations (DOMAIN.md section 4).
+    Defaults are a transparent starting point, not law (issue 12 revisited them against
+    DOMAIN.md section 4): the street and night shelters first; shelters, hotels, staying
+    with others and release or discharge without a home level with each other, because
+    sofa-surfing is as burdened as shelter life and young people are over-represented
+    there (the earlier default ranked it 50 points below a shelter); transitional units
+    and "other" last. The spread between the highest and the lowest is kept at 200 so
+    that the time parts (:class:`Weights`) can outweigh it.
     """
 
     model_config = ConfigDict(extra="forbid", strict=True)
@@ -40,19 +44,22 @@ class SituationPoints(BaseModel):
     street: int = Field(400, ge=0, le=100_000, description="Situation 1: living on the street.")
     night_shelter: int = Field(350, ge=0, le=100_000, description="Situation 2: night shelter.")
     shelter: int = Field(
-        250, ge=0, le=100_000, description="Situation 3: shelter or hostel (servicelov § 110)."
+        300, ge=0, le=100_000, description="Situation 3: shelter or hostel (servicelov § 110)."
     )
     hotel: int = Field(
         300, ge=0, le=100_000, description="Situation 4: hotel or hostel because homeless."
     )
     with_others: int = Field(
-        200,
+        300,
         ge=0,
         le=100_000,
-        description="Situation 5: staying temporarily with family or friends without a lease.",
+        description=(
+            "Situation 5: staying temporarily with family or friends without a lease "
+            "(sofa-surfing: as burdened as shelter life, DOMAIN.md 4)."
+        ),
     )
     transitional: int = Field(
-        100,
+        200,
         ge=0,
         le=100_000,
         description="Situation 6: transitional unit without a permanent lease.",
@@ -69,7 +76,7 @@ class SituationPoints(BaseModel):
         le=100_000,
         description="Situation 8: to be discharged from hospital or treatment within a month.",
     )
-    other: int = Field(150, ge=0, le=100_000, description="Situation 9: other.")
+    other: int = Field(200, ge=0, le=100_000, description="Situation 9: other.")
 
     def as_list(self) -> list[int]:
         """Points indexed by situation number minus one (situation 1 first)."""
@@ -92,6 +99,20 @@ class Weights(BaseModel):
     Every part of a pair's score is an integer number of points computed from one of
     these weights, so that scores are exact, comparable across runs and can be read out
     part by part to a citizen. Months are counted as whole 30-day periods.
+
+    The defaults follow what the reform and the seeds prioritise (DOMAIN.md section 4,
+    revisited in issue 12):
+
+    * *end long-term homelessness*: 10 points per month homeless up to 720 (six years),
+      so time homeless keeps counting long after the earlier cap of 240 (four years at 5);
+    * *young people*: ``young_points`` for citizens under ``young_age_limit`` (youth
+      homelessness rose sharply), beside sofa-surfing's higher situation points;
+    * *waiting time must win eventually*: 10 points per month on the list up to 720.
+      The two time parts together (up to 1,440) exceed the largest difference every
+      other part can make between two citizens for the same home (situation spread 200
+      + deadline 300 + children 150 + young 100 + area 120 + distance 100 + stays
+      affordable 100 + support 200 + move-in 0, as the home is the same = 1,270), so no
+      group waits without end; :meth:`time_outweighs_the_rest` checks a weight set.
     """
 
     model_config = ConfigDict(extra="forbid", strict=True)
@@ -114,10 +135,10 @@ class Weights(BaseModel):
         description="Urgency points for the homelessness situation (1-9).",
     )
     homeless_points_per_month: int = Field(
-        5, ge=0, le=100_000, description="Urgency points per whole month homeless."
+        10, ge=0, le=100_000, description="Urgency points per whole month homeless."
     )
     homeless_points_max: int = Field(
-        240, ge=0, le=100_000, description="Cap on the time-homeless points."
+        720, ge=0, le=100_000, description="Cap on the time-homeless points."
     )
     deadline_points: int = Field(
         300,
@@ -134,10 +155,19 @@ class Weights(BaseModel):
     child_points: int = Field(50, ge=0, le=100_000, description="Urgency points per child.")
     child_points_max: int = Field(150, ge=0, le=100_000, description="Cap on child points.")
     waiting_points_per_month: int = Field(
-        2, ge=0, le=100_000, description="Points per whole month on the list (registered_on)."
+        10, ge=0, le=100_000, description="Points per whole month on the list (registered_on)."
     )
     waiting_points_max: int = Field(
-        120, ge=0, le=100_000, description="Cap on the time-on-list points."
+        720, ge=0, le=100_000, description="Cap on the time-on-list points."
+    )
+    young_points: int = Field(
+        100,
+        ge=0,
+        le=100_000,
+        description="Urgency points for a citizen younger than young_age_limit (DOMAIN.md 4).",
+    )
+    young_age_limit: int = Field(
+        25, ge=0, le=150, description="Age below which young_points apply [years]."
     )
     area_rank_points: list[int] = Field(
         default_factory=lambda: [120, 90, 60, 30],
@@ -178,6 +208,21 @@ class Weights(BaseModel):
         ),
     )
 
+    # --- move-in time (issue 12 item 6) ---
+    move_in_points: int = Field(
+        60,
+        ge=0,
+        le=100_000,
+        description=(
+            "Points for a home that can be moved into on as_of or earlier; they fall "
+            "linearly to 0 at move_in_window_days after as_of (sooner is better: every day "
+            "a home stands empty costs the municipality its rent, DOMAIN.md 3)."
+        ),
+    )
+    move_in_window_days: int = Field(
+        90, ge=1, le=3650, description="Days after as_of at which the move-in points reach 0."
+    )
+
     def max_other_parts(self) -> int:
         """The largest score the parts other than ``housed`` can add up to for one pair."""
         return (
@@ -190,7 +235,30 @@ class Weights(BaseModel):
             + self.distance_points
             + self.stays_affordable_points
             + self.support_fit_points
+            + self.move_in_points
+            + self.young_points
         )
+
+    def time_outweighs_the_rest(self) -> bool:
+        """Whether the time parts at their caps outweigh every other difference for one home.
+
+        The largest difference the other parts can make between two citizens competing
+        for the same home (move-in time is the home's, so it cancels out): "waiting time
+        must win eventually" (DOMAIN.md 4) holds when this is true.
+        """
+        situations = self.situation.as_list()
+        rest = (
+            max(situations)
+            - min(situations)
+            + self.deadline_points
+            + self.child_points_max
+            + self.young_points
+            + max(self.area_rank_points, default=0)
+            + self.distance_points
+            + self.stays_affordable_points
+            + self.support_fit_points
+        )
+        return self.homeless_points_max + self.waiting_points_max > rest
 
 
 class Policy(BaseModel):
@@ -261,8 +329,26 @@ class Policy(BaseModel):
         ge=1,
         le=120,
         description=(
-            "Citizens on kontanthjælp for at least this many consecutive months are not "
-            "offered listed_area units (almenboligloven § 51 b: 6 months)."
+            "Kept so that documents written before issue 12 still validate; the matcher "
+            "no longer reads it: almenboligloven § 59 stk. 6 and 7 fix the 6 months. "
+            "Planning's simulation still reads it as a lever."
+        ),
+    )
+    # --- unit kinds (issue 12 item 5) ---
+    allow_transitional: bool = Field(
+        False,
+        description=(
+            "Offer transitional units (udslusningsboliger). Default false: they have no "
+            "permanent lease, so a citizen living there is still homeless (DOMAIN.md 3)."
+        ),
+    )
+    elderly_min_age: int = Field(
+        65,
+        ge=0,
+        le=150,
+        description=(
+            "Ældreboliger (almenboligloven § 54) only for citizens at least this old, or "
+            "with the disability flag; no national age, the municipality's own rule."
         ),
     )
     require_available_by_deadline: bool = Field(

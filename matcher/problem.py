@@ -23,7 +23,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+)
 
 from matcher import bounds
 from matcher.income import IncomeKind
@@ -62,6 +68,10 @@ MunicipalityCode = Annotated[
 ]
 SupportMethod = Literal["CTI", "ICM", "ACT", "SEL85", "none"]
 UnitKind = Literal["family", "youth", "elderly", "skaev", "transitional"]
+AreaCategory = Literal["none", "udsat", "parallelsamfund", "omdannelse", "forebyggelse"]
+"""Restricted areas for municipal allocation (almenboligloven § 59 stk. 6 and 7)."""
+Language = Literal["da", "en"]
+"""The language of the texts in the result (explanations, reasons, offers)."""
 
 _STRICT = ConfigDict(extra="forbid", strict=True)
 
@@ -132,13 +142,82 @@ class Preferences(BaseModel):
     place: Place | None = Field(None, description="A place to live near, if any.")
 
 
+class AreaFacts(BaseModel):
+    """The household facts of almenboligloven § 59 stk. 6 and 7 (DOMAIN.md section 3).
+
+    Each applies if *any* member of the household meets it. The 6 months are the law's.
+    Every field is optional; absent means the fact does not apply.
+    """
+
+    model_config = _STRICT
+    released_from_prison_on: IsoDate | None = Field(
+        None,
+        description=(
+            "Last day a member was released after serving a sentence (stk. 6 nr. 1: "
+            "within 6 months). A citizen in situation 7 with a deadline counts as released "
+            "on the deadline."
+        ),
+    )
+    secure_institution_released_on: IsoDate | None = Field(
+        None,
+        description=(
+            "Last day a member under 18 was released from a secure youth institution "
+            "(sikret institution) after a conviction (stk. 6 nr. 2: within 6 months)."
+        ),
+    )
+    lease_terminated_on: IsoDate | None = Field(
+        None,
+        description=(
+            "Last day a member's lease was ended for gross breach of good order "
+            "(stk. 6 nr. 3: within 6 months)."
+        ),
+    )
+    non_eu_citizen: bool = Field(
+        False,
+        description=(
+            "A member is not a citizen of an EU/EEA country or Switzerland and is not a "
+            "student (stk. 6 nr. 4)."
+        ),
+    )
+    foertidspension: bool = Field(
+        False,
+        description=(
+            "A member receives førtidspension (stk. 6 nr. 6); also true when the income "
+            "lists foertidspension."
+        ),
+    )
+    hjemrejseydelse_since: IsoDate | None = Field(
+        None,
+        description=(
+            "First day of a member's current unbroken period on selvforsørgelses- og "
+            "hjemrejseydelse or overgangsydelse (stk. 6 nr. 5 and stk. 7: 6 consecutive "
+            "months). kontanthjaelp_since covers kontanthjælp and uddannelseshjælp."
+        ),
+    )
+    dagpenge_since: IsoDate | None = Field(
+        None,
+        description=(
+            "First day of a member's current unbroken period on dagpenge, sygedagpenge or "
+            "ressourceforløbsydelse (stk. 6 nr. 7: 6 consecutive months)."
+        ),
+    )
+
+
 class Citizen(BaseModel):
     """A homeless citizen with a case at their acting municipality (handlekommune)."""
 
     model_config = _STRICT
     id: Id = Field(description="Case id, unique in the document.")
     municipality_code: MunicipalityCode = Field(description="The acting municipality.")
-    birth_year: int = Field(ge=1900, le=2100, description="Year of birth.")
+    birth_year: int | None = Field(
+        None,
+        ge=1900,
+        le=2100,
+        description=(
+            "Year of birth; required unless birth_date is given (then it must agree). Without "
+            "birth_date, age is the as_of year minus this."
+        ),
+    )
     household: Household
     income: list[IncomeItem] = Field(description="The household's income items.")
     wealth_dkk: float = Field(0.0, ge=0, le=bounds.DKK_MAX, description="Wealth [DKK].")
@@ -164,6 +243,50 @@ class Citizen(BaseModel):
             "if not on kontanthjælp. Used by the listed_area rule."
         ),
     )
+    # --- eligibility facts (issue 12: § 59 areas, unit kinds); all optional ---
+    birth_date: IsoDate | None = Field(
+        None,
+        description=(
+            "Date of birth; when given, age is exact (whole years on as_of) for the youth and "
+            "elderly units. Default: null (age from birth_year)."
+        ),
+    )
+    area_facts: AreaFacts | None = Field(
+        None,
+        description=(
+            "The household facts almenboligloven § 59 stk. 6 and 7 ask for (restricted "
+            "areas). Default: null = none of them applies."
+        ),
+    )
+    disability: bool = Field(
+        False,
+        description=(
+            "A member has a disability giving a particular need for an ældrebolig "
+            "(almenboligloven § 54), whatever the age. Default: false."
+        ),
+    )
+    skaev_target_group: bool = Field(
+        False,
+        description=(
+            "Staff have judged the citizen to be in the target group of skæve boliger. "
+            "Default: false (skæve boliger are not offered)."
+        ),
+    )
+
+    @property
+    def born_year(self) -> int:
+        """The year of birth, from birth_date when given."""
+        if self.birth_date is not None:
+            return self.birth_date.year
+        assert self.birth_year is not None  # the validator requires one of them
+        return self.birth_year
+
+    def age_on(self, day: date) -> int:
+        """Age on ``day`` [years]: exact from birth_date, else ``day.year - birth_year``."""
+        born = self.birth_date
+        if born is None:
+            return day.year - self.born_year
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 class Vacancy(BaseModel):
@@ -205,8 +328,29 @@ class Vacancy(BaseModel):
     available_from: IsoDate = Field(description="First day the home can be moved into.")
     department: str = Field(min_length=1, description="Housing department (afdeling) id.")
     listed_area: bool = Field(
-        False, description="In a designated area (almenboligloven § 51 b, DOMAIN.md 3)."
+        False,
+        description=(
+            "In an udsat boligområde (almenboligloven § 59 stk. 6); the same as "
+            "area_category 'udsat'. Kept for documents written before area_category."
+        ),
     )
+    # --- eligibility facts (issue 12) ---
+    area_category: AreaCategory | None = Field(
+        None,
+        description=(
+            "The area on the national lists (almenboligloven § 61 a-b) that restricts "
+            "municipal allocation: 'udsat', 'parallelsamfund' and 'omdannelse' (§ 59 stk. "
+            "6), 'forebyggelse' (§ 59 stk. 7), or 'none'. Default: 'udsat' when "
+            "listed_area is true, else 'none'."
+        ),
+    )
+
+    @property
+    def restricted_area(self) -> AreaCategory:
+        """The area category in force: ``area_category``, else ``udsat`` for a listed area."""
+        if self.area_category is not None:
+            return self.area_category
+        return "udsat" if self.listed_area else "none"
 
 
 class SupportTeam(BaseModel):
@@ -251,6 +395,13 @@ class Problem(BaseModel):
     )
     support_capacity: list[SupportTeam] = Field(default_factory=list)
     department_caps: list[DepartmentCap] = Field(default_factory=list)
+    language: Language = Field(
+        "da",
+        description=(
+            "Language of the result's texts (reasons, explanations, offers): 'da' (Danish, "
+            "default) or 'en'. The structured data (rules, values, codes) is the same in both."
+        ),
+    )
 
     def policy_for(self, municipality_code: str) -> Policy:
         """The policy in force for one municipality."""
@@ -278,10 +429,12 @@ class Breakdown(_Out):
     deadline: int
     children: int
     time_on_list: int
+    young: int
     area_preference: int
     distance: int
     stays_affordable: int
     support_fit: int
+    move_in: int
 
 
 class Assignment(_Out):
@@ -302,7 +455,8 @@ class RuleDetail(_Out):
     rule: str | None = Field(
         description=(
             "The hard rule (allocation_right, household_fits, accessibility, pets, "
-            "youth_unit, listed_area, avoided_area, available_by_deadline, affordability), "
+            "youth_unit, unit_kind, listed_area, support_reach, avoided_area, "
+            "available_by_deadline, affordability), "
             "'excluded' for a declined pair, or null when no rule binds (outranked, capacity)."
         )
     )
@@ -367,7 +521,9 @@ class Unmatched(_Out):
         "no_accessible_home",
         "no_home_allowing_pets",
         "youth_units_only",
+        "unit_kinds_only",
         "listed_area_only",
+        "no_home_support_reaches",
         "avoided_areas_only",
         "none_available_by_deadline",
         "no_affordable_home",
@@ -542,6 +698,12 @@ def _check_consistency(problem: Problem) -> None:
                 )
             )
         seen_departments.setdefault(cap.department, index)
+    for index, citizen in enumerate(problem.citizens):
+        born = citizen.birth_date
+        if born is None and citizen.birth_year is None:
+            issues.append((f"citizens[{index}]", "birth_year or birth_date is required"))
+        elif born is not None and citizen.birth_year not in (None, born.year):
+            issues.append((f"citizens[{index}].birth_year", "must be the year of birth_date"))
     for index, vacancy in enumerate(problem.vacancies):
         if vacancy.rent_reduction_dkk > vacancy.rent_dkk:
             issues.append((f"vacancies[{index}].rent_reduction_dkk", "must not exceed rent_dkk"))

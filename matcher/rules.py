@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from matcher import section59
 from matcher.affordability import (
     HomeColumns,
     HouseholdColumns,
@@ -78,6 +79,18 @@ class Clause:
 
     holds: RuleArray
     words: Callable[[Values], str]
+    da: Callable[[Values], str] | None = None
+    """The sentence in Danish (the default language); None = ``words`` in every language."""
+
+    def say(self, values: Values, language: str) -> str:
+        """The failure in ``language`` (``da`` or ``en``)."""
+        if language == "da" and self.da is not None:
+            return self.da(values)
+        return self.words(values)
+
+
+RULE_TITLES = {"affordability": ("Betalingsevne", "Affordability")}
+"""Titles of rules that do not carry their own (``HardRule.titles``)."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +105,13 @@ class HardRule:
     doc: str
     clauses: tuple[Clause, ...]
     numbers: Numbers
+    titles: tuple[str, str] = ("", "")
+    """The rule's name for people, in Danish and English (empty = ``name``)."""
+
+    def title(self, language: str) -> str:
+        """The rule's name for people in ``language``, which a reason starts with."""
+        da, en = self.titles if any(self.titles) else RULE_TITLES.get(self.name, ("", ""))
+        return (da if language == "da" else en) or self.name
 
     def __call__(self, cols: Columns, ci: I64, vi: I64) -> B:
         ok = self.clauses[0].holds(cols, ci, vi)
@@ -121,7 +141,7 @@ class HardRule:
         ):
             values = dict(zip(names, row, strict=True))
             text = "; ".join(
-                clause.words(values)
+                clause.say(values, cols.language)
                 for clause, failed in zip(self.clauses, clause_failed, strict=True)
                 if failed
             )
@@ -176,6 +196,9 @@ allocation_right = HardRule(
             lambda n: (
                 "the housing association lets this home; the municipality has no allocation right"
             ),
+            lambda n: (
+                "boligorganisationen udlejer selv denne bolig; kommunen har ikke anvisningsret"
+            ),
         ),
         Clause(
             _same_municipality,
@@ -183,9 +206,14 @@ allocation_right = HardRule(
                 f"the allocation right belongs to municipality {n['vacancy_municipality']}; "
                 f"the citizen's acting municipality is {n['citizen_municipality']}"
             ),
+            lambda n: (
+                f"anvisningsretten tilhører kommune {n['vacancy_municipality']}; borgerens "
+                f"handlekommune er {n['citizen_municipality']}"
+            ),
         ),
     ),
     _allocation_numbers,
+    ("Anvisningsret (almenboligloven § 59)", "Allocation right (almenboligloven § 59)"),
 )
 
 
@@ -235,12 +263,20 @@ household_fits = HardRule(
                 f"{n['persons']} persons in {n['rooms']} rooms is more than "
                 f"{n['max_persons_per_room']} per room"
             ),
+            lambda n: (
+                f"{n['persons']} personer i {n['rooms']} værelser er flere end "
+                f"{n['max_persons_per_room']} pr. værelse"
+            ),
         ),
         Clause(
             _few_spare_rooms,
             lambda n: (
                 f"{n['rooms']} rooms for {n['persons']} persons is more than "
                 f"{n['max_spare_rooms']} spare room(s)"
+            ),
+            lambda n: (
+                f"{n['rooms']} værelser til {n['persons']} personer er mere end "
+                f"{n['max_spare_rooms']} ekstra værelse(r)"
             ),
         ),
         Clause(
@@ -249,9 +285,14 @@ household_fits = HardRule(
                 f"{n['size_m2']:g} m² for {n['persons']} persons is less than "
                 f"{n['min_m2_per_person']:g} m² per person"
             ),
+            lambda n: (
+                f"{n['size_m2']:g} m² til {n['persons']} personer er mindre end "
+                f"{n['min_m2_per_person']:g} m² pr. person"
+            ),
         ),
     ),
     _household_numbers,
+    ("Husstanden passer ikke til boligen", "The household does not fit the home"),
 )
 
 
@@ -288,16 +329,25 @@ accessibility = HardRule(
     home and support must fit the person's needs).
     """,
     (
-        Clause(_wheelchair_home, lambda n: "needs a wheelchair-accessible home; this one is not"),
+        Clause(
+            _wheelchair_home,
+            lambda n: "needs a wheelchair-accessible home; this one is not",
+            lambda n: "har brug for en kørestolsegnet bolig; denne er det ikke",
+        ),
         Clause(
             _reachable,
             lambda n: (
                 f"needs the ground floor or a lift; the home is on floor {n['floor']} without "
                 "a lift"
             ),
+            lambda n: (
+                f"har brug for stueetage eller elevator; boligen ligger på {n['floor']}. sal "
+                "uden elevator"
+            ),
         ),
     ),
     _accessibility_numbers,
+    ("Tilgængelighed", "Accessibility"),
 )
 
 
@@ -316,12 +366,19 @@ pets = HardRule(
     The house rules of the housing department decide (DOMAIN.md section 1: a home the
     person can keep).
     """,
-    (Clause(_pets_allowed, lambda n: "the citizen has a pet; pets are not allowed in this home"),),
+    (
+        Clause(
+            _pets_allowed,
+            lambda n: "the citizen has a pet; pets are not allowed in this home",
+            lambda n: "borgeren har et husdyr; husdyr er ikke tilladt i denne bolig",
+        ),
+    ),
     lambda cols, ci, vi: {"pets_allowed": cols.pets_allowed[vi].tolist()},
+    ("Husdyr", "Pets"),
 )
 
 
-# --- youth units --------------------------------------------------------------------------
+# --- youth units ---------------------------------------------------------------------------
 
 
 def _young_enough(cols: Columns, ci: I64, vi: I64) -> B:
@@ -329,10 +386,15 @@ def _young_enough(cols: Columns, ci: I64, vi: I64) -> B:
     return ok
 
 
+def _born(citizen: Any) -> str:
+    """The birth date (ISO) when known, else the birth year, as a reason shows it."""
+    return citizen.birth_date.isoformat() if citizen.birth_date else str(citizen.born_year)
+
+
 def _youth_numbers(cols: Columns, ci: I64, vi: I64) -> dict[str, list[Any]]:
     return {
         "age": cols.age[ci].tolist(),
-        "birth_year": [cols.citizens[c].birth_year for c in ci.tolist()],
+        "born": [_born(cols.citizens[c]) for c in ci.tolist()],
         "youth_age_limit": _each(cols.policy_values(ci, "youth_age_limit"), ci),
     }
 
@@ -342,60 +404,205 @@ youth_unit = HardRule(
     """Hard rule: youth units (ungdomsboliger) only go to citizens under the age limit.
 
     DOMAIN.md section 3 (youth units are for young people); the limit is the
-    municipality's ``youth_age_limit`` (default 30). Age is the ``as_of`` year minus the
-    birth year, as the problem carries birth years only.
+    municipality's ``youth_age_limit`` (default 30). Age is exact, in whole years on
+    ``as_of``, from ``birth_date``; without it, the ``as_of`` year minus ``birth_year``.
     """,
     (
         Clause(
             _young_enough,
             lambda n: (
                 f"youth unit for citizens under {n['youth_age_limit']}; the citizen is "
-                f"{n['age']} (born {n['birth_year']})"
+                f"{n['age']} (born {n['born']})"
+            ),
+            lambda n: (
+                f"ungdomsbolig for borgere under {n['youth_age_limit']} år; borgeren er "
+                f"{n['age']} år (født {n['born']})"
             ),
         ),
     ),
     _youth_numbers,
+    ("Ungdomsbolig", "Youth unit"),
 )
 
 
-# --- listed areas -------------------------------------------------------------------------
+# --- other unit kinds -----------------------------------------------------------------------
 
 
-def _not_listed_for_kontanthjaelp(cols: Columns, ci: I64, vi: I64) -> B:
-    months = cols.kontanthjaelp_months[ci]  # -1 = not on kontanthjælp
-    limit = cols.policy_values(ci, "listed_area_kontanthjaelp_months")
-    ok: B = ~cols.listed_area[vi] | (months < 0) | (months < limit)
+def _permanent(cols: Columns, ci: I64, vi: I64) -> B:
+    allowed = cols.policy_values(ci, "allow_transitional").astype(np.bool_)
+    ok: B = ~cols.transitional[vi] | allowed
+    return ok
+
+
+def _elderly_fit(cols: Columns, ci: I64, vi: I64) -> B:
+    old_enough = cols.age[ci] >= cols.policy_values(ci, "elderly_min_age")
+    ok: B = ~cols.elderly[vi] | old_enough | cols.disability[ci]
+    return ok
+
+
+def _skaev_fit(cols: Columns, ci: I64, vi: I64) -> B:
+    ok: B = ~cols.skaev[vi] | cols.skaev_target[ci]
+    return ok
+
+
+def _kind_numbers(cols: Columns, ci: I64, vi: I64) -> dict[str, list[Any]]:
+    return {
+        "kind": [cols.vacancies[v].kind for v in vi.tolist()],
+        "age": cols.age[ci].tolist(),
+        "elderly_min_age": _each(cols.policy_values(ci, "elderly_min_age"), ci),
+        "disability": cols.disability[ci].tolist(),
+        "skaev_target_group": cols.skaev_target[ci].tolist(),
+    }
+
+
+unit_kind = HardRule(
+    "unit_kind",
+    """Hard rule: transitional, elderly and skæv units only for those they are meant for.
+
+    DOMAIN.md section 3 (unit kinds are rules, not labels): a transitional unit
+    (udslusningsbolig) has no permanent lease, so it is not offered unless the
+    municipality sets ``allow_transitional``; an ældrebolig (almenboligloven § 54) only
+    for a citizen at least ``elderly_min_age`` old or with ``disability``; a skæv bolig
+    only for a citizen staff have marked as its target group (``skaev_target_group``).
+    """,
+    (
+        Clause(
+            _permanent,
+            lambda n: (
+                "transitional unit (udslusningsbolig) without a permanent lease; the "
+                "municipality does not offer these"
+            ),
+            lambda n: "udslusningsbolig uden permanent lejekontrakt; kommunen anviser ikke disse",
+        ),
+        Clause(
+            _elderly_fit,
+            lambda n: (
+                f"ældrebolig (almenboligloven § 54) for citizens aged {n['elderly_min_age']} or "
+                f"more or with a disability; the citizen is {n['age']} without a disability"
+            ),
+            lambda n: (
+                f"ældrebolig (almenboligloven § 54) for borgere på mindst "
+                f"{n['elderly_min_age']} år eller med et handicap; borgeren er {n['age']} år "
+                "uden handicap"
+            ),
+        ),
+        Clause(
+            _skaev_fit,
+            lambda n: "skæv bolig; staff have not marked the citizen as its target group",
+            lambda n: "skæv bolig; borgeren er ikke vurderet til at være i målgruppen",
+        ),
+    ),
+    _kind_numbers,
+    ("Boligtype", "Kind of home"),
+)
+
+
+# --- restricted areas (almenboligloven § 59 stk. 6 and 7) -----------------------------------
+
+_STK6_AREAS = np.asarray(section59.STK6_AREAS, dtype=np.int64)
+_STK7_AREAS = np.asarray(section59.STK7_AREAS, dtype=np.int64)
+
+
+def _stk6_allowed(cols: Columns, ci: I64, vi: I64) -> B:
+    in_area = (cols.v_area_cat[vi] >= _STK6_AREAS.min()) & (
+        cols.v_area_cat[vi] <= _STK6_AREAS.max()
+    )
+    ok: B = ~in_area | ((cols.s59[ci] & section59.STK6_MASK) == 0)
+    return ok
+
+
+def _stk7_allowed(cols: Columns, ci: I64, vi: I64) -> B:
+    in_area = cols.v_area_cat[vi] == _STK7_AREAS[0]
+    ok: B = ~in_area | ((cols.s59[ci] & section59.STK7_MASK) == 0)
     return ok
 
 
 def _listed_numbers(cols: Columns, ci: I64, vi: I64) -> dict[str, list[Any]]:
-    since = [cols.citizens[c].kontanthjaelp_since for c in ci.tolist()]
-    return {
-        "kontanthjaelp_months": cols.kontanthjaelp_months[ci].tolist(),
-        "kontanthjaelp_since": [day.isoformat() if day else None for day in since],
-        "limit_months": _each(cols.policy_values(ci, "listed_area_kontanthjaelp_months"), ci),
+    categories = [section59.AREA_CATEGORIES[a] for a in cols.v_area_cat[vi].tolist()]
+    masks = cols.s59[ci].tolist()
+    numbers: dict[str, list[Any]] = {
+        "area_category": categories,
+        "paragraph": [7 if a == "forebyggelse" else 6 for a in categories],
+        "criteria": [
+            section59.met_codes(
+                m, section59.STK7_MASK if a == "forebyggelse" else section59.STK6_MASK
+            )
+            for m, a in zip(masks, categories, strict=True)
+        ],
     }
+    facts = [section59.facts(cols.citizens[c], cols.as_of) for c in ci.tolist()]
+    for name in facts[0] if facts else ():
+        numbers[name] = [f[name] for f in facts]
+    return numbers
+
+
+def _area_words(stk: int, language: str) -> Callable[[Values], str]:
+    def words(n: Values) -> str:
+        return section59.reason(stk, n["area_category"], n["criteria"], n, language)
+
+    return words
 
 
 listed_area = HardRule(
     "listed_area",
-    """Hard rule: no listed-area homes for citizens on kontanthjælp 6 consecutive months.
+    """Hard rule: the municipality may not allocate homes in restricted areas to some households.
 
-    Kombineret udlejning in designated areas (almenboligloven § 51 b, DOMAIN.md section
-    3): applicants who have received kontanthjælp for ``listed_area_kontanthjaelp_months``
-    consecutive months (6 by law) are turned away.
+    Almenboligloven § 59 stk. 6 (udsatte boligområder, parallelsamfund,
+    omdannelsesområder: criteria 1-7) and stk. 7 (forebyggelsesområder: criteria 1-4 and
+    6 months of selvforsørgelses- og hjemrejseydelse or overgangsydelse), each criterion
+    met if any member of the household meets it (:mod:`matcher.section59`; DOMAIN.md
+    section 3). A vacancy's ``area_category``; ``listed_area: true`` means ``udsat``.
+    """,
+    (
+        Clause(_stk6_allowed, _area_words(6, "en"), _area_words(6, "da")),
+        Clause(_stk7_allowed, _area_words(7, "en"), _area_words(7, "da")),
+    ),
+    _listed_numbers,
+    ("Områdebegrænsning (almenboligloven § 59)", "Restricted area (almenboligloven § 59)"),
+)
+
+
+# --- support reaches the home ---------------------------------------------------------------
+
+
+def _support_reaches(cols: Columns, ci: I64, vi: I64) -> B:
+    ok: B = ~cols.needs_team[ci] | (cols.team_of[cols.support[ci], vi] >= 0)
+    return ok
+
+
+def _support_numbers(cols: Columns, ci: I64, vi: I64) -> dict[str, list[Any]]:
+    return {
+        "support": [cols.citizens[c].support for c in ci.tolist()],
+        "area": [cols.area_names[a] for a in cols.v_area[vi].tolist()],
+    }
+
+
+support_reach = HardRule(
+    "support_reach",
+    """Hard rule: support follows the person, so a team of the citizen's method must reach the home.
+
+    Servicelov § 85 a (DOMAIN.md section 4: support is often mismatched and teams have
+    limited places). When the acting municipality lists support teams of the citizen's
+    method (``support_capacity``), a home in an area none of them covers is a stated
+    mismatch, never a silent zero; the team covering the home takes the citizen on and
+    its free places limit the plan (:func:`matcher.solver.side_constraints`). Without
+    teams of that method listed there is nothing to check.
     """,
     (
         Clause(
-            _not_listed_for_kontanthjaelp,
+            _support_reaches,
             lambda n: (
-                "the home is in a designated area (almenboligloven § 51 b) and the citizen "
-                f"has received kontanthjælp for {n['kontanthjaelp_months']} consecutive months "
-                f"since {n['kontanthjaelp_since']} (limit {n['limit_months']})"
+                f"the citizen needs {n['support']} support; no {n['support']} team of the "
+                f"municipality reaches {n['area']}"
+            ),
+            lambda n: (
+                f"borgeren har brug for {n['support']}-støtte; intet {n['support']}-team i "
+                f"kommunen dækker {n['area']}"
             ),
         ),
     ),
-    _listed_numbers,
+    _support_numbers,
+    ("Bostøtte (serviceloven § 85 a)", "Support (servicelov § 85 a)"),
 )
 
 
@@ -435,8 +642,15 @@ avoided_area = HardRule(
     DOMAIN.md section 1 (Housing First: a home that fits the person, e.g. away from a
     former drug scene); the citizen's ``preferences.avoid_areas``.
     """,
-    (Clause(_not_avoided, lambda n: f"the citizen asked to avoid {n['area']}"),),
+    (
+        Clause(
+            _not_avoided,
+            lambda n: f"the citizen asked to avoid {n['area']}",
+            lambda n: f"borgeren har bedt om ikke at bo i {n['area']}",
+        ),
+    ),
     lambda cols, ci, vi: {"area": [cols.area_names[a] for a in cols.v_area[vi].tolist()]},
+    ("Område fravalgt", "Avoided area"),
 )
 
 
@@ -473,9 +687,14 @@ available_by_deadline = HardRule(
                 f"available from {n['available_from']}, {n['days_late']} days after the "
                 f"citizen's deadline {n['deadline']}"
             ),
+            lambda n: (
+                f"ledig fra {n['available_from']}, {n['days_late']} dage efter borgerens "
+                f"frist {n['deadline']}"
+            ),
         ),
     ),
     _deadline_numbers,
+    ("Ledig inden fristen", "Available by the deadline"),
 )
 
 
@@ -560,7 +779,9 @@ HARD_RULES = (
     accessibility,
     pets,
     youth_unit,
+    unit_kind,
     listed_area,
+    support_reach,
     avoided_area,
     available_by_deadline,
     affordability,
@@ -782,12 +1003,39 @@ def support_fit(cols: Columns, ci: I64, vi: I64) -> I64:
     return points
 
 
+def young_urgency(cols: Columns, ci: I64) -> I64:
+    """Soft rule: urgency points for a citizen younger than ``young_age_limit``.
+
+    DOMAIN.md section 4 (youth homelessness rose sharply; the reform and the seeds
+    prioritise young people): ``young_points``; age as the youth units count it.
+    """
+    young = cols.age[ci] < cols.weight_values(ci, "young_age_limit")
+    points: I64 = np.where(young, cols.weight_values(ci, "young_points"), 0)
+    return points
+
+
+def move_in_time(cols: Columns, ci: I64, vi: I64) -> I64:
+    """Soft rule: points for a home that can be moved into soon.
+
+    DOMAIN.md section 3 (every day a home stands empty costs the municipality its rent)
+    and section 4 (a housing offer cannot hang for weeks): ``move_in_points`` when the
+    home is available on ``as_of`` or earlier, falling linearly to 0 at
+    ``move_in_window_days`` after it.
+    """
+    window = cols.weight_values(ci, "move_in_window_days")
+    full = cols.weight_values(ci, "move_in_points")
+    left = np.clip(window - np.maximum(cols.available_days[vi], 0), 0, window)
+    points: I64 = full * left // window
+    return points
+
+
 CITIZEN_PARTS = {
     "situation": situation_urgency,
     "time_homeless": time_homeless,
     "deadline": deadline_urgency,
     "children": children_urgency,
     "time_on_list": time_on_list,
+    "young": young_urgency,
 }
 """Soft rules that depend on the citizen only, by breakdown name."""
 PAIR_PARTS = {
@@ -795,5 +1043,6 @@ PAIR_PARTS = {
     "distance": distance_to_place,
     "stays_affordable": stays_affordable,
     "support_fit": support_fit,
+    "move_in": move_in_time,
 }
 """Soft rules that depend on the pair, by breakdown name."""

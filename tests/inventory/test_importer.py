@@ -15,7 +15,7 @@ from inventory.importer import COLUMN_NAMES, ImportFailed, import_vacancy_list
 from inventory.models import Department, HousingAssociation, Unit, Vacancy
 from synthetic.population import generate
 
-HEADER = [c for c in COLUMN_NAMES if c not in ("department_name",)]
+HEADER = [c for c in COLUMN_NAMES if c not in ("department_name", "area_category")]
 
 
 def _rows(n: int = 5) -> list[dict[str, str]]:
@@ -237,3 +237,17 @@ def test_valid_rows_of_a_bad_list_are_not_kept(sessions: sessionmaker[Session]) 
     rows[4]["rent_dkk"] = "abc"
     _failure(sessions, _csv(rows))
     assert _counts(sessions) == (0, 0, 0, 0)
+
+
+def test_area_category_column_is_optional_and_checked(sessions: sessionmaker[Session]) -> None:
+    """almenboligloven § 59 stk. 6 and 7: the department's list, when the file names it."""
+    rows = _rows(2)
+    rows[0]["area_category"] = "forebyggelse"
+    header = [*HEADER, "area_category"]
+    _import(sessions, _csv(rows, header=header))
+    with sessions() as s:
+        categories = {u.unit_ref: u.department.area_category for u in s.scalars(select(Unit)).all()}
+    assert categories[rows[0]["unit_ref"]] == "forebyggelse"
+    rows[1]["area_category"] = "ghetto"
+    errors = _failure(sessions, _csv(rows, header=header))
+    assert any("area_category" in e and "'ghetto'" in e for e in errors), errors

@@ -103,10 +103,28 @@ def citizens_st(draw: st.DrawFn, cid: str, codes: list[str]) -> dict[str, Any]:
         st.none()
         | st.builds(lambda a, b: {"lat": a, "lon": b}, st.floats(55.3, 55.5), st.floats(10.3, 10.5))
     )
+    dates = st.none() | st.sampled_from(["2026-03-01", "2026-06-15", "2027-01-01"])
+    born = draw(st.integers(1950, 2006))
+    extra: dict[str, Any] = {}
+    if draw(st.booleans()):  # issue 12's optional facts
+        extra = {
+            "birth_date": f"{born}-{draw(st.sampled_from(['01-15', '11-02', '12-31']))}",
+            "disability": draw(st.booleans()),
+            "skaev_target_group": draw(st.booleans()),
+            "area_facts": {
+                "released_from_prison_on": draw(dates),
+                "secure_institution_released_on": draw(dates),
+                "lease_terminated_on": draw(dates),
+                "non_eu_citizen": draw(st.booleans()) and draw(st.booleans()),
+                "foertidspension": draw(st.booleans()) and draw(st.booleans()),
+                "hjemrejseydelse_since": draw(st.none() | st.sampled_from(["2025-05-01"])),
+                "dagpenge_since": draw(st.none() | st.sampled_from(["2025-05-01", "2026-07-01"])),
+            },
+        }
     return citizen(
         cid,
         municipality_code=draw(st.sampled_from(codes)),
-        birth_year=draw(st.integers(1950, 2006)),
+        birth_year=born,
         household={"adults": draw(st.integers(1, 2)), "children": draw(st.integers(0, 3))},
         income=[{"kind": kind, "monthly_dkk": amount}],
         situation=draw(st.integers(1, 9)),
@@ -125,6 +143,7 @@ def citizens_st(draw: st.DrawFn, cid: str, codes: list[str]) -> dict[str, Any]:
             "place": place,
         },
         kontanthjaelp_since=draw(st.none() | st.sampled_from(["2025-01-01", "2026-08-01"])),
+        **extra,
     )
 
 
@@ -138,7 +157,9 @@ def vacancies_st(draw: st.DrawFn, vid: str, codes: list[str]) -> dict[str, Any]:
         area=draw(st.sampled_from(AREAS)),
         lat=draw(st.floats(55.3, 55.5)),
         lon=draw(st.floats(10.3, 10.5)),
-        kind=draw(st.sampled_from(["family", "family", "youth", "elderly", "skaev"])),
+        kind=draw(
+            st.sampled_from(["family", "family", "youth", "elderly", "skaev", "transitional"])
+        ),
         rooms=draw(st.integers(1, 4)),
         size_m2=float(draw(st.integers(25, 110))),
         rent_dkk=rent,
@@ -153,6 +174,10 @@ def vacancies_st(draw: st.DrawFn, vid: str, codes: list[str]) -> dict[str, Any]:
         available_from=draw(st.sampled_from(["2026-11-01", "2026-12-01", "2027-01-15"])),
         department=draw(st.sampled_from(["FAB/1", "FAB/2", "Civica/7"])),
         listed_area=draw(st.booleans()),
+        area_category=draw(
+            st.none()
+            | st.sampled_from(["none", "udsat", "parallelsamfund", "omdannelse", "forebyggelse"])
+        ),
     )
 
 
@@ -176,7 +201,10 @@ def problems(
             "require_available_by_deadline": draw(st.booleans()),
             "min_m2_per_person": float(draw(st.sampled_from([0, 10, 20]))),
             "youth_age_limit": draw(st.sampled_from([25, 30, 35])),
+            "allow_transitional": draw(st.booleans()),
+            "elderly_min_age": draw(st.sampled_from([60, 65])),
         }
+    extra["language"] = draw(st.sampled_from(["da", "en"]))
     if draw(st.booleans()):
         extra["weights"] = {"housed": draw(st.sampled_from([None, 0, 500]))}
     if side_constraints or draw(st.booleans()):

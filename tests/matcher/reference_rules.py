@@ -1,8 +1,9 @@
 """The plain reference path of the hard rules: one pair at a time, read from the documents.
 
 This is the scalar rule set the matcher had before each rule became one array function
-(issue 11), kept verbatim as the independent reference the agreement tests compare the
-production rules (:mod:`matcher.rules`) against: verdicts and texts.
+(issue 11), kept as the independent reference the agreement tests compare the
+production rules (:mod:`matcher.rules`) against: verdicts and texts, in both languages
+(issue 12 added Danish texts, the unit kinds, § 59 stk. 6 and 7 and support reach).
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from matcher import section59
 from matcher.affordability import AffordabilityPolicy, Home, assess
 from matcher.affordability import Household as AffordabilityHousehold
 from matcher.columns import citizen_income, effective_reduction, whole_months
 from matcher.policy import Policy
-from matcher.problem import Citizen, Vacancy
+from matcher.problem import Citizen, SupportTeam, Vacancy
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,12 @@ class RuleContext:
 
     as_of: date
     policy: Policy
+    language: str = "da"
+    teams: tuple[SupportTeam, ...] = ()
+
+    def say(self, da: str, en: str) -> str:
+        """The words in the context's language."""
+        return da if self.language == "da" else en
 
 
 def _kr(amount: float) -> str:
@@ -52,14 +60,21 @@ def allocation_right(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Ch
         return Check(
             "allocation_right",
             False,
-            "the housing association lets this home; the municipality has no allocation right",
+            ctx.say(
+                "boligorganisationen udlejer selv denne bolig; kommunen har ikke anvisningsret",
+                "the housing association lets this home; the municipality has no allocation right",
+            ),
         )
     if vacancy.municipality_code != citizen.municipality_code:
         return Check(
             "allocation_right",
             False,
-            f"the allocation right belongs to municipality {vacancy.municipality_code}; the "
-            f"citizen's acting municipality is {citizen.municipality_code}",
+            ctx.say(
+                f"anvisningsretten tilhører kommune {vacancy.municipality_code}; borgerens "
+                f"handlekommune er {citizen.municipality_code}",
+                f"the allocation right belongs to municipality {vacancy.municipality_code}; the "
+                f"citizen's acting municipality is {citizen.municipality_code}",
+            ),
         )
     return Check("allocation_right", True)
 
@@ -76,18 +91,30 @@ def household_fits(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Chec
     problems = []
     if persons > vacancy.rooms * p.max_persons_per_room:
         problems.append(
-            f"{persons} persons in {vacancy.rooms} rooms is more than "
-            f"{p.max_persons_per_room} per room"
+            ctx.say(
+                f"{persons} personer i {vacancy.rooms} værelser er flere end "
+                f"{p.max_persons_per_room} pr. værelse",
+                f"{persons} persons in {vacancy.rooms} rooms is more than "
+                f"{p.max_persons_per_room} per room",
+            )
         )
     if vacancy.rooms > persons + p.max_spare_rooms:
         problems.append(
-            f"{vacancy.rooms} rooms for {persons} persons is more than "
-            f"{p.max_spare_rooms} spare room(s)"
+            ctx.say(
+                f"{vacancy.rooms} værelser til {persons} personer er mere end "
+                f"{p.max_spare_rooms} ekstra værelse(r)",
+                f"{vacancy.rooms} rooms for {persons} persons is more than "
+                f"{p.max_spare_rooms} spare room(s)",
+            )
         )
     if vacancy.size_m2 < persons * p.min_m2_per_person:
         problems.append(
-            f"{vacancy.size_m2:g} m² for {persons} persons is less than "
-            f"{p.min_m2_per_person:g} m² per person"
+            ctx.say(
+                f"{vacancy.size_m2:g} m² til {persons} personer er mindre end "
+                f"{p.min_m2_per_person:g} m² pr. person",
+                f"{vacancy.size_m2:g} m² for {persons} persons is less than "
+                f"{p.min_m2_per_person:g} m² per person",
+            )
         )
     return Check("household_fits", not problems, "; ".join(problems))
 
@@ -101,14 +128,24 @@ def accessibility(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check
     """
     problems = []
     if citizen.needs.wheelchair and not vacancy.wheelchair:
-        problems.append("needs a wheelchair-accessible home; this one is not")
+        problems.append(
+            ctx.say(
+                "har brug for en kørestolsegnet bolig; denne er det ikke",
+                "needs a wheelchair-accessible home; this one is not",
+            )
+        )
     if (
         (citizen.needs.wheelchair or citizen.needs.ground_floor)
         and vacancy.floor != 0
         and not vacancy.elevator
     ):
         problems.append(
-            f"needs the ground floor or a lift; the home is on floor {vacancy.floor} without a lift"
+            ctx.say(
+                f"har brug for stueetage eller elevator; boligen ligger på {vacancy.floor}. "
+                "sal uden elevator",
+                f"needs the ground floor or a lift; the home is on floor {vacancy.floor} "
+                "without a lift",
+            )
         )
     return Check("accessibility", not problems, "; ".join(problems))
 
@@ -120,48 +157,155 @@ def pets(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
     person can keep).
     """
     if citizen.needs.pets and not vacancy.pets_allowed:
-        return Check("pets", False, "the citizen has a pet; pets are not allowed in this home")
+        return Check(
+            "pets",
+            False,
+            ctx.say(
+                "borgeren har et husdyr; husdyr er ikke tilladt i denne bolig",
+                "the citizen has a pet; pets are not allowed in this home",
+            ),
+        )
     return Check("pets", True)
 
 
-def youth_unit(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
-    """Hard rule: youth units (ungdomsboliger) only go to citizens under the age limit.
+def age(citizen: Citizen, as_of: date) -> int:
+    """Whole years on ``as_of`` from the birth date, else the as_of year minus the birth year."""
+    born = citizen.birth_date
+    if born is None:
+        assert citizen.birth_year is not None
+        return as_of.year - citizen.birth_year
+    before_birthday = (as_of.month, as_of.day) < (born.month, born.day)
+    return as_of.year - born.year - (1 if before_birthday else 0)
 
-    DOMAIN.md section 3 (youth units are for young people); the limit is the
-    municipality's ``youth_age_limit`` (default 30). Age is the ``as_of`` year minus the
-    birth year, as the problem carries birth years only.
-    """
-    age = ctx.as_of.year - citizen.birth_year
-    if vacancy.kind == "youth" and age >= ctx.policy.youth_age_limit:
+
+def youth_unit(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
+    """Hard rule: youth units (ungdomsboliger) only go to citizens under the age limit."""
+    years = age(citizen, ctx.as_of)
+    born = citizen.birth_date.isoformat() if citizen.birth_date else str(citizen.birth_year)
+    limit = ctx.policy.youth_age_limit
+    if vacancy.kind == "youth" and years >= limit:
         return Check(
             "youth_unit",
             False,
-            f"youth unit for citizens under {ctx.policy.youth_age_limit}; the citizen is "
-            f"{age} (born {citizen.birth_year})",
+            ctx.say(
+                f"ungdomsbolig for borgere under {limit} år; borgeren er {years} år (født {born})",
+                f"youth unit for citizens under {limit}; the citizen is {years} (born {born})",
+            ),
         )
     return Check("youth_unit", True)
 
 
-def listed_area(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
-    """Hard rule: no listed-area homes for citizens on kontanthjælp 6 consecutive months.
+def unit_kind(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
+    """Hard rule: transitional, elderly and skæv units only for those they are meant for."""
+    p = ctx.policy
+    years = age(citizen, ctx.as_of)
+    if vacancy.kind == "transitional" and not p.allow_transitional:
+        text = ctx.say(
+            "udslusningsbolig uden permanent lejekontrakt; kommunen anviser ikke disse",
+            "transitional unit (udslusningsbolig) without a permanent lease; the "
+            "municipality does not offer these",
+        )
+        return Check("unit_kind", False, text)
+    if vacancy.kind == "elderly" and years < p.elderly_min_age and not citizen.disability:
+        text = ctx.say(
+            f"ældrebolig (almenboligloven § 54) for borgere på mindst {p.elderly_min_age} år "
+            f"eller med et handicap; borgeren er {years} år uden handicap",
+            f"ældrebolig (almenboligloven § 54) for citizens aged {p.elderly_min_age} or more "
+            f"or with a disability; the citizen is {years} without a disability",
+        )
+        return Check("unit_kind", False, text)
+    if vacancy.kind == "skaev" and not citizen.skaev_target_group:
+        text = ctx.say(
+            "skæv bolig; borgeren er ikke vurderet til at være i målgruppen",
+            "skæv bolig; staff have not marked the citizen as its target group",
+        )
+        return Check("unit_kind", False, text)
+    return Check("unit_kind", True)
 
-    Kombineret udlejning in designated areas (almenboligloven § 51 b, DOMAIN.md section
-    3): applicants who have received kontanthjælp for ``listed_area_kontanthjaelp_months``
-    consecutive months (6 by law) are turned away.
-    """
-    since = citizen.kontanthjaelp_since
-    limit = ctx.policy.listed_area_kontanthjaelp_months
-    if vacancy.listed_area and since is not None:
-        months = whole_months(since, ctx.as_of)
-        if months >= limit:
-            return Check(
-                "listed_area",
-                False,
-                f"the home is in a designated area (almenboligloven § 51 b) and the citizen "
-                f"has received kontanthjælp for {months} consecutive months since "
-                f"{since.isoformat()} (limit {limit})",
-            )
-    return Check("listed_area", True)
+
+def _recent(day: date | None, as_of: date) -> bool:
+    """On or after as_of, or fewer than 6 whole months before it (the law's 6 months)."""
+    return day is not None and (day >= as_of or whole_months(day, as_of) < 6)
+
+
+def _months(since: date | None, as_of: date) -> int:
+    return -1 if since is None else whole_months(since, as_of)
+
+
+def listed_area(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
+    """Hard rule: almenboligloven § 59 stk. 6 (criteria 1-7) and stk. 7 (1-4 and 5)."""
+    category = vacancy.area_category or ("udsat" if vacancy.listed_area else "none")
+    if category == "none":
+        return Check("listed_area", True)
+    facts = citizen.area_facts or section59.NO_FACTS
+    released = facts.released_from_prison_on
+    if citizen.situation == 7 and citizen.deadline is not None:
+        released = max(d for d in (released, citizen.deadline) if d is not None)
+    cash = max(
+        _months(citizen.kontanthjaelp_since, ctx.as_of),
+        _months(facts.hjemrejseydelse_since, ctx.as_of),
+    )
+    common = [
+        ("prison_release", _recent(released, ctx.as_of)),
+        ("secure_institution", _recent(facts.secure_institution_released_on, ctx.as_of)),
+        ("lease_breach", _recent(facts.lease_terminated_on, ctx.as_of)),
+        ("citizenship", facts.non_eu_citizen),
+    ]
+    if category == "forebyggelse":
+        stk = 7
+        met = [
+            *common,
+            ("hjemrejseydelse", _months(facts.hjemrejseydelse_since, ctx.as_of) >= 6),
+        ]
+    else:
+        stk = 6
+        pension = facts.foertidspension or any(i.kind == "foertidspension" for i in citizen.income)
+        met = [
+            *common,
+            ("cash_benefit", cash >= 6),
+            ("foertidspension", pension),
+            ("unemployment_benefit", _months(facts.dagpenge_since, ctx.as_of) >= 6),
+        ]
+    codes = [code for code, hit in met if hit]
+    if not codes:
+        return Check("listed_area", True)
+    order = [c.code for c in section59.CRITERIA]
+    codes.sort(key=order.index)
+    return Check(
+        "listed_area",
+        False,
+        section59.reason(stk, category, codes, section59.facts(citizen, ctx.as_of), ctx.language),
+    )
+
+
+def support_reach(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
+    """Hard rule: a team of the citizen's method must reach the home, when the municipality
+    lists teams of that method."""
+    mine = [
+        t
+        for t in ctx.teams
+        if t.municipality_code == citizen.municipality_code and t.method == citizen.support
+    ]
+    if not mine:
+        return Check("support_reach", True)
+    reaches = any(
+        t.municipality_code == vacancy.municipality_code
+        and (not t.areas or vacancy.area in t.areas)
+        for t in mine
+    )
+    if reaches:
+        return Check("support_reach", True)
+    method = citizen.support
+    return Check(
+        "support_reach",
+        False,
+        ctx.say(
+            f"borgeren har brug for {method}-støtte; intet {method}-team i kommunen dækker "
+            f"{vacancy.area}",
+            f"the citizen needs {method} support; no {method} team of the municipality "
+            f"reaches {vacancy.area}",
+        ),
+    )
 
 
 def avoided_area(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
@@ -171,7 +315,14 @@ def avoided_area(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
     former drug scene); the citizen's ``preferences.avoid_areas``.
     """
     if vacancy.area in citizen.preferences.avoid_areas:
-        return Check("avoided_area", False, f"the citizen asked to avoid {vacancy.area}")
+        return Check(
+            "avoided_area",
+            False,
+            ctx.say(
+                f"borgeren har bedt om ikke at bo i {vacancy.area}",
+                f"the citizen asked to avoid {vacancy.area}",
+            ),
+        )
     return Check("avoided_area", True)
 
 
@@ -191,8 +342,12 @@ def available_by_deadline(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) 
         return Check(
             "available_by_deadline",
             False,
-            f"available from {vacancy.available_from.isoformat()}, {late} days after the "
-            f"citizen's deadline {deadline.isoformat()}",
+            ctx.say(
+                f"ledig fra {vacancy.available_from.isoformat()}, {late} dage efter borgerens "
+                f"frist {deadline.isoformat()}",
+                f"available from {vacancy.available_from.isoformat()}, {late} days after the "
+                f"citizen's deadline {deadline.isoformat()}",
+            ),
         )
     return Check("available_by_deadline", True)
 
@@ -258,7 +413,9 @@ HARD_RULES = (
     accessibility,
     pets,
     youth_unit,
+    unit_kind,
     listed_area,
+    support_reach,
     avoided_area,
     available_by_deadline,
     affordability,

@@ -10,7 +10,8 @@ from matcher.api import solve_problem
 
 
 def reason_of(document: dict[str, Any], cid: str = "C1") -> dict[str, Any]:
-    result = solve_problem(document)
+    """The citizen's unmatched entry; texts in English, as these tests read them."""
+    result = solve_problem({"language": "en", **document})
     return next(u for u in result["unmatched"] if u["citizen"] == cid)
 
 
@@ -19,8 +20,18 @@ def test_no_affordable_home_names_the_numbers() -> None:
         problem([citizen()], [vacancy("V1", rent_dkk=9000), vacancy("V2", rent_dkk=8000)])
     )
     assert u["reason"] == "no_affordable_home"
-    assert "V2" in u["text"] and "required" in u["text"] and "12,064" in u["text"]
+    # V2's rent is above half of the income: said as such, with the numbers
+    assert "V2" in u["text"] and "above half of income" in u["text"] and "12,064" in u["text"]
+    assert u["text"].startswith("Affordability: none of the 2 homes left")
     assert u["funnel"]["household_fits"] == 2 and u["funnel"]["affordability"] == 0
+    u = reason_of(
+        problem(
+            [citizen()],
+            [vacancy("V1", rent_dkk=5800)],
+            policy={"min_left_per_adult_dkk": 9000},
+        )
+    )
+    assert "required" in u["text"] and "V1" in u["text"]
 
 
 def test_no_home_of_the_right_size() -> None:
@@ -28,6 +39,8 @@ def test_no_home_of_the_right_size() -> None:
     u = reason_of(problem([family], [vacancy(rooms=1), vacancy("V2", rooms=2)]))
     assert u["reason"] == "no_home_of_right_size"
     assert "6 persons" in u["text"] and "2 homes" in u["text"]
+    danish = solve_problem(problem([family], [vacancy(rooms=1), vacancy("V2", rooms=2)]))
+    assert "6 personer" in danish["unmatched"][0]["text"]
 
 
 def test_no_home_in_municipality() -> None:
@@ -70,15 +83,19 @@ def test_other_binding_rules() -> None:
 
 
 def test_outranked_citizen_is_told_who_got_the_home_and_the_numbers() -> None:
-    document = problem([citizen("A", situation=1), citizen("C1", situation=6)], [vacancy("V1")])
+    document = problem(
+        [citizen("A", situation=1), citizen("C1", situation=6)], [vacancy("V1")], language="en"
+    )
     result = solve_problem(document)
     assert [(a["citizen"], a["vacancy"]) for a in result["assignments"]] == [("A", "V1")]
     u = result["unmatched"][0]
     assert u["reason"] == "outranked"
-    a_score = result["assignments"][0]["score"]
+    bonus = result["stats"]["housed_bonus"]
+    a_score = result["assignments"][0]["score"] - bonus  # the texts leave the bonus out
     c_score = next(c for c in result["offers"][0]["candidates"] if c["citizen"] == "C1")["score"]
-    assert f"V1 went to A (score {a_score:,} against this citizen's {c_score:,})" in u["text"]
-    assert f"by at least {a_score - c_score:,} points" in u["text"]
+    c_score -= bonus
+    assert f"V1 went to A ({a_score:,} points against this citizen's {c_score:,})" in u["text"]
+    assert f"by at least {a_score - c_score:,}" in u["text"]
 
 
 def test_declined_offers_are_the_reason_when_all_feasible_homes_are_excluded() -> None:
@@ -94,14 +111,27 @@ def test_explain_lists_every_pair_with_its_verdict() -> None:
     result = solve_problem(document, explain=True)
     pairs = {(p["citizen"], p["vacancy"]): p for p in result["pairs"]}
     assert list(pairs) == [("A", "V1"), ("A", "V2"), ("B", "V1"), ("B", "V2")]
+    # each reason starts with the rule's name for people (Danish by default)
+    assert [r.split(":")[0] for r in pairs[("B", "V2")]["reasons"]] == [
+        "Anvisningsret (almenboligloven § 59)",
+        "Husdyr",
+        "Betalingsevne",
+    ]
+    result = solve_problem({**document, "language": "en"}, explain=True)
+    pairs = {(p["citizen"], p["vacancy"]): p for p in result["pairs"]}
     assert pairs[("A", "V1")]["feasible"] and pairs[("A", "V1")]["reasons"] == []
     assert pairs[("A", "V1")]["score"] == result["assignments"][0]["score"]
     assert pairs[("A", "V1")]["breakdown"] == result["assignments"][0]["breakdown"]
-    assert [r.split(":")[0] for r in pairs[("A", "V2")]["reasons"]] == ["affordability"]
-    assert [r.split(":")[0] for r in pairs[("B", "V2")]["reasons"]] == [
+    assert [r.split(":")[0] for r in pairs[("A", "V2")]["reasons"]] == ["Affordability"]
+    assert [f["rule"] for f in pairs[("B", "V2")]["failed"]] == [
         "allocation_right",
         "pets",
         "affordability",
+    ]
+    assert [r.split(":")[0] for r in pairs[("B", "V2")]["reasons"]] == [
+        "Allocation right (almenboligloven § 59)",
+        "Pets",
+        "Affordability",
     ]
     assert "pairs" not in solve_problem(document)
 
@@ -112,7 +142,7 @@ def test_reasons_come_as_data_beside_the_words() -> None:
         [citizen("A"), citizen("C1", household={"adults": 2, "children": 4})],
         [vacancy("V1"), vacancy("V2", rent_dkk=9000)],
     )
-    result = solve_problem(document, explain=True, exclude={("A", "V1")})
+    result = solve_problem({**document, "language": "en"}, explain=True, exclude={("A", "V1")})
     pairs = {(p["citizen"], p["vacancy"]): p for p in result["pairs"]}
     failed = pairs[("A", "V2")]["failed"]
     assert [f["rule"] for f in failed] == ["affordability"]
@@ -123,7 +153,9 @@ def test_reasons_come_as_data_beside_the_words() -> None:
     crowded = pairs[("C1", "V1")]["failed"][0]
     assert crowded["rule"] == "household_fits"
     assert crowded["values"]["persons"] == 6 and crowded["values"]["max_persons_per_room"] == 2
-    assert pairs[("C1", "V1")]["reasons"][0].startswith("household_fits: 6 persons in 2 rooms")
+    assert pairs[("C1", "V1")]["reasons"][0].startswith(
+        "The household does not fit the home: 6 persons in 2 rooms"
+    )
     assert all(p["failed"] == [] for p in result["pairs"] if p["feasible"])
 
     by_citizen = {u["citizen"]: u for u in result["unmatched"]}

@@ -33,8 +33,12 @@ def test_assigned_citizen_is_offered_first_then_alternates_by_loss() -> None:
         keys = [(c["loss"], -c["score"], c["citizen"]) for c in alternates]
         assert keys == sorted(keys)
         assert [c["rank"] for c in candidates] == list(range(1, len(candidates) + 1))
-        assert all("forecast" in c["why"] for c in alternates)
-        assert "Affordable" in candidates[0]["why"]
+        assert all("prognose" in c["why"] for c in alternates)
+        assert "Kan betales" in candidates[0]["why"]
+    english = solve_problem({**small_market(), "language": "en"})
+    for offer in english["offers"]:
+        assert all("forecast" in c["why"] for c in offer["candidates"][1:])
+        assert "Affordable" in offer["candidates"][0]["why"]
 
 
 def test_alternates_and_options_are_capped() -> None:

@@ -54,6 +54,7 @@ GOOD = {
     "allocation_municipality_code": "",
     "available_from": "2026-12-01",
     "listed_area": "nej",
+    "area_category": "",
     "social_caretaker": "",
 }
 
