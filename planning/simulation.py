@@ -600,7 +600,7 @@ class _Run:
         exit_day: int,
         support_days: int,
     ) -> None:
-        birth = self.templates.citizens[template].birth_year
+        birth = self.templates.citizens[template].born_year
         self.persons.append(
             _Person(
                 len(self.persons),
@@ -694,7 +694,7 @@ class _Run:
             registered_on=self._date(person.arrival, today),
             homeless_since=homeless_since,
             deadline=None if deadline is None else self._date(person.arrival + deadline, today),
-            # on kontanthjælp since they became homeless (assumption; the § 51 b rule)
+            # on kontanthjælp since they became homeless (assumption; the § 59 stk. 6 rule)
             kontanthjaelp_since=homeless_since if kh else None,
         )
         return model
