@@ -339,8 +339,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "deadline_label": ("Frist (løsladelse eller udskrivning)", "Deadline (release or discharge)"),
     "kontanthjaelp_since": ("På kontanthjælp siden", "On kontanthjælp since"),
     "kontanthjaelp_help": (
-        "Første dag i den nuværende sammenhængende periode (almenboligloven § 51 b).",
-        "First day of the current unbroken period (Social Housing Act § 51 b).",
+        "Første dag i den nuværende sammenhængende periode (almenboligloven § 59, stk. 6).",
+        "First day of the current unbroken period (Social Housing Act § 59(6)).",
     ),
     "date_help": ("Fx 23.10.2026.", "E.g. 23.10.2026."),
     "needs": ("Behov", "Needs"),
