@@ -93,6 +93,8 @@ def load_world(session: Session, world: World, *, cpr_secret: str) -> None:
             needs_ground_floor=c.needs["ground_floor"],
             has_pets=c.needs["pets"],
             kontanthjaelp_since=c.kontanthjaelp_since,
+            disability=c.disability,
+            skaev_target_group=c.skaev_target_group,
         )
         case.income_items = [CaseIncome(kind=IncomeKind(k), monthly_dkk=a) for k, a in c.income]
         case.area_preferences = [

@@ -142,6 +142,8 @@ class Citizen:
     areas: list[str]
     avoid_areas: list[str]
     kontanthjaelp_since: dt.date | None
+    disability: bool = False
+    skaev_target_group: bool = False
 
 
 @dataclass
@@ -184,6 +186,8 @@ def citizen_document(c: Citizen) -> dict[str, Any]:
         "kontanthjaelp_since": (
             c.kontanthjaelp_since.isoformat() if c.kontanthjaelp_since else None
         ),
+        "disability": c.disability,
+        "skaev_target_group": c.skaev_target_group,
     }
 
 
@@ -396,6 +400,11 @@ class _Builder:
         avoid = order[n_pref : n_pref + 1] if rng.random() < 0.2 else []
         day = int(rng.integers(1, 29))
         month = int(rng.integers(1, 13))
+        needs = {
+            "wheelchair": bool(rng.random() < 0.03),
+            "ground_floor": bool(rng.random() < 0.08),
+            "pets": bool(rng.random() < 0.15),
+        }
         return Citizen(
             id=f"C-{m.code}-{self.citizen_no:05d}",
             cpr=f"{day:02d}{month:02d}{birth_year % 100:02d}{int(rng.integers(0, 10_000)):04d}",
@@ -409,16 +418,19 @@ class _Builder:
             registered_on=registered,
             deadline=deadline,
             support=support,
-            needs={
-                "wheelchair": bool(rng.random() < 0.03),
-                "ground_floor": bool(rng.random() < 0.08),
-                "pets": bool(rng.random() < 0.15),
-            },
+            needs=needs,
             areas=order[:n_pref],
             avoid_areas=avoid,
             kontanthjaelp_since=(
                 homeless_since if any(k == "kontanthjaelp" for k, _ in income) else None
             ),
+            # Derived, not drawn, so the seeds' sequence of draws stays as it was. An
+            # assumption of the generator, not a figure: a wheelchair user has the
+            # disability that qualifies for an ældrebolig, and people on the street or in a
+            # night shelter with the most intensive support (ACT, ICM) are those staff
+            # judge to be skæve boliger's target group (DOMAIN.md section 3).
+            disability=needs["wheelchair"],
+            skaev_target_group=support in ("ACT", "ICM") and situation in (1, 2),
         )
 
 

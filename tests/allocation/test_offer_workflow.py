@@ -29,6 +29,8 @@ from synthetic.population import generate
 
 CODE = "461"
 WORLD = generate(seed=461, n_citizens=30, n_vacancies=8, n_units=40)
+# More open homes, for a citizen who declines three times (the refusal-policy test).
+ROOMY_WORLD = generate(seed=461, n_citizens=30, n_vacancies=24, n_units=60)
 TODAY = WORLD.as_of
 STAFF = "staff:test"
 
@@ -37,6 +39,13 @@ STAFF = "staff:test"
 def world(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
     with sessions() as s, s.begin():
         load_world(s, WORLD, cpr_secret="test-secret")
+    return sessions
+
+
+@pytest.fixture
+def roomy_world(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+    with sessions() as s, s.begin():
+        load_world(s, ROOMY_WORLD, cpr_secret="test-secret")
     return sessions
 
 
@@ -67,8 +76,8 @@ def _run(s: Session) -> MatchRun:
     return match_runs.run_match(session=s, municipality_code=CODE, actor=STAFF, as_of=TODAY)
 
 
-def _first_choice(s: Session, run: MatchRun) -> Offer:
-    """The rank-1 proposal of the first vacancy that has at least one alternate."""
+def _first_choice(s: Session, run: MatchRun, *, candidates: int = 2) -> Offer:
+    """The rank-1 proposal of the first vacancy with at least ``candidates`` candidates."""
     offers = list(
         s.scalars(
             select(Offer).where(Offer.match_run_id == run.id).order_by(Offer.vacancy_id, Offer.rank)
@@ -77,7 +86,7 @@ def _first_choice(s: Session, run: MatchRun) -> Offer:
     by_vacancy: dict[int, list[Offer]] = {}
     for o in offers:
         by_vacancy.setdefault(o.vacancy_id, []).append(o)
-    return next(group[0] for group in by_vacancy.values() if len(group) >= 2)
+    return next(group[0] for group in by_vacancy.values() if len(group) >= candidates)
 
 
 def _audit(s: Session, action: str, entity_id: int) -> int:
@@ -343,7 +352,7 @@ def test_expiry_by_cron_by_reading_and_by_a_late_answer(
     _register()
     runner = CliRunner()
     with world() as s, s.begin():
-        first = _first_choice(s, _run(s))
+        first = _first_choice(s, _run(s), candidates=3)  # expired twice, then a third
         sent = workflow.send_offer(session=s, offer_id=first.id, actor=STAFF, today=TODAY)
         offer_id, vacancy_id, case_id = sent.id, sent.vacancy_id, sent.case_id
         deadline = sent.answer_deadline
@@ -425,12 +434,24 @@ def test_expiry_by_cron_by_reading_and_by_a_late_answer(
 
 
 def test_refusal_policy_review_then_remove(
-    world: sessionmaker[Session], set_policy: Callable[..., None]
+    roomy_world: sessionmaker[Session], set_policy: Callable[..., None]
 ) -> None:
     """Beyond max_refusals the municipality's action applies: review flags, remove removes."""
     set_policy(answer_deadline_days=3, refusal={"max_refusals": 1, "action": "review"})
-    with world() as s, s.begin():
-        first = _first_choice(s, _run(s))
+    with roomy_world() as s, s.begin():
+        run = _run(s)
+        # A citizen with at least four feasible homes: three declines, then the removal.
+        many = {o["citizen"] for o in run.result["options"] if o["feasible_vacancies"] >= 4}
+        refs = dict(s.execute(select(CitizenCase.id, CitizenCase.case_ref)).tuples().all())
+        first = next(
+            o
+            for o in s.scalars(
+                select(Offer)
+                .where(Offer.match_run_id == run.id, Offer.rank == 1)
+                .order_by(Offer.vacancy_id)
+            )
+            if refs[o.case_id] in many
+        )
         case_id = first.case_id
         tried = {first.vacancy_id}
         sent = workflow.send_offer(session=s, offer_id=first.id, actor=STAFF, today=TODAY)
@@ -470,7 +491,7 @@ def test_refusal_policy_review_then_remove(
         assert _audit(s, "case.review_required", case_id) == 1
     # The municipality tightens its policy: the next refusal removes the case.
     set_policy(refusal={"max_refusals": 1, "action": "remove"})
-    with world() as s, s.begin():
+    with roomy_world() as s, s.begin():
         four = workflow.decline_offer(
             session=s, offer_id=offer_another().id, actor=STAFF, today=TODAY, reason="wrong_area"
         )
