@@ -532,6 +532,14 @@ def _whole(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+def read_amount(text: str) -> float:
+    """An amount in kroner typed on a page, by the list's rules (:func:`_amount`, bounds).
+
+    Raises :class:`CellProblem` (its ``key`` and ``values`` word it in either language).
+    """
+    return _money(text)
+
+
 _rooms = _whole(bounds.ROOMS_MIN, bounds.ROOMS_MAX)
 _floor = _whole(bounds.FLOOR_MIN, bounds.FLOOR_MAX)
 
@@ -562,6 +570,11 @@ def _date(value: str) -> dt.date:
         return dt.date.fromisoformat(text[:10])
     except ValueError:
         raise CellProblem("not_a_date", value=_shown(value)) from None
+
+
+def read_day(text: str) -> dt.date:
+    """A day typed on a page: ``2027-02-01`` or ``01.02.2027`` (:class:`CellProblem` if not)."""
+    return _date(text)
 
 
 def _optional_date(value: str) -> dt.date | None:
@@ -1421,6 +1434,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_ROWS",
     "MESSAGES",
+    "CellProblem",
     "ImportFailed",
     "ImportSummary",
     "RowError",
@@ -1428,6 +1442,9 @@ __all__ = [
     "check_vacancy_list",
     "district_at",
     "import_vacancy_list",
+    "message",
+    "read_amount",
+    "read_day",
     "template_csv",
     "template_xlsx",
 ]

@@ -288,16 +288,55 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload_list": ("Upload liste", "Upload a list"),
     "upload_title": ("Upload liste over ledige boliger", "Upload a vacancy list"),
     "upload_intro": (
-        "CSV (komma eller semikolon, UTF-8) eller Excel (.xlsx). Hele listen kontrolleres, "
-        "før noget gemmes: er der fejl, gemmes intet.",
-        "CSV (comma or semicolon, UTF-8) or Excel (.xlsx). The whole list is checked "
-        "before anything is saved: if there is an error, nothing is saved.",
+        "Excel (.xlsx) eller CSV, som Excel gemmer den (semikolon eller komma; Windows- eller "
+        "UTF-8-tegnsæt). Overskrifterne må være danske eller engelske, og tal skrives på "
+        "dansk: 4.950 eller 4.950,50 kr., 68,5 m². Hele listen kontrolleres, før noget "
+        "gemmes: er der fejl, gemmes intet, og alle fejl vises på én gang.",
+        "Excel (.xlsx) or CSV as Excel saves it (semicolon or comma; Windows or UTF-8 "
+        "characters). Headings may be Danish or English, and numbers are written the Danish "
+        "way: 4.950 or 4.950,50 kr., 68,5 m². The whole list is checked before anything is "
+        "saved: if there is an error, nothing is saved, and every error is shown at once.",
     ),
+    "template_title": ("Skabelon", "Template"),
+    "template_intro": (
+        "Hent skabelonen med overskrifterne og en eksempelrække, udfyld den og upload den.",
+        "Download the template with the headings and an example row, fill it in and upload it.",
+    ),
+    "template_xlsx": ("Hent skabelon (Excel)", "Download template (Excel)"),
+    "template_csv": ("Hent skabelon (CSV)", "Download template (CSV)"),
+    "file_too_large": (
+        "Filen er for stor: højst {mb} MB kan uploades. Gem kun arket med listen, eller "
+        "del listen i flere filer.",
+        "The file is too large: at most {mb} MB can be uploaded. Save only the sheet with "
+        "the list, or split the list into several files.",
+    ),
+    "heading": ("Overskrift", "Heading"),
+    "heading_other": ("Engelsk overskrift", "Danish heading"),
+    "meaning": ("Forklaring", "Meaning"),
+    "edit_vacancy": ("Ret", "Edit"),
+    "edit_title": ("Ret ledig bolig", "Edit vacancy"),
+    "edit_intro": (
+        "Ret dagen, boligen bliver ledig, beløbene og adgangsforholdene. Beløb skrives på "
+        "dansk: 4.950 eller 4.950,50.",
+        "Change the day the home becomes free, the amounts and the access facts. Amounts "
+        "may be written the Danish way: 4.950 or 4.950,50.",
+    ),
+    "update_ok": ("Ændringerne er gemt.", "The changes were saved."),
+    "changed_meanwhile": (
+        "Boligen er blevet ændret, siden siden blev åbnet. Her er den nu; ret igen og gem.",
+        "The vacancy changed after this page was opened. Here it is now; edit again and save.",
+    ),
+    "no_open_vacancies": ("Ingen ledige boliger lige nu.", "No open vacancies right now."),
+    "actions": ("Handlinger", "Actions"),
     "file": ("Fil", "File"),
     "upload": ("Upload og kontrollér", "Upload and check"),
     "upload_errors": (
         "{n} fejl i listen. Intet er gemt. Ret fejlene og upload igen.",
         "{n} errors in the list. Nothing was saved. Fix them and upload again.",
+    ),
+    "upload_error_one": (
+        "1 fejl i listen. Intet er gemt. Ret fejlen og upload igen.",
+        "1 error in the list. Nothing was saved. Fix it and upload again.",
     ),
     "upload_ok": (
         "Listen er gemt: {rows} rækker, {created} nye og {updated} ændrede boliger, "
