@@ -198,3 +198,13 @@ def test_a_large_file_gets_a_size_message_in_the_browser_and_from_the_server(
     assert answer.status_code == 413
     assert "Filen er for stor: højst 5 MB kan uploades." in answer.text
     assert "Vælg en fil" not in answer.text
+
+
+def test_the_new_unit_form_reads_amounts_by_the_lists_rules() -> None:
+    from api.web.association_units import NewUnitForm, check_form, unit_payload
+
+    ambiguous = NewUnitForm(rent_dkk="4,950", deposit_dkk="14.850")
+    _, errors = check_form(ambiguous, "da")
+    assert errors["rent_dkk"].startswith("'4,950' kan læses på to måder")
+    assert "deposit_dkk" not in errors
+    assert unit_payload(NewUnitForm(rent_dkk="4.950"))["rent_dkk"] == "4950.0"
