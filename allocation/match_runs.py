@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
-from allocation.models import MatchRun, Offer, OfferStatus
+from allocation.models import CitizenCase, MatchRun, Offer, OfferStatus
 from allocation.offer_repository import (
     active_case_ids,
     cases_awaiting_answer,
@@ -516,3 +516,86 @@ def explain_pair(*, run: MatchRun, citizen: str, vacancy: str) -> dict[str, Any]
         "assigned_vacancy": assignment["vacancy"] if assignment else None,
         "unmatched": unmatched,
     }
+
+
+# --- reads for pages that show a run of any size ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """A run without its documents: what a list of runs shows (its stats are small)."""
+
+    id: int
+    created_at: dt.datetime
+    status: str
+    purpose: str
+    housed: int | None
+    vacancies: int | None
+
+
+def get_run_result(*, session: Session, run_id: int, municipality_code: str) -> MatchRun:
+    """:func:`get_match_run` without reading the problem snapshot until it is used (a page
+    of the plan needs only the result)."""
+    run = session.get(MatchRun, run_id, options=[defer(MatchRun.problem)])
+    if run is None or run.municipality_code != municipality_code:
+        raise NotFound("match-run-not-found", "Match run not found", f"No match run {run_id}.")
+    return run
+
+
+def run_summaries(
+    session: Session, municipality_code: str, *, limit: int
+) -> tuple[list[RunSummary], int]:
+    """The municipality's newest runs, newest first, without reading their problem and
+    result documents (megabytes each for a large municipality); and how many in all."""
+    total = session.scalar(
+        select(func.count())
+        .select_from(MatchRun)
+        .where(MatchRun.municipality_code == municipality_code)
+    )
+    rows = session.execute(
+        select(MatchRun.id, MatchRun.created_at, MatchRun.status, MatchRun.stats)
+        .where(MatchRun.municipality_code == municipality_code)
+        .order_by(MatchRun.id.desc())
+        .limit(limit)
+    ).all()
+    summaries = []
+    for run_id, created_at, status, stats in rows:
+        solver = (stats or {}).get("solver") or {}
+        summaries.append(
+            RunSummary(
+                id=run_id,
+                created_at=created_at,
+                status=status,
+                purpose=str((stats or {}).get("purpose") or "match"),
+                housed=solver.get("housed"),
+                vacancies=solver.get("vacancies"),
+            )
+        )
+    return summaries, int(total or 0)
+
+
+def plan_offers(
+    session: Session, *, municipality_code: str, run_id: int, vacancy_ids: Iterable[int]
+) -> list[Offer]:
+    """The offers a run page shows for some homes: the run's own, and the live (proposed
+    or sent) ones of any run (a re-plan after a decline proposes only its one home).
+
+    The caller expires overdue offers first (``workflow.expire_overdue``), as every read
+    of offers does.
+    """
+    wanted = sorted(set(vacancy_ids))
+    if not wanted:
+        return []
+    return list(
+        session.scalars(
+            select(Offer)
+            .join(CitizenCase, CitizenCase.id == Offer.case_id)
+            .where(
+                CitizenCase.municipality_code == municipality_code,
+                Offer.vacancy_id.in_(wanted),
+                (Offer.match_run_id == run_id)
+                | Offer.status.in_((OfferStatus.proposed, OfferStatus.sent)),
+            )
+            .order_by(Offer.vacancy_id, Offer.rank, Offer.id)
+        )
+    )

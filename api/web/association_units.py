@@ -28,6 +28,7 @@ from api.web.i18n import Lang, translator
 from api.web.pages import error_page, lang_of, redirect, render, transaction
 from api.web.session import csrf_ok
 from inventory import service as inventory
+from inventory.importer import CellProblem, message, read_amount
 from inventory.models import AllocationRight, Department, UnitKind
 from inventory.schemas import UnitIn, VacancyCreate
 from kernel.errors import DomainError
@@ -137,8 +138,13 @@ def unit_payload(form: _TypedForm) -> dict[str, Any]:
             unit[name] = bool(typed(form, name))
             continue
         text = typed(form, name).strip()
-        if name in DECIMAL_FIELDS or name in MONEY_FIELDS:
-            text = decimal_text(text, money=name in MONEY_FIELDS)
+        if name in MONEY_FIELDS and text:
+            try:  # the vacancy list's rule for amounts: 4.950 is 4950, 4,950 is refused
+                text = repr(read_amount(text))
+            except CellProblem:
+                text = decimal_text(text, money=True)  # check_form says what is wrong
+        elif name in DECIMAL_FIELDS:
+            text = decimal_text(text)
         if text:
             unit[name] = text
     return unit
@@ -205,6 +211,13 @@ def check_form(form: _TypedForm, lang: Lang) -> tuple[VacancyCreate | None, dict
     date_problem = available_from_problem(form.available_from)
     if date_problem is not None:
         errors["available_from"] = say(date_problem)
+    for name in MONEY_FIELDS:
+        text = typed(form, name).strip()
+        if text:
+            try:
+                read_amount(text)
+            except CellProblem as problem:
+                errors[name] = message(problem.key, lang, problem.values)
     if _reduction_exceeds_rent(unit):
         errors["rent_reduction_dkk"] = say("reduction_exceeds_rent")
     payload: dict[str, Any] = {"unit": unit}

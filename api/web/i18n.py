@@ -199,11 +199,235 @@ STRINGS: dict[str, tuple[str, str]] = {
     "left_out_citizen": ("Sag", "Case"),
     "left_out_vacancy": ("Bolig", "Home"),
     "ranked_intro": (
-        "Den første kandidat er den, planen giver boligen; de næste er reserver, hvis "
-        "tilbuddet afslås. Forslag er beslutningsstøtte.",
-        "The first candidate is the one the plan gives the home to; the others are "
-        "alternates if the offer is declined. Proposals are a decision aid.",
+        "Nr. 1 er den borger, planen giver boligen; de næste er reserver, hvis tilbuddet "
+        "afslås. Reserverne står i den rækkefølge, der koster planen som helhed mindst, "
+        "ikke efter egne point: en reserve kan have flere point, men være mere værd for "
+        "planen i en anden bolig. Point vises uden den grundbonus, alle boligplacerede får, "
+        "og kun de pointdele, der er forskellige for boligens kandidater. Forslag er "
+        "beslutningsstøtte.",
+        "Rank 1 is the citizen the plan gives the home to; the others are alternates if the "
+        "offer is declined. Alternates are in the order that costs the plan as a whole the "
+        "least, not by their own points: an alternate may have more points but be worth more "
+        "to the plan in another home. Points are shown without the base bonus every housed "
+        "citizen gets, and only the score parts that differ between the home's candidates. "
+        "Proposals are a decision aid.",
     ),
+    # run page (api/web/run_views.py)
+    "run": ("Kørsel", "Run"),
+    "run_summary_page": (
+        "Kørsel {id}, {when}: {assigned} af {vacancies} boliger fordelt mellem {citizens} "
+        "borgere; {unmatched} borgere får ingen bolig i planen.",
+        "Run {id}, {when}: {assigned} of {vacancies} homes assigned among {citizens} "
+        "citizens; {unmatched} citizens get no home in the plan.",
+    ),
+    "run_status_OPTIMAL": ("Planen er den bedst mulige.", "The plan is the best possible."),
+    "run_status_FEASIBLE": (
+        "Planen er gyldig, men ikke bevist den bedst mulige (tidsgrænsen blev nået).",
+        "The plan is valid but not proven the best possible (the time limit was reached).",
+    ),
+    "newer_run": (
+        "Der findes en nyere kørsel; dens forslag gælder nu:",
+        "There is a newer run; its proposals apply now:",
+    ),
+    "find_in_run": ("Find bolig eller borger", "Find a home or a citizen"),
+    "home_number": ("Bolig nr.", "Home no."),
+    "show": ("Vis", "Show"),
+    "show_all": ("Vis alle", "Show all"),
+    "homes_in_run": ("Boliger i planen ({n})", "Homes in the plan ({n})"),
+    "homes_pages": ("Sider med boliger", "Pages of homes"),
+    "no_homes_match": (
+        "Ingen bolig i planen passer til søgningen.",
+        "No home in the plan matches.",
+    ),
+    "previous_page": ("Forrige side", "Previous page"),
+    "next_page": ("Næste side", "Next page"),
+    "page_of": ("Side {page} af {pages}", "Page {page} of {pages}"),
+    "plan_gives_nobody": (
+        "Planen giver ikke boligen til nogen.",
+        "The plan gives this home to nobody.",
+    ),
+    "plan_gives_nobody_more": (
+        "Borgerne nedenfor kan få den, men planen har brug for dem andre steder eller "
+        "prioriterer dem lavere; nr. 1 er det første alternativ.",
+        "The citizens below could have it, but the plan needs them elsewhere or ranks them "
+        "lower; rank 1 is the first alternate.",
+    ),
+    "points": ("Point", "Points"),
+    "part_situation": ("Situation", "Situation"),
+    "part_time_homeless": ("Tid som hjemløs", "Time homeless"),
+    "part_deadline": ("Frist", "Deadline"),
+    "part_children": ("Børn", "Children"),
+    "part_time_on_list": ("Tid på listen", "Time on the list"),
+    "part_area_preference": ("Ønsket område", "Preferred area"),
+    "part_distance": ("Afstand", "Distance"),
+    "part_stays_affordable": ("Kan fortsat betale", "Stays affordable"),
+    "part_support_fit": ("Støtte passer", "Support fits"),
+    "why_here": ("Hvorfor denne plads", "Why this place"),
+    "plans_choice": ("planens valg", "the plan's choice"),
+    "why_plan_choice": ("Planen giver boligen til {ref}.", "The plan gives the home to {ref}."),
+    "why_if_declines": ("Tilbydes, hvis {holder} siger nej.", "Offered if {holder} declines."),
+    "why_nobody_first": (
+        "Første alternativ; planen giver ikke boligen til nogen.",
+        "First alternate; the plan gives the home to nobody.",
+    ),
+    "why_nobody_next": ("Næste alternativ.", "Next alternate."),
+    "why_loss": (
+        "Planen mister mindst {loss} point samlet, hvis {ref} får boligen (skøn).",
+        "The plan loses at least {loss} points in all if {ref} gets the home (estimate).",
+    ),
+    "why_planned_elsewhere": (
+        "Planen giver {ref} bolig #{home}.",
+        "The plan gives {ref} home #{home}.",
+    ),
+    "why_not_housed": (
+        "Planen har ingen bolig til {ref}.",
+        "The plan has no home for {ref}.",
+    ),
+    "why_more_points": (
+        "Har flere point end nr. {rank}, men står lavere, fordi rækkefølgen følger, hvad "
+        "planen som helhed mister.",
+        "Has more points than rank {rank} but stands lower, because the order follows what "
+        "the plan as a whole loses.",
+    ),
+    "later_proposals": (
+        "Forslag fra en senere kørsel for denne bolig:",
+        "Proposals from a later run for this home:",
+    ),
+    "unmatched_title": (
+        "Borgere uden bolig i planen ({n})",
+        "Citizens without a home in the plan ({n})",
+    ),
+    "unmatched_reason": ("Hvorfor", "Why"),
+    "unmatched_pages": ("Sider med borgere uden bolig", "Pages of citizens without a home"),
+    "everyone_matched": (
+        "Alle borgere får en bolig i planen.",
+        "Every citizen gets a home in the plan.",
+    ),
+    "earlier_runs": ("Kørsler", "Runs"),
+    "run_purpose": ("Anledning", "Purpose"),
+    "run_purpose_match": ("matchning", "match"),
+    "run_purpose_propose_next": ("nyt forslag efter afslag", "next proposal after a decline"),
+    "homes_assigned": ("Boliger fordelt", "Homes assigned"),
+    "older_runs": ("og {n} ældre kørsler", "and {n} older runs"),
+    "match_running": (
+        "Matchningen kører … det kan tage et øjeblik.",
+        "The match is running … this may take a moment.",
+    ),
+    "explain_not_listed": (
+        "Borgeren opfylder kravene, men er ikke blandt boligens kandidater.",
+        "The citizen meets the rules but is not among the home's candidates.",
+    ),
+    "base_left_out": (
+        "Grundbonussen, som alle boligplacerede får, er ikke medregnet.",
+        "The base bonus every housed citizen gets is left out.",
+    ),
+    "rule_allocation_right": (
+        "Boligen hører ikke under kommunens anvisningsret.",
+        "The home is not under the municipality's allocation right.",
+    ),
+    "rule_household_fits": (
+        "Boligen passer ikke til husstandens størrelse.",
+        "The home does not fit the household's size.",
+    ),
+    "rule_accessibility": (
+        "Boligen er ikke tilgængelig nok (kørestol, stueetage eller elevator).",
+        "The home is not accessible enough (wheelchair, ground floor or lift).",
+    ),
+    "rule_pets": ("Boligen tillader ikke borgerens husdyr.", "The home does not allow the pet."),
+    "rule_youth_unit": (
+        "Boligen er en ungdomsbolig, og borgeren er over aldersgrænsen.",
+        "The home is a youth unit and the citizen is over the age limit.",
+    ),
+    "rule_listed_area": (
+        "Boligen ligger i et udsat område (§ 51 b), og borgeren har længe fået kontanthjælp.",
+        "The home is in a listed area (§ 51 b) and the citizen has long received kontanthjælp.",
+    ),
+    "rule_avoided_area": (
+        "Boligen ligger i et område, borgeren har bedt om at undgå.",
+        "The home is in an area the citizen asked to avoid.",
+    ),
+    "rule_available_by_deadline": (
+        "Boligen er ikke ledig inden borgerens frist.",
+        "The home is not available by the citizen's deadline.",
+    ),
+    "rule_affordability": (
+        "Borgeren har ikke råd til boligen.",
+        "The citizen cannot afford the home.",
+    ),
+    "rule_excluded": (
+        "Borgeren har tidligere sagt nej til boligen eller ladet et tilbud udløbe.",
+        "The citizen declined this home before or let an offer of it expire.",
+    ),
+    "um_outranked": (
+        "Alle {n} mulige boliger gik til borgere, planen prioriterer højere: {named}. At give "
+        "borgeren bolig #{home} i stedet ville koste planen mindst {loss} point (skøn).",
+        "All {n} feasible homes went to citizens the plan ranks higher: {named}. Giving the "
+        "citizen home #{home} instead would cost the plan at least {loss} points (estimate).",
+    ),
+    "um_home_to": (
+        "#{home} gik til {holder} ({theirs} point mod {mine})",
+        "#{home} went to {holder} ({theirs} points against {mine})",
+    ),
+    "um_home_unassigned": (
+        "#{home} fordeles ikke ({mine} point)",
+        "#{home} is left unassigned ({mine} points)",
+    ),
+    "um_capacity": (
+        "Et støtteteams ledige pladser eller en afdelings loft udelukker bolig #{home}, som "
+        "planen ellers ville give borgeren.",
+        "A support team's free places or a department cap rule out home #{home}, which the "
+        "plan would otherwise give the citizen.",
+    ),
+    "um_rule_allocation_right": (
+        "Ingen af de {homes_considered} ledige boliger hører under kommunens anvisningsret.",
+        "None of the {homes_considered} vacant homes is under the municipality's allocation right.",
+    ),
+    "um_rule_household_fits": (
+        "Ingen af de {homes_left} tilbageværende boliger passer til {persons} personer.",
+        "None of the {homes_left} homes left fits {persons} persons.",
+    ),
+    "um_rule_accessibility": (
+        "Ingen af de {homes_left} tilbageværende boliger er tilgængelige nok.",
+        "None of the {homes_left} homes left is accessible enough.",
+    ),
+    "um_rule_pets": (
+        "Ingen af de {homes_left} tilbageværende boliger tillader borgerens husdyr.",
+        "None of the {homes_left} homes left allows the citizen's pet.",
+    ),
+    "um_rule_youth_unit": (
+        "De {homes_left} tilbageværende boliger er ungdomsboliger for borgere under "
+        "{youth_age_limit} år; borgeren er {age}.",
+        "The {homes_left} homes left are youth units for citizens under {youth_age_limit}; "
+        "the citizen is {age}.",
+    ),
+    "um_rule_listed_area": (
+        "De {homes_left} tilbageværende boliger ligger i udsatte områder (§ 51 b), og "
+        "borgeren har fået kontanthjælp i {kontanthjaelp_months} måneder i træk (grænse "
+        "{limit_months}).",
+        "The {homes_left} homes left are in listed areas (§ 51 b) and the citizen has "
+        "received kontanthjælp for {kontanthjaelp_months} months in a row (limit "
+        "{limit_months}).",
+    ),
+    "um_rule_avoided_area": (
+        "De {homes_left} tilbageværende boliger ligger i områder, borgeren har bedt om at undgå.",
+        "The {homes_left} homes left are in areas the citizen asked to avoid.",
+    ),
+    "um_rule_available_by_deadline": (
+        "Ingen af de {homes_left} tilbageværende boliger er ledige inden borgerens frist "
+        "{deadline}.",
+        "None of the {homes_left} homes left is available by the citizen's deadline {deadline}.",
+    ),
+    "um_rule_affordability": (
+        "Borgeren har ikke råd til nogen af de {homes_left} tilbageværende boliger.",
+        "The citizen cannot afford any of the {homes_left} homes left.",
+    ),
+    "um_rule_excluded": (
+        "Alle {feasible_before_exclusions} mulige boliger er udelukket, fordi borgeren har "
+        "sagt nej til dem eller ladet tilbud udløbe.",
+        "All {feasible_before_exclusions} feasible homes are excluded: the citizen declined "
+        "them or let offers expire.",
+    ),
+    "um_other": ("Ingen bolig i planen ({reason}).", "No home in the plan ({reason})."),
     "rank": ("Nr.", "Rank"),
     "candidate": ("Kandidat", "Candidate"),
     "score": ("Point", "Score"),
@@ -214,8 +438,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "why_not": ("Hvorfor ikke en anden borger?", "Why not another citizen?"),
     "why_not_help": (
-        "Vælg en sag for at se, hvilke regler der udelukker den.",
-        "Pick a case to see which rules rule it out.",
+        "Skriv et boligens nummer og et sagsnr. for at se, hvorfor borgeren (ikke) er foreslået "
+        "til boligen: reglerne, der udelukker den, eller pointene.",
+        "Enter a home number and a case ref to see why the citizen is (not) proposed for "
+        "the home: the rules that rule it out, or the points.",
     ),
     "explain": ("Forklar", "Explain"),
     "explanation": ("Forklaring", "Explanation"),
@@ -429,9 +655,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cases_found_one": ("1 sag", "1 case"),
     "cases_found_many": ("{n} sager", "{n} cases"),
     "no_cases_found": ("Ingen sager passer til søgningen.", "No case matches the search."),
-    "page_of": ("Side {page} af {pages}", "Page {page} of {pages}"),
-    "previous_page": ("Forrige side", "Previous page"),
-    "next_page": ("Næste side", "Next page"),
     "pages_nav": ("Sider", "Pages"),
     "refusals_short": ("Afslag", "Refusals"),
     # staff: the case form's messages
@@ -505,16 +728,55 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload_list": ("Upload liste", "Upload a list"),
     "upload_title": ("Upload liste over ledige boliger", "Upload a vacancy list"),
     "upload_intro": (
-        "CSV (komma eller semikolon, UTF-8) eller Excel (.xlsx). Hele listen kontrolleres, "
-        "før noget gemmes: er der fejl, gemmes intet.",
-        "CSV (comma or semicolon, UTF-8) or Excel (.xlsx). The whole list is checked "
-        "before anything is saved: if there is an error, nothing is saved.",
+        "Excel (.xlsx) eller CSV, som Excel gemmer den (semikolon eller komma; Windows- eller "
+        "UTF-8-tegnsæt). Overskrifterne må være danske eller engelske, og tal skrives på "
+        "dansk: 4.950 eller 4.950,50 kr., 68,5 m². Hele listen kontrolleres, før noget "
+        "gemmes: er der fejl, gemmes intet, og alle fejl vises på én gang.",
+        "Excel (.xlsx) or CSV as Excel saves it (semicolon or comma; Windows or UTF-8 "
+        "characters). Headings may be Danish or English, and numbers are written the Danish "
+        "way: 4.950 or 4.950,50 kr., 68,5 m². The whole list is checked before anything is "
+        "saved: if there is an error, nothing is saved, and every error is shown at once.",
     ),
+    "template_title": ("Skabelon", "Template"),
+    "template_intro": (
+        "Hent skabelonen med overskrifterne og en eksempelrække, udfyld den og upload den.",
+        "Download the template with the headings and an example row, fill it in and upload it.",
+    ),
+    "template_xlsx": ("Hent skabelon (Excel)", "Download template (Excel)"),
+    "template_csv": ("Hent skabelon (CSV)", "Download template (CSV)"),
+    "file_too_large": (
+        "Filen er for stor: højst {mb} MB kan uploades. Gem kun arket med listen, eller "
+        "del listen i flere filer.",
+        "The file is too large: at most {mb} MB can be uploaded. Save only the sheet with "
+        "the list, or split the list into several files.",
+    ),
+    "heading": ("Overskrift", "Heading"),
+    "heading_other": ("Engelsk overskrift", "Danish heading"),
+    "meaning": ("Forklaring", "Meaning"),
+    "edit_vacancy": ("Ret", "Edit"),
+    "edit_title": ("Ret ledig bolig", "Edit vacancy"),
+    "edit_intro": (
+        "Ret dagen, boligen bliver ledig, beløbene og adgangsforholdene. Beløb skrives på "
+        "dansk: 4.950 eller 4.950,50.",
+        "Change the day the home becomes free, the amounts and the access facts. Amounts "
+        "may be written the Danish way: 4.950 or 4.950,50.",
+    ),
+    "update_ok": ("Ændringerne er gemt.", "The changes were saved."),
+    "changed_meanwhile": (
+        "Boligen er blevet ændret, siden siden blev åbnet. Her er den nu; ret igen og gem.",
+        "The vacancy changed after this page was opened. Here it is now; edit again and save.",
+    ),
+    "no_open_vacancies": ("Ingen ledige boliger lige nu.", "No open vacancies right now."),
+    "actions": ("Handlinger", "Actions"),
     "file": ("Fil", "File"),
     "upload": ("Upload og kontrollér", "Upload and check"),
     "upload_errors": (
         "{n} fejl i listen. Intet er gemt. Ret fejlene og upload igen.",
         "{n} errors in the list. Nothing was saved. Fix them and upload again.",
+    ),
+    "upload_error_one": (
+        "1 fejl i listen. Intet er gemt. Ret fejlen og upload igen.",
+        "1 error in the list. Nothing was saved. Fix it and upload again.",
     ),
     "upload_ok": (
         "Listen er gemt: {rows} rækker, {created} nye og {updated} ændrede boliger, "

@@ -27,8 +27,18 @@ from allocation.schemas import CloseReason
 from api.auth import Principal, Role
 from api.routes.allocation_common import today as danish_today
 from api.routes.vacancies import scope_of
+from api.web import run_views
+from api.web.i18n import translator
 from api.web.map import municipality_map
-from api.web.pages import error_page, guard, redirect, refused_page, render, transaction
+from api.web.pages import (
+    error_page,
+    guard,
+    lang_of,
+    redirect,
+    refused_page,
+    render,
+    transaction,
+)
 from api.web.session import csrf_ok
 from api.web.staff_cases import case_page_extras
 from inventory import service as inventory
@@ -187,74 +197,137 @@ def run_match(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
     return redirect(f"/staff/runs/{run_id}")
 
 
-def _vacancy_blocks(session: Session, principal: Principal, run: MatchRun) -> list[dict[str, Any]]:
-    """Per home of the run: the home, and its ranked candidates with offer state and why."""
+def _run_offers(
+    session: Session, principal: Principal, run: MatchRun, homes: set[str]
+) -> tuple[dict[tuple[str, str], Any], dict[str, int]]:
+    """The offers to show for ``homes`` (see :func:`api.web.run_views.current_offers`) and
+    the case ids of their case refs, read for those homes only."""
     code = _code(principal)
-    offers, _ = offer_views.list_offers(
-        session=session,
+    workflow.expire_overdue(
+        session=session, today=danish_today(), actor=principal.subject, municipality_code=code
+    )
+    offers = match_runs.plan_offers(
+        session,
         municipality_code=code,
-        today=danish_today(),
-        actor=principal.subject,
-        match_run_id=run.id,
+        run_id=run.id,
+        vacancy_ids=[int(h) for h in homes if h.isdigit()],
     )
     refs = offer_views.case_refs(session, [o.case_id for o in offers])
-    by_pair = {(str(o.vacancy_id), refs.get(o.case_id)): o for o in offers}
-    case_ids = {ref: cid for cid, ref in refs.items()}
+    own = [o for o in offers if o.match_run_id == run.id]
+    live = [o for o in offers if o.status in run_views.LIVE]
+    return run_views.current_offers(own, live, refs), {ref: cid for cid, ref in refs.items()}
+
+
+def _home_blocks(
+    session: Session, principal: Principal, run: MatchRun, entries: list[Any], say: Any
+) -> list[dict[str, Any]]:
+    """Per home of the page: the home, its ranked candidates with offer state and why."""
+    ids = {str(e["vacancy"]) for e in entries}
+    homes = inventory.vacancies_by_id(
+        session, scope=scope_of(principal), vacancy_ids=[int(i) for i in ids if i.isdigit()]
+    )
+    offers, case_ids = _run_offers(session, principal, run, ids)
     assigned = {
         (a["vacancy"], a["citizen"]): a.get("breakdown") for a in run.result.get("assignments", [])
     }
-    entries = run.result.get("offers", [])
-    homes = inventory.vacancies_by_id(
-        session, scope=scope_of(principal), vacancy_ids=[int(e["vacancy"]) for e in entries]
-    )
     blocks = []
     for entry in entries:
-        vacancy = homes.get(int(entry["vacancy"]))
+        vacancy = homes.get(int(entry["vacancy"])) if str(entry["vacancy"]).isdigit() else None
         if vacancy is None:  # no longer visible to this municipality
             continue
-        candidates = []
-        for cand in entry.get("candidates", []):
-            ref = cand["citizen"]
-            candidates.append(
-                {
-                    "case_ref": ref,
-                    "case_id": case_ids.get(ref),
-                    "rank": cand["rank"],
-                    "score": cand["score"],
-                    "why": cand.get("why"),
-                    "parts": breakdown_parts(
-                        cand.get("breakdown") or assigned.get((entry["vacancy"], ref))
-                    ),
-                    "offer": by_pair.get((entry["vacancy"], ref)),
-                }
-            )
+        home = str(entry["vacancy"])
+        rows, shown, holder = run_views.candidate_rows(
+            entry,
+            assigned,
+            lambda ref, home=home: offers.get((home, ref)),  # type: ignore[misc]
+            case_ids,
+            say,
+        )
+        listed = {r["case_ref"] for r in rows}
+        extra = [  # live proposals of this home from a later re-plan, not in this run's list
+            {"case_ref": ref, "case_id": case_ids.get(ref), "offer": offer}
+            for (h, ref), offer in offers.items()
+            if h == home and ref not in listed and offer.status in run_views.LIVE
+        ]
         blocks.append(
             {
                 "vacancy": vacancy,
                 "feasible_citizens": entry.get("feasible_citizens"),
-                "candidates": candidates,
+                "candidates": rows,
+                "parts": shown,
+                "holder": holder,
+                "extra": sorted(extra, key=lambda x: x["offer"].rank),
             }
         )
     return blocks
 
 
+def _run_summary_text(run: MatchRun) -> dict[str, Any]:
+    """The run's headline from its result (its problem snapshot is not read)."""
+    stats = run.result.get("stats") or {}
+    return {
+        "id": run.id,
+        "status": run.status,
+        "when": run_views.local_time(run.created_at),
+        "assigned": len(run.result.get("assignments", [])),
+        "vacancies": stats.get("vacancies", len(run.result.get("offers", []))),
+        "citizens": stats.get("citizens", len(run.result.get("options", []))),
+        "unmatched": len(run.result.get("unmatched", [])),
+    }
+
+
 @router.get("/runs/{run_id}")
-def run_page(request: Request, run_id: int, done: str | None = None) -> Response:
-    """A plan's ranked offers per home, each candidate's score parts, send buttons."""
+def run_page(
+    request: Request,
+    run_id: int,
+    done: str | None = None,
+    home: str = "",
+    citizen: str = "",
+    page: int = 1,
+    upage: int = 1,
+) -> Response:
+    """A plan one page of homes at a time: ranked candidates (points without the base,
+    the parts that differ, why in words), the live proposals, the unmatched citizens
+    with their reason, one "why not" form and the earlier runs."""
     principal = _staff(request)
     if isinstance(principal, Response):
         return principal
+    say = translator(lang_of(request))
+    home, citizen = home.strip().lstrip("#"), citizen.strip()
     try:
         with transaction(request) as session:
-            run = match_runs.get_match_run(
+            run = match_runs.get_run_result(
                 session=session, run_id=run_id, municipality_code=_code(principal)
             )
-            citizens = sorted(c["id"] for c in run.problem.get("citizens", []))
+            entries = run_views.select_homes(
+                run.result.get("offers", []), home=home, citizen=citizen
+            )
+            homes_page = run_views.paged(entries, page, run_views.HOMES_PER_PAGE)
+            unmatched = sorted(
+                (
+                    u
+                    for u in run.result.get("unmatched", [])
+                    if not citizen or u["citizen"] == citizen
+                ),
+                key=lambda u: str(u["citizen"]),
+            )
+            unmatched_page = run_views.paged(unmatched, upage, run_views.UNMATCHED_PER_PAGE)
+            runs, total_runs = match_runs.run_summaries(
+                session, _code(principal), limit=run_views.RECENT_RUNS
+            )
             context = {
-                "run": _run_summary(run),
-                "blocks": _vacancy_blocks(session, principal, run),
-                "citizens": citizens,
-                "unmatched": run.result.get("unmatched", []),
+                "run": _run_summary_text(run),
+                "blocks": _home_blocks(session, principal, run, homes_page.items, say),
+                "homes_page": homes_page,
+                "unmatched": [
+                    {"citizen": u["citizen"], "text": run_views.unmatched_text(u, say)}
+                    for u in unmatched_page.items
+                ],
+                "unmatched_page": unmatched_page,
+                "filters": {"home": home, "citizen": citizen},
+                "runs": [run_views.run_label(r, say) for r in runs],
+                "total_runs": total_runs,
+                "latest_id": runs[0].id if runs else run.id,
                 "left_out": match_runs.run_left_out(run),
                 "done": done if done in DONE_MESSAGES else None,
             }
@@ -263,12 +336,23 @@ def run_page(request: Request, run_id: int, done: str | None = None) -> Response
         return refused_page(request, error)
 
 
+def _failed_rules(explanation: dict[str, Any]) -> list[str]:
+    """The names of the hard rules a pair fails (the matcher writes "rule: words")."""
+    rules = [str(r).split(":", 1)[0] for r in explanation.get("reasons", []) if ":" in str(r)]
+    if explanation.get("excluded") and "excluded" not in rules:
+        rules.append("excluded")
+    return rules
+
+
 @router.get("/runs/{run_id}/explain")
 def explain(request: Request, run_id: int, vacancy: str = "", citizen: str = "") -> Response:
-    """Why a citizen was (or was not) proposed for a home: failed rules or score parts."""
+    """Why a citizen was (or was not) proposed for a home: failed rules or score parts,
+    judged by the matcher on the run's stored snapshot."""
     principal = _staff(request)
     if isinstance(principal, Response):
         return principal
+    say = translator(lang_of(request))
+    vacancy, citizen = vacancy.strip().lstrip("#"), citizen.strip()
     try:
         with transaction(request) as session:
             run = match_runs.get_match_run(
@@ -277,10 +361,24 @@ def explain(request: Request, run_id: int, vacancy: str = "", citizen: str = "")
             explanation = match_runs.explain_pair(run=run, citizen=citizen, vacancy=vacancy)
     except DomainError as error:
         return refused_page(request, error)
+    breakdown = explanation.get("breakdown") or {}
+    base = int(breakdown.get(run_views.BASE_PART, 0) or 0)
+    unmatched = explanation.get("unmatched")
     return render(
         request,
         "staff_explain.html",
-        {"run_id": run_id, "x": explanation},
+        {
+            "run_id": run_id,
+            "x": explanation,
+            "points": (explanation["score"] - base)
+            if explanation.get("score") is not None
+            else None,
+            "parts": [
+                (p, int(breakdown.get(p, 0) or 0)) for p in run_views.PARTS if breakdown.get(p)
+            ],
+            "rules": _failed_rules(explanation),
+            "unmatched_text": run_views.unmatched_text(unmatched, say) if unmatched else None,
+        },
     )
 
 

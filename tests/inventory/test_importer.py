@@ -18,6 +18,12 @@ from synthetic.population import generate
 HEADER = [c for c in COLUMN_NAMES if c not in ("department_name", "area_category")]
 
 
+def _kroner(amount: float) -> str:
+    """An amount as a Danish spreadsheet shows it: ``4.507`` or ``4.507,50``."""
+    whole = f"{int(amount):,}".replace(",", ".")
+    return whole if float(amount).is_integer() else f"{whole},{round(amount * 100) % 100:02d}"
+
+
 def _rows(n: int = 5) -> list[dict[str, str]]:
     """A housing association's list, built from generated (realistic) units."""
     world = generate(seed=7, n_citizens=0, n_vacancies=n)
@@ -41,10 +47,10 @@ def _rows(n: int = 5) -> list[dict[str, str]]:
                 "elevator": "ja" if u.elevator else "nej",
                 "wheelchair": "true" if u.wheelchair else "false",
                 "pets_allowed": "1" if u.pets_allowed else "0",
-                "rent_dkk": str(u.rent_dkk),
-                "utilities_dkk": str(u.utilities_dkk),
-                "deposit_dkk": str(u.deposit_dkk),
-                "rent_reduction_dkk": str(u.rent_reduction_dkk),
+                "rent_dkk": _kroner(u.rent_dkk),
+                "utilities_dkk": _kroner(u.utilities_dkk),
+                "deposit_dkk": _kroner(u.deposit_dkk),
+                "rent_reduction_dkk": _kroner(u.rent_reduction_dkk),
                 "rent_reduction_until": (
                     u.rent_reduction_until.isoformat() if u.rent_reduction_until else ""
                 ),
@@ -109,7 +115,7 @@ def test_valid_list_imports_units_and_vacancies(sessions: sessionmaker[Session])
     with sessions() as s:
         unit = s.scalar(select(Unit).where(Unit.unit_ref == rows[0]["unit_ref"]))
         assert unit is not None
-        assert unit.rent_dkk == float(rows[0]["rent_dkk"])
+        assert unit.rent_dkk == float(rows[0]["rent_dkk"].replace(".", "").replace(",", "."))
         assert unit.area == rows[0]["area"]
 
 

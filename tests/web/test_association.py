@@ -93,7 +93,7 @@ def test_association_uploads_a_list_with_an_error_fixes_it_and_uploads_again(
     expect(errors.locator("tbody tr")).to_have_count(1)
     expect(errors.locator("tbody tr td").nth(0)).to_have_text("3")  # header is row 1
     expect(errors.locator("tbody tr td").nth(1)).to_have_text("rent_dkk")
-    expect(errors.locator("tbody tr td").nth(2)).to_contain_text("negative")
+    expect(errors.locator("tbody tr td").nth(2)).to_contain_text("må ikke være negativ")
     assert _units(site.db_url) == before  # nothing saved
 
     # The corrected list, this time as an Excel workbook.

@@ -60,7 +60,7 @@ def test_withdrawing_a_home_on_the_page_withdraws_its_proposals(page: Page, site
     row = page.locator(f"#vacancy-{vacancy_id}")
     row.get_by_role("button", name="Træk tilbage").click()
     expect(page.locator(".flash.ok")).to_contain_text("trukket tilbage")
-    expect(page.locator(f"#vacancy-{vacancy_id}")).to_contain_text("trukket tilbage")
+    expect(page.locator(f"#vacancy-{vacancy_id}")).to_have_count(0)  # open vacancies only
     with _session(site) as s:
         assert s.get(Vacancy, vacancy_id).status == VacancyStatus.withdrawn  # type: ignore[union-attr]
         left = set(s.scalars(select(Offer.status).where(Offer.vacancy_id == vacancy_id)))
