@@ -401,12 +401,28 @@ STRINGS: dict[str, tuple[str, str]] = {
         "the citizen is {age}.",
     ),
     "um_rule_listed_area": (
-        "De {homes_left} tilbageværende boliger ligger i udsatte områder (§ 51 b), og "
-        "borgeren har fået kontanthjælp i {kontanthjaelp_months} måneder i træk (grænse "
-        "{limit_months}).",
-        "The {homes_left} homes left are in listed areas (§ 51 b) and the citizen has "
-        "received kontanthjælp for {kontanthjaelp_months} months in a row (limit "
-        "{limit_months}).",
+        "De {homes_left} tilbageværende boliger ligger i områder, hvor kommunen ikke må "
+        "anvise husstanden (almenboligloven § 59, stk. 6 og 7).",
+        "The {homes_left} homes left are in areas where the municipality may not allocate "
+        "to the household (almenboligloven § 59(6) and (7)).",
+    ),
+    "um_rule_unit_kind": (
+        "De {homes_left} tilbageværende boliger er af en slags, borgeren ikke er i "
+        "målgruppen for (udslusnings-, ældre- eller skæve boliger).",
+        "The {homes_left} homes left are of a kind the citizen is not in the target group "
+        "for (transitional, elderly or skæve boliger).",
+    ),
+    "um_rule_support_reach": (
+        "Intet støtteteam af borgerens slags dækker de {homes_left} tilbageværende boliger.",
+        "No support team of the citizen's method covers the {homes_left} homes left.",
+    ),
+    "um_unit_kinds_only": (
+        "Der er kun boliger af en slags, borgeren ikke er i målgruppen for.",
+        "There are only homes of a kind the citizen is not in the target group for.",
+    ),
+    "um_no_home_support_reaches": (
+        "Intet støtteteam af borgerens slags dækker nogen af de mulige boliger.",
+        "No support team of the citizen's method covers any of the possible homes.",
     ),
     "um_rule_avoided_area": (
         "De {homes_left} tilbageværende boliger ligger i områder, borgeren har bedt om at undgå.",
