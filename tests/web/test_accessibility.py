@@ -1,7 +1,8 @@
 """Accessibility and small screens, checked in Chromium on every page each role can reach.
 
 Each role signs in, the test crawls the links of its pages (same site, bounded) and on
-every HTML page it runs axe-core (WCAG 2.0/2.1 A and AA rules; any *serious* or
+every HTML page it runs axe-core (WCAG 2.0/2.1 A and AA rules and axe's best
+practices such as landmarks and heading order; any *serious* or
 *critical* violation fails, listed by page, rule and element), then checks the page at
 375 px: the document itself never scrolls sideways (wide tables scroll in their own
 box). Separate tests check the focus ring's contrast, the map's keyboard and
@@ -33,7 +34,10 @@ pytestmark = pytest.mark.browser
 
 AXE = Axe()
 AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+    },
     "resultTypes": ["violations"],
 }
 BLOCKING = {"serious", "critical"}
@@ -115,13 +119,23 @@ def _too_wide(page: Page) -> list[str]:
     )
 
 
-def _crawl(page: Page, site: Site, start: str) -> dict[str, list[str]]:
-    """Visit every same-site HTML page reachable from ``start`` (bounded), checking each.
+_GET_FORMS = """
+forms => forms.map(f => {
+  const url = new URL(f.action || location.href);
+  url.search = new URLSearchParams(new FormData(f)).toString();
+  return url.href;
+})
+"""
 
+
+def _crawl(page: Page, site: Site, *starts: str) -> dict[str, list[str]]:
+    """Visit every same-site HTML page reachable from ``starts`` (bounded), checking each.
+
+    Follows links and GET forms (submitted with their default values, e.g. "why not").
     Returns problems per page path: axe violations at 1280 px and overflow at 375 px.
     """
     origin = urlsplit(site.base_url).netloc
-    queue, seen, shapes = [start], {start}, dict[str, int]()
+    queue, seen, shapes = list(starts), set(starts), dict[str, int]()
     problems: dict[str, list[str]] = {}
     visited = 0
     while queue and visited < MAX_PAGES:
@@ -139,7 +153,9 @@ def _crawl(page: Page, site: Site, start: str) -> dict[str, list[str]]:
             found.append(f"at 375 px the page scrolls sideways by {over} px: {_too_wide(page)}")
         if found:
             problems[path] = found
-        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+        links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+        links += page.eval_on_selector_all("main form[method=get]", _GET_FORMS)
+        for href in links:
             url = urlsplit(urldefrag(href)[0])
             if url.netloc != origin:
                 continue
@@ -152,7 +168,7 @@ def _crawl(page: Page, site: Site, start: str) -> dict[str, list[str]]:
                 continue
             shapes[shape] = shapes.get(shape, 0) + 1
             queue.append(target)
-    assert visited > 1, f"the crawl from {start} reached no page"
+    assert visited > 1, f"the crawl from {starts} reached no page"
     return problems
 
 
@@ -173,7 +189,17 @@ def test_every_page_of_each_role_passes_axe_and_fits_375_px(
         who, start = "planner", "/planner"
     demo_sign_in(page, who)
     expect(page).to_have_url(re.compile(f"{start}$"))
-    problems = _crawl(page, site, start)
+    starts = [start]
+    if role == "planner":  # a finished scenario comparison, with its table and plot
+        page.goto("/planner/scenarios")
+        page.locator("#municipality").select_option("461")
+        page.locator("#months").fill("3")
+        page.locator("#replications").fill("1")
+        page.get_by_role("button", name="Start").click()
+        expect(page).to_have_url(re.compile(r"/planner/scenarios/[0-9a-f]{32}$"))
+        expect(page.locator("#scenario-results")).to_be_visible(timeout=60_000)
+        starts.append(urlsplit(page.url).path)
+    problems = _crawl(page, site, *starts)
     assert not problems, "accessibility problems:\n" + _report(problems)
 
 
@@ -189,7 +215,18 @@ def test_sign_in_and_error_pages_pass_axe_in_both_languages(page: Page, site: Si
         found = _violations(page)
         if found:
             problems[path] = found
+    if page.goto("/login").ok and page.locator("#token").count():  # a refused token
+        page.locator("#token").fill("not-a-token")
+        page.locator("#token").press("Tab")
+        page.locator("form[action='/login'] button[type=submit]").click()
+        if found := _violations(page):
+            problems["/login (refused token)"] = found
     demo_sign_in(page, "staff:461")
+    page.goto("/staff?lang=en")
+    assert page.get_attribute("html", "lang") == "en"
+    if found := _violations(page):
+        problems["/staff?lang=en"] = found
+    page.goto("/staff?lang=da")
     for path in ["/staff/cases/987654", "/staff/runs/987654", "/association"]:
         page.goto(path)
         assert page.locator("h1").count() == 1

@@ -6,7 +6,7 @@
 //    class "stack" and a label per cell, so at phone width its rows become cards and
 //    every action stays on screen; any other table not already in a scroll box is put
 //    in one, so only the table scrolls sideways, never the page. Scroll boxes can be
-//    reached and scrolled by keyboard (tabindex, a region named after the table).
+//    reached and scrolled by keyboard (tabindex, a group named after the table).
 // 4. Busy forms: <form data-running="Kører …"> disables its button, shows that text
 //    and sets aria-busy while the server works (e.g. "Kør matchning").
 // 5. The map: activating a home (click, or Enter on the focused marker) shows its
@@ -55,7 +55,8 @@
   }
   function nameRegion(box, table) {
     if (!box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
-    if (!box.hasAttribute("role")) box.setAttribute("role", "region");
+    // A named group, not a region: the section around it is already the landmark.
+    if (!box.hasAttribute("role")) box.setAttribute("role", "group");
     if (!box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) {
       const name = table ? tableName(table) : "";
       if (name) box.setAttribute("aria-label", name);
