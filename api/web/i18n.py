@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
+from api.web.i18n_a11y import A11Y_STRINGS
 from api.web.i18n_aftercare import AFTERCARE_STRINGS
 
 Lang = Literal["da", "en"]
@@ -977,6 +978,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "job_not_found": ("Kørslen findes ikke.", "No such run."),
 }
 STRINGS.update(AFTERCARE_STRINGS)
+STRINGS.update(A11Y_STRINGS)
 
 
 def translator(lang: Lang) -> Callable[..., str]:

@@ -5,14 +5,17 @@ No tile server, no JavaScript library and no network: the district polygons
 with a simple equirectangular projection (x = lon · cos(mean latitude), y = −lat)
 and scaled into the viewBox. Over a municipality's few tens of kilometres the
 distortion is negligible, and the page works in tests and air-gapped offices alike.
-Each home is a circle with a ``<title>`` tooltip; only unit facts are shown (no
-citizen), so the same drawing may serve any role allowed to see those homes.
+Each home is a circle inside a link (so it can be reached with Tab and opened with
+Enter) named for screen readers by its facts (:class:`HomeFacts`), and the page lists
+the same homes in a table beside the map; only unit facts are shown (no citizen), so
+the same drawing may serve any role allowed to see those homes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import shapely
@@ -35,12 +38,28 @@ class MapDistrict:
 
 
 @dataclass(frozen=True)
+class HomeFacts:
+    """What the page says about a home: its accessible name and its row in the table.
+
+    Kept as data, not text, so the template words it in the reader's language.
+    """
+
+    address: str
+    area: str
+    kind: str
+    rooms: int
+    rent_dkk: float
+    available_from: dt.date
+
+
+@dataclass(frozen=True)
 class MapPoint:
     vacancy_id: int
     x: float
     y: float
     status: str
     title: str
+    facts: HomeFacts | None = None
 
 
 @dataclass(frozen=True)
@@ -98,8 +117,13 @@ def _path(geometry: shapely.Geometry, project: _Projection) -> str:
 def draw(
     districts: Sequence[tuple[str, shapely.Geometry]],
     homes: Sequence[tuple[int, float, float, str, str]],
+    facts: Mapping[int, HomeFacts] | None = None,
 ) -> MapDrawing:
-    """Project districts ``(name, polygon)`` and homes ``(id, lon, lat, status, title)``."""
+    """Project districts ``(name, polygon)`` and homes ``(id, lon, lat, status, title)``.
+
+    ``facts`` (by vacancy id) ride along on the points for the page's words.
+    """
+    facts = facts or {}
     shapes = [geometry for _, geometry in districts]
     coords = [(lon, lat) for _, lon, lat, _, _ in homes]
     bounds_parts = [g.bounds for g in shapes]
@@ -123,7 +147,7 @@ def draw(
     points = []
     for vacancy_id, lon, lat, status, title in homes:
         x, y = project(lon, lat)
-        points.append(MapPoint(vacancy_id, x, y, status, title))
+        points.append(MapPoint(vacancy_id, x, y, status, title, facts.get(vacancy_id)))
     return MapDrawing(WIDTH, round(project.height, 1), drawn, points)
 
 
@@ -136,16 +160,17 @@ def municipality_map(
     service call, so the map never shows a home the caller may not see.
     """
     districts = [(d.name, d.polygon) for d in inventory.districts(session, [municipality_code])]
-    homes = [
-        (
-            v.id,
-            v.unit.lon,
-            v.unit.lat,
-            v.status.value,
-            f"{v.unit.address} · {v.unit.area} · {v.unit.kind.value} · {v.unit.rooms} rooms · "
-            f"{v.unit.rent_dkk - v.unit.rent_reduction_dkk:,.0f} kr. · "
-            f"{v.available_from.isoformat()}",
+    ordered = sorted(vacancies, key=lambda v: (v.unit.address, v.id))
+    homes = [(v.id, v.unit.lon, v.unit.lat, v.status.value, v.unit.address) for v in ordered]
+    facts = {
+        v.id: HomeFacts(
+            address=v.unit.address,
+            area=v.unit.area,
+            kind=v.unit.kind.value,
+            rooms=v.unit.rooms,
+            rent_dkk=v.unit.rent_dkk - v.unit.rent_reduction_dkk,
+            available_from=v.available_from,
         )
-        for v in vacancies
-    ]
-    return draw(districts, homes)
+        for v in ordered
+    }
+    return draw(districts, homes, facts)

@@ -244,7 +244,7 @@ def test_run_page_in_chromium_with_busy_state_and_narrow_screen(
     form = page.locator("form[action='/staff/match']").first
     form.evaluate("f => f.addEventListener('submit', e => e.preventDefault())")
     form.get_by_role("button", name="Kør matchning").click()
-    expect(form.get_by_role("button", name="Kør matchning")).to_be_disabled()
+    expect(form.get_by_role("button", name="Kører …")).to_be_disabled()
     expect(form.locator("[data-busy-status]")).to_have_text(
         "Matchningen kører … det kan tage et øjeblik."
     )
