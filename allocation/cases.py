@@ -3,7 +3,8 @@
 A case of another municipality answers exactly like a missing one (404), so
 staff cannot probe which cases exist elsewhere. The CPR number enters only in
 `create_case`, is validated, turned into its keyed hash and dropped; audit events
-record *which* fields changed, never their (personal) values.
+record *which* fields changed, never their (personal) values. Closing a case withdraws
+its offers too, so it lives in :mod:`allocation.use_cases`.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from allocation.models import (
     CitizenCase,
     SupportMethod,
 )
-from allocation.schemas import CaseCreate, CaseUpdate, CloseReason, IncomeItem, Preferences
+from allocation.schemas import CaseCreate, CaseUpdate, IncomeItem, Preferences
 from kernel import audit
 from kernel.db import utcnow
 from kernel.errors import Invalid, check_version, conflict, invalid, not_found
@@ -353,33 +354,5 @@ def update_case(
         entity_id=case.id,
         before={"version": expected_version},
         after={"version": case.version, "changed": sorted(changed)},
-    )
-    return case
-
-
-def close_case(
-    session: Session,
-    *,
-    municipality_code: str,
-    actor: str,
-    case_id: int,
-    reason: CloseReason,
-    expected_version: int | None = None,
-) -> CitizenCase:
-    """Close an active case with a reason from a fixed list (kept in the audit trail)."""
-    case = get_case(session, municipality_code=municipality_code, case_id=case_id)
-    check_version("case", current=case.version, expected=expected_version)
-    if case.status is not CaseStatus.active:
-        raise conflict("case-not-active", f"The case is {case.status.value} already.")
-    case.status = CaseStatus.closed
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="case.close",
-        entity="case",
-        entity_id=case.id,
-        before={"status": CaseStatus.active},
-        after={"status": case.status, "reason": reason, "version": case.version},
     )
     return case

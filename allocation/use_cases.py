@@ -4,8 +4,8 @@ A home that is withdrawn, or a case that is closed, takes its open offers with i
 a proposal of a home that is gone, or a sent offer to a citizen who no longer needs
 one, would otherwise linger and block the next plan. The rule belongs to the domain,
 not to whichever door the request came through, so the API routes, the web pages
-and any command call these functions rather than the single-aggregate services
-(:func:`inventory.service.withdraw_vacancy`, :func:`allocation.cases.close_case`).
+and any command call these functions rather than the single-aggregate service
+(:func:`inventory.service.withdraw_vacancy`); a case is closed here only.
 
 Each runs in the caller's transaction (keyword-only arguments, nothing committed
 here) and every change it makes is audited by the services it calls.
@@ -16,10 +16,12 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from allocation import cases, workflow
-from allocation.models import CitizenCase
+from allocation.models import CaseStatus, CitizenCase
 from allocation.schemas import CloseReason
 from inventory import service as inventory
 from inventory.models import Vacancy
+from kernel import audit
+from kernel.errors import check_version, conflict
 
 
 def withdraw_vacancy(
@@ -57,14 +59,25 @@ def close_case(
     reason: CloseReason,
     expected_version: int | None = None,
 ) -> CitizenCase:
-    """Close an active case and withdraw its open offers (a sent one gives its home back)."""
-    case = cases.close_case(
+    """Close an active case and withdraw its open offers (a sent one gives its home back).
+
+    The reason comes from a fixed list and is kept in the audit trail. There is no
+    close without the withdrawal: the case's offers must not outlive it.
+    """
+    case = cases.get_case(session, municipality_code=municipality_code, case_id=case_id)
+    check_version("case", current=case.version, expected=expected_version)
+    if case.status is not CaseStatus.active:
+        raise conflict("case-not-active", f"The case is {case.status.value} already.")
+    case.status = CaseStatus.closed
+    session.flush()
+    audit.record(
         session,
-        municipality_code=municipality_code,
         actor=actor,
-        case_id=case_id,
-        reason=reason,
-        expected_version=expected_version,
+        action="case.close",
+        entity="case",
+        entity_id=case.id,
+        before={"status": CaseStatus.active},
+        after={"status": case.status, "reason": reason, "version": case.version},
     )
     workflow.withdraw_open_offers(session=session, actor=actor, why="case closed", case_id=case.id)
     return case

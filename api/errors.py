@@ -96,6 +96,23 @@ class ProblemError(Exception):
         self.errors = list(errors) if errors is not None else None
         self.headers = dict(headers or {})
 
+    def response(self, request: Request) -> JSONResponse:
+        """This error as a problem document, with the problem media type and its headers."""
+        body = Problem(
+            type=PROBLEM_BASE + self.type_slug,
+            title=self.title,
+            status=self.status,
+            detail=self.detail,
+            instance=request.url.path,
+            errors=self.errors,
+        )
+        return JSONResponse(
+            body.model_dump(mode="json", exclude_none=True),
+            status_code=self.status,
+            headers=self.headers,
+            media_type=PROBLEM_MEDIA_TYPE,
+        )
+
     @classmethod
     def from_domain(cls, error: DomainError) -> ProblemError:
         """The HTTP answer to a domain error: its status, and the current ETag on 412."""
@@ -123,33 +140,6 @@ class Problem(BaseModel):
     errors: list[ProblemItem] | None = None
 
 
-def problem_response(
-    request: Request,
-    status: int,
-    type_slug: str,
-    title: str,
-    detail: str | None = None,
-    *,
-    errors: Sequence[ProblemItem] | None = None,
-    headers: Mapping[str, str] | None = None,
-) -> JSONResponse:
-    """A problem document with the right media type."""
-    body = Problem(
-        type=PROBLEM_BASE + type_slug,
-        title=title,
-        status=status,
-        detail=detail,
-        instance=request.url.path,
-        errors=list(errors) if errors is not None else None,
-    )
-    return JSONResponse(
-        body.model_dump(mode="json", exclude_none=True),
-        status_code=status,
-        headers=dict(headers or {}),
-        media_type=PROBLEM_MEDIA_TYPE,
-    )
-
-
 def _title(status: int) -> str:
     try:
         return HTTPStatus(status).phrase
@@ -159,20 +149,12 @@ def _title(status: int) -> str:
 
 async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ProblemError)
-    return problem_response(
-        request,
-        exc.status,
-        exc.type_slug,
-        exc.title,
-        exc.detail,
-        errors=exc.errors,
-        headers=exc.headers,
-    )
+    return exc.response(request)
 
 
 async def _on_domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    return await _on_problem(request, ProblemError.from_domain(exc))
+    return ProblemError.from_domain(exc).response(request)
 
 
 async def _on_http_exception(request: Request, exc: Exception) -> JSONResponse:
@@ -182,24 +164,22 @@ async def _on_http_exception(request: Request, exc: Exception) -> JSONResponse:
     if status == 400:
         # Only the framework raises a bare 400, for a body it cannot parse (bad JSON
         # bytes, broken multipart): one more invalid request, answered like validation.
-        return problem_response(
-            request,
+        return ProblemError(
             422,
             "validation-error",
             "Invalid request",
             "The request body could not be parsed.",
             errors=[ProblemItem(field="body", problem="not valid JSON or form data")],
-        )
+        ).response(request)
     if detail == _title(status):
         detail = None
-    return problem_response(
-        request,
+    return ProblemError(
         status,
         STATUS_SLUGS.get(status, f"http-{status}"),
         _title(status),
         detail,
         headers=exc.headers,
-    )
+    ).response(request)
 
 
 def _field(location: Sequence[Any]) -> str:
@@ -213,37 +193,34 @@ async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse
         ProblemItem(field=_field(error.get("loc", ())), problem=str(error.get("msg", "invalid")))
         for error in exc.errors()
     ]
-    return problem_response(
-        request,
+    return ProblemError(
         422,
         "validation-error",
         "Invalid request",
         "The request has invalid or missing fields.",
         errors=items,
-    )
+    ).response(request)
 
 
 async def _on_stale_data(request: Request, exc: Exception) -> JSONResponse:
     """A concurrent writer changed the row first (optimistic locking lost the race)."""
-    return problem_response(
-        request,
+    return ProblemError(
         412,
         "precondition-failed",
         "Precondition Failed",
         "The resource was changed by someone else; read it again and retry.",
-    )
+    ).response(request)
 
 
 async def _on_integrity_error(request: Request, exc: Exception) -> JSONResponse:
     """A database constraint refused the change; its message names values, so it is logged only."""
     log.warning("integrity error on %s %s", request.method, request.url.path, exc_info=exc)
-    return problem_response(
-        request,
+    return ProblemError(
         409,
         "conflict",
         "Conflict",
         "The change conflicts with the current state of the data.",
-    )
+    ).response(request)
 
 
 RETRY_AFTER_SECONDS = 10
@@ -260,38 +237,35 @@ async def _on_database_unavailable(request: Request, exc: Exception) -> JSONResp
     if isinstance(exc, OperationalError) and (
         getattr(exc.orig, "sqlstate", None) in _RACE_SQLSTATES
     ):
-        return problem_response(
-            request,
+        return ProblemError(
             409,
             "conflict",
             "Conflict",
             "Another request was changing the same data; try again.",
-        )
+        ).response(request)
     log.error(
         "database unavailable on %s %s: %s",
         request.method,
         request.url.path,
         type(getattr(exc, "orig", None) or exc).__name__,
     )
-    return problem_response(
-        request,
+    return ProblemError(
         503,
         "service-unavailable",
         "Service Unavailable",
         "The database is not available right now; try again shortly.",
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-    )
+    ).response(request)
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return problem_response(
-        request,
+    return ProblemError(
         500,
         "internal-error",
         "Internal Server Error",
         "Something went wrong on our side. The error has been logged.",
-    )
+    ).response(request)
 
 
 def install_problem_handlers(app: FastAPI) -> None:

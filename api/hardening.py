@@ -31,7 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import problem_response
+from api.errors import ProblemError
 from kernel.settings import get_settings
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -140,14 +140,13 @@ class HardeningMiddleware:
 
 
 def _too_large(request: Request, limit: int) -> Response:
-    return problem_response(
-        request,
+    return ProblemError(
         413,
         "content-too-large",
         "Content Too Large",
         _too_large_detail(limit),
         headers={"Connection": "close"},
-    )
+    ).response(request)
 
 
 async def _on_body_too_large(request: Request, exc: Exception) -> Response:

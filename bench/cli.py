@@ -24,13 +24,13 @@ import os
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchkit import ROOT, tree_of
+
 BARE_TYPER = """
 import typer
 app = typer.Typer(no_args_is_help=True, add_completion=False)
@@ -72,16 +72,6 @@ def process(argv: list[str], pythonpath: Path = ROOT) -> Callable[[], object]:
         )
 
     return run
-
-
-def tree_of(ref: str, into: Path) -> Path:
-    """The files of git revision ``ref`` unpacked under ``into``."""
-    archive = into / "tree.tar"
-    with archive.open("wb") as out:
-        subprocess.run(["git", "-C", str(ROOT), "archive", ref], stdout=out, check=True)
-    with tarfile.open(archive) as tar:
-        tar.extractall(into / "tree", filter="data")
-    return into / "tree"
 
 
 def main() -> None:

@@ -34,11 +34,9 @@ import os
 import socket
 import subprocess
 import sys
-import tarfile
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -46,10 +44,9 @@ from functools import partial
 from pathlib import Path
 
 import httpx
-from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
+from benchkit import ROOT, postgres_database, tree_of
+from sqlalchemy import func, select
 
-ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BENCH_SECRET = "load-benchmark-secret-" + "x" * 24
 os.environ["BOLIGMATCH_JWT_SECRET"] = BENCH_SECRET
@@ -155,6 +152,46 @@ def server(url: str, tree: Path = ROOT) -> Iterator[str]:
         process.wait(timeout=20)
 
 
+def _run_clients(
+    base: str,
+    clients: int,
+    make: Callable[[int], Callable[[httpx.Client], bool]],
+    calls: Callable[[int, Callable[[], bool]], Iterator[tuple[float, bool]]],
+    before_release: Callable[[], None] = lambda: None,
+) -> tuple[list[float], int, float]:
+    """Client threads that each warm up once, wait for the others, then run ``calls``.
+
+    ``calls(i, call)`` is client i's measured requests, yielding (latency ms, ok) for
+    each; ``before_release`` runs in this thread just before the clients are let go.
+    Returns every latency, the number of failed calls and when the clients were let go.
+    """
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    start = threading.Barrier(clients + 1)
+
+    def worker(index: int) -> None:
+        nonlocal errors
+        call_once = make(index)
+        with httpx.Client(base_url=base, timeout=30) as client:
+            call_once(client)  # warm-up, not measured
+            start.wait()
+            mine = list(calls(index, partial(call_once, client)))
+        with lock:
+            latencies.extend(ms for ms, _ in mine)
+            errors += sum(not ok for _, ok in mine)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    before_release()
+    start.wait()
+    released = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return latencies, errors, released
+
+
 def drive(
     base: str,
     *,
@@ -166,39 +203,18 @@ def drive(
     make: Callable[[int], Callable[[httpx.Client], bool]],
 ) -> Result:
     """Send ``total`` requests from ``clients`` threads; ``make(i)`` builds client i's call."""
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
     stop_at = time.monotonic() + max_seconds
-    start = threading.Barrier(clients + 1)
-
-    def worker(index: int, count: int) -> None:
-        nonlocal errors
-        call_once = make(index)
-        mine: list[float] = []
-        failed = 0
-        with httpx.Client(base_url=base, timeout=30) as client:
-            call_once(client)  # warm-up, not measured
-            start.wait()
-            for _ in range(count):
-                if time.monotonic() > stop_at:
-                    break
-                began = time.perf_counter()
-                ok = call_once(client)
-                mine.append((time.perf_counter() - began) * 1000)
-                failed += not ok
-        with lock:
-            latencies.extend(mine)
-            errors += failed
-
     shares = [total // clients + (i < total % clients) for i in range(clients)]
-    threads = [threading.Thread(target=worker, args=(i, n)) for i, n in enumerate(shares)]
-    for thread in threads:
-        thread.start()
-    start.wait()
-    began = time.perf_counter()
-    for thread in threads:
-        thread.join()
+
+    def calls(index: int, call_once: Callable[[], bool]) -> Iterator[tuple[float, bool]]:
+        for _ in range(shares[index]):
+            if time.monotonic() > stop_at:
+                break
+            began = time.perf_counter()
+            ok = call_once()
+            yield (time.perf_counter() - began) * 1000, ok
+
+    latencies, errors, began = _run_clients(base, clients, make, calls)
     seconds = time.perf_counter() - began
     return Result(database, call, len(latencies), errors, seconds, latencies)
 
@@ -219,39 +235,21 @@ def paced(
     latency runs from the due time, not from when the thread got round to it.
     """
     total = max(1, round(rate * seconds))
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    ready = threading.Barrier(clients + 1)
     origin: list[float] = []
 
-    def worker(index: int) -> None:
-        nonlocal errors
-        call_once = make(index)
-        mine: list[float] = []
-        failed = 0
-        with httpx.Client(base_url=base, timeout=30) as client:
-            call_once(client)  # warm-up, not measured
-            ready.wait()
-            for i in range(index, total, clients):
-                due = origin[0] + i / rate
-                delay = due - time.perf_counter()
-                if delay > 0:
-                    time.sleep(delay)
-                ok = call_once(client)
-                mine.append((time.perf_counter() - due) * 1000)
-                failed += not ok
-        with lock:
-            latencies.extend(mine)
-            errors += failed
+    def calls(index: int, call_once: Callable[[], bool]) -> Iterator[tuple[float, bool]]:
+        for i in range(index, total, clients):
+            due = origin[0] + i / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            ok = call_once()
+            yield (time.perf_counter() - due) * 1000, ok
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    origin.append(time.perf_counter() + 0.05)
-    ready.wait()
-    for thread in threads:
-        thread.join()
+    def set_origin() -> None:
+        origin.append(time.perf_counter() + 0.05)
+
+    latencies, errors, _ = _run_clients(base, clients, make, calls, set_origin)
     elapsed = time.perf_counter() - origin[0]
     return Result(database, call, len(latencies), errors, elapsed, latencies)
 
@@ -333,21 +331,6 @@ def run_database(
     return results
 
 
-@contextmanager
-def postgres_database(server_url: str) -> Iterator[str]:
-    """A fresh database on the server at ``server_url``, dropped afterwards."""
-    name = f"bm_bench_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def print_table(results: list[Result]) -> None:
     baselines = {r.database: r.percentile(0.5) for r in results if r.call.startswith("health")}
     print(
@@ -392,20 +375,10 @@ def main() -> None:
                 db = f"sqlite:///{folder}/bench{len(results)}.db"
                 results += run_database("sqlite" + suffix, db, tree=tree, **bounds)
             if args.postgres:
-                with postgres_database(args.postgres) as url:
+                with postgres_database(args.postgres, "bm_bench") as url:
                     results += run_database("postgresql" + suffix, url, tree=tree, **bounds)
     print_table(results)
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
-
-
-def tree_of(ref: str, into: Path) -> Path:
-    """The files of git revision ``ref`` unpacked under ``into`` (for ``--compare-ref``)."""
-    archive = into / "tree.tar"
-    with archive.open("wb") as out:
-        subprocess.run(["git", "-C", str(ROOT), "archive", ref], stdout=out, check=True)
-    with tarfile.open(archive) as tar:
-        tar.extractall(into / "tree", filter="data")
-    return into / "tree"
 
 
 if __name__ == "__main__":

@@ -18,15 +18,12 @@ import os
 import statistics
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 os.environ.setdefault("BOLIGMATCH_CPR_HASH_SECRET", "reoffer-benchmark-" + "x" * 24)
 os.environ.setdefault("BOLIGMATCH_JWT_SECRET", "reoffer-benchmark-" + "x" * 24)
 
-from sqlalchemy import select, text
-from sqlalchemy.engine import make_url
+from benchkit import postgres_database
+from sqlalchemy import select
 
 from allocation import match_runs, offer_repository, workflow
 from allocation.models import Offer, OfferStatus
@@ -100,21 +97,6 @@ def measure(name: str, url: str, rounds: int, n_citizens: int, n_vacancies: int)
     )
 
 
-@contextmanager
-def postgres_database(server_url: str) -> Iterator[str]:
-    """A fresh database on the server at ``server_url``, dropped afterwards."""
-    db = f"bm_reoffer_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{db}"'))
-    try:
-        yield make_url(server_url).set(database=db).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
@@ -129,7 +111,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             measure("sqlite", f"sqlite:///{folder}/reoffer.db", *sizes)
     if args.postgres:
-        with postgres_database(args.postgres) as url:
+        with postgres_database(args.postgres, "bm_reoffer") as url:
             measure("postgresql", url, *sizes)
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
 

@@ -26,6 +26,7 @@ from api.errors import ProblemError
 from api.web.i18n import LANG_COOKIE, Lang, pick_lang, translator
 from api.web.session import (
     CSRF_FIELD,
+    csrf_ok,
     csrf_token,
     current_principal,
     persist_session_id,
@@ -134,6 +135,15 @@ def guard(request: Request, *roles: Role) -> Principal | Response:
     if principal.role not in roles:
         return error_page(request, 403, "forbidden")
     return principal
+
+
+def guard_form(request: Request, csrf: str | None, *roles: Role) -> Principal | Response:
+    """:func:`guard` for a submitted form: also a 403 page unless it carries this browser's
+    CSRF token, so no page handler can forget the check."""
+    principal = guard(request, *roles)
+    if isinstance(principal, Response) or csrf_ok(request, csrf):
+        return principal
+    return error_page(request, 403, "csrf_failed")
 
 
 def redirect(url: str) -> RedirectResponse:

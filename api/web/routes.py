@@ -50,7 +50,7 @@ from api.web.session import (
     sign_out,
 )
 from inventory import service as inventory
-from kernel.settings import get_settings
+from kernel.settings import OidcSettings, get_settings
 
 router = APIRouter(include_in_schema=False)
 
@@ -134,6 +134,20 @@ def _too_many(request: Request, wait: float) -> Response:
     return response
 
 
+def _throttled(request: Request) -> Response | None:
+    """The 429 page if this address tried to sign in too often lately, else None."""
+    wait = sign_in_wait(request)
+    return _too_many(request, wait) if wait else None
+
+
+def _oidc_config(request: Request) -> OidcSettings | Response:
+    """The identity provider's settings, or the page saying it cannot be used now."""
+    config = get_settings().oidc
+    if not config.configured:
+        return _login_page(request, sign_in_error="oidc_not_configured", status_code=404)
+    return _throttled(request) or config
+
+
 @router.get("/login")
 def login_form(request: Request, next: str | None = None) -> Response:
     """The sign-in page: the organisation's identity provider (and, in development, a
@@ -159,9 +173,9 @@ def login(
         return error_page(request, 404, "not_found")
     if not csrf_ok(request, csrf):
         return error_page(request, 403, "csrf_failed")
-    wait = sign_in_wait(request)
-    if wait:
-        return _too_many(request, wait)
+    refused = _throttled(request)
+    if refused is not None:
+        return refused
     credential = token.strip()
     if not credential:
         return _login_page(request, next_url=next, token_error="token_missing")
@@ -222,12 +236,9 @@ def _callback_url(request: Request) -> str:
 @router.get("/login/oidc")
 def oidc_start(request: Request, next: str | None = None) -> Response:
     """Send the browser to the organisation's identity provider (code flow with PKCE)."""
-    config = get_settings().oidc
-    if not config.configured:
-        return _login_page(request, sign_in_error="oidc_not_configured", status_code=404)
-    wait = sign_in_wait(request)
-    if wait:
-        return _too_many(request, wait)
+    config = _oidc_config(request)
+    if isinstance(config, Response):
+        return config
     try:
         url, pending = oidc.begin(config, _callback_url(request), _safe_next(next))
     except (OSError, ValueError, RuntimeError):  # the provider does not answer (discovery)
@@ -259,12 +270,9 @@ def oidc_callback(
     error: str | None = None,
 ) -> Response:
     """The provider's answer: check state, exchange the code, map the claims, sign in."""
-    config = get_settings().oidc
-    if not config.configured:
-        return _login_page(request, sign_in_error="oidc_not_configured", status_code=404)
-    wait = sign_in_wait(request)
-    if wait:
-        return _too_many(request, wait)
+    config = _oidc_config(request)
+    if isinstance(config, Response):
+        return config
     pending = oidc.PendingLogin.unseal(request.cookies.get(oidc.PENDING_COOKIE))
     refusal: str | None = None
     principal: Principal | None = None

@@ -40,8 +40,8 @@ from api.auth import Principal, Role
 from api.web.association_units import decimal_text
 from api.web.i18n import STRINGS, Lang, translator
 from api.web.pages import (
-    error_page,
     guard,
+    guard_form,
     lang_of,
     redirect,
     refused_page,
@@ -49,7 +49,6 @@ from api.web.pages import (
     templates,
     transaction,
 )
-from api.web.session import csrf_ok
 from inventory import service as inventory
 from kernel.audit import AuditEvent
 from kernel.calendar import DANISH_TIME
@@ -563,6 +562,10 @@ def _staff(request: Request) -> Principal | Response:
     return guard(request, Role.staff)
 
 
+def _staff_form(request: Request, csrf: str | None) -> Principal | Response:
+    return guard_form(request, csrf, Role.staff)
+
+
 def _code(principal: Principal) -> str:
     assert principal.municipality_code is not None  # api.auth guarantees it for staff
     return principal.municipality_code
@@ -586,11 +589,9 @@ def new_case_form(request: Request) -> Response:
 @router.post("/cases/new")
 def create_case(request: Request, form: Annotated[CaseForm, Form()]) -> Response:
     """Check every field, then register the case through the service (CPR kept as a hash)."""
-    principal = _staff(request)
+    principal = _staff_form(request, form.csrf)
     if isinstance(principal, Response):
         return principal
-    if not csrf_ok(request, form.csrf):
-        return error_page(request, 403, "csrf_failed")
     lang = lang_of(request)
     values = form.model_dump(exclude={"csrf"})
     body, errors = check_new(form, lang)
@@ -649,11 +650,9 @@ def edit_case_form(request: Request, case_id: int) -> Response:
 @router.post("/cases/{case_id}/edit")
 def edit_case(request: Request, case_id: int, form: Annotated[CaseForm, Form()]) -> Response:
     """Save the changes if nobody changed the case since the form was opened (else say so)."""
-    principal = _staff(request)
+    principal = _staff_form(request, form.csrf)
     if isinstance(principal, Response):
         return principal
-    if not csrf_ok(request, form.csrf):
-        return error_page(request, 403, "csrf_failed")
     lang = lang_of(request)
     values = form.model_dump(exclude={"csrf", "cpr"})
     changes, errors = check_edit(form, lang)

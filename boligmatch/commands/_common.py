@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
+import json
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -40,6 +43,26 @@ def fail(message: str) -> NoReturn:
     """Print ``error: message`` on stderr and exit with :data:`EXIT_BAD_INPUT`."""
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code=EXIT_BAD_INPUT)
+
+
+def day_or_today(today: str | None) -> dt.date:
+    """The ``--today`` option as a date (Danish today when absent); exit 2 if malformed.
+
+    The cron commands take the day as an option so a missed night can be replayed.
+    """
+    from kernel.calendar import today as danish_today
+
+    try:
+        return dt.date.fromisoformat(today) if today else danish_today()
+    except ValueError:
+        typer.echo(f"--today: not an ISO date YYYY-MM-DD (got {today!r})", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def print_json(document: object) -> None:
+    """Write ``document`` to stdout as indented JSON (a command's ``--json`` summary)."""
+    json.dump(document, sys.stdout, indent=2)
+    sys.stdout.write("\n")
 
 
 def reflow_help(command: Callable[..., Any]) -> None:

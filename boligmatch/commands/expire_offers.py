@@ -11,11 +11,11 @@ never change the schema.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+from boligmatch.commands._common import day_or_today, print_json
 
 if TYPE_CHECKING:
     from allocation.workflow import ExpiryReport
@@ -53,15 +53,10 @@ def command(
     from sqlalchemy.exc import SQLAlchemyError
 
     from allocation.workflow import SYSTEM_ACTOR, expire_overdue
-    from kernel.calendar import today as danish_today
     from kernel.db import make_engine, session_factory, transaction
     from kernel.settings import get_settings
 
-    try:
-        day = dt.date.fromisoformat(today) if today else danish_today()
-    except ValueError:
-        typer.echo(f"--today: not an ISO date YYYY-MM-DD (got {today!r})", err=True)
-        raise typer.Exit(2) from None
+    day = day_or_today(today)
     engine = make_engine(get_settings().database_url)
     try:
         with transaction(session_factory(engine)) as session:
@@ -73,8 +68,7 @@ def command(
     finally:
         engine.dispose()
     if as_json:
-        json.dump(document, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        print_json(document)
         return
     expired = document["expired"]
     proposed = sum(1 for e in expired if e["next_offer_id"] is not None)

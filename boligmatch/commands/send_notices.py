@@ -11,13 +11,12 @@ migrate the database: a cron job never changes the schema.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from boligmatch.commands._common import day_or_today, print_json
 
 EXIT_FAILED = 1
 
@@ -37,15 +36,10 @@ def command(
 
     from allocation import notices, outbox
     from allocation.models import CitizenCase
-    from kernel.calendar import today as danish_today
     from kernel.db import make_engine, session_factory, transaction
     from kernel.settings import get_settings
 
-    try:
-        day = dt.date.fromisoformat(today) if today else danish_today()
-    except ValueError:
-        typer.echo(f"--today: not an ISO date YYYY-MM-DD (got {today!r})", err=True)
-        raise typer.Exit(2) from None
+    day = day_or_today(today)
     settings = get_settings()
     engine = make_engine(settings.database_url)
     sessions = session_factory(engine)
@@ -81,8 +75,7 @@ def command(
         "outbox": totals,
     }
     if as_json:
-        json.dump(document, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        print_json(document)
         return
     typer.echo(
         f"{day}: {len(report.sent)} sent, {len(report.retrying)} to retry, "
