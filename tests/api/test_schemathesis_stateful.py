@@ -80,6 +80,16 @@ checks.positive_data_acceptance.expected-statuses = [
     "2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx",
 ]
 
+# Staff may send a chosen home to a chosen citizen only when the pair passes the hard
+# rules (the citizen's pet, the home's kind, affordability, ...): the matcher judges the
+# pair from the stored data and answers 422 `pair-infeasible` naming each broken rule, a
+# judgement no schema of two ids can make.
+[[operations]]
+include-name-regex = "^POST /api/v1/offers$"
+checks.positive_data_acceptance.expected-statuses = [
+    "2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx",
+]
+
 # An uploaded vacancy list is a file: OpenAPI can say "binary", not "a CSV or an .xlsx
 # workbook with these columns", so a schema-valid upload is usually refused (422 with the
 # rows' problems, nothing imported).
