@@ -31,6 +31,7 @@ REASON_BY_RULE = {
     "avoided_area": "avoided_areas_only",
     "available_by_deadline": "none_available_by_deadline",
     "affordability": "no_affordable_home",
+    "affordable_after_reduction": "unaffordable_after_reduction",
 }
 """The unmatched reason code when a hard rule leaves no home."""
 
@@ -96,9 +97,18 @@ def _rule_reason(scored: ScoredProblem, c: int, rule: str, before: int) -> tuple
             f"none of the {homes} left is available by the citizen's deadline {deadline}",
             values,
         )
-    best = scored.best_unaffordable.get(c)
     income = round(float(cols.income[c]))
+    disposable = int(cols.disposable[c])
     values["income_dkk"] = income
+    values["disposable_income_dkk"] = disposable
+    if rule == "affordable_after_reduction":
+        return (
+            f"the {homes} left are affordable only while their temporary rent reduction "
+            "(almenboligloven § 98 f) lasts, and this municipality requires a home to stay "
+            f"affordable after it ends (disposable income after tax {disposable:,} kr. a "
+            "month)"
+        ), values
+    best = scored.best_unaffordable.get(c)
     text = f"no affordable home: none of the {homes} left is affordable"
     if best is not None:
         closest = cols.vacancy_ids[best["vacancy"]]
@@ -111,8 +121,8 @@ def _rule_reason(scored: ScoredProblem, c: int, rule: str, before: int) -> tuple
         text += (
             f"; the closest, {closest}, has gross rent "
             f"{best['gross_rent_dkk']:,} kr. and would leave {best['left_dkk']:,} kr. a month "
-            f"against {best['required_left_dkk']:,} kr. required (income "
-            f"{income:,} kr. a month)"
+            f"after tax against {best['required_left_dkk']:,} kr. required (income "
+            f"{income:,} kr. a month before tax, {disposable:,} kr. after tax)"
         )
     return text, values
 

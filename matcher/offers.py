@@ -10,12 +10,15 @@ re-solve without that pair (:func:`matcher.api.resolve_without`).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from itertools import pairwise, repeat
 from typing import Any
 
 import numpy as np
 
 from matcher.columns import I64, B, lexorder
+from matcher.deposit import deposit_loans_many
+from matcher.errors import InputError
 from matcher.rules import CITIZEN_PARTS
 from matcher.scoring import AFFORD_FIELDS, PART_NAMES, ScoredProblem
 
@@ -59,13 +62,157 @@ _SORTED_PARTS = tuple(sorted(PART_NAMES))
 _N_CITIZEN_PARTS = 1 + len(CITIZEN_PARTS)
 _AFFORDABLE_TEXT = (
     " Affordable: gross rent {} kr., housing benefit {} kr., net housing cost {} kr., "
-    "{} kr. left a month ({} kr. required)."
+    "{} kr. left a month after tax ({} kr. required)."
 )
 """A candidate's affordability numbers (:data:`AFFORD_FIELDS` order), already in words
 (:func:`commas`)."""
 _LABEL_LIST = tuple(_LABELS[name] for name in PART_NAMES)
 _HEAD_LABELS = _LABEL_LIST[:_N_CITIZEN_PARTS]
 _PAIR_LABELS = _LABEL_LIST[_N_CITIZEN_PARTS:]
+
+
+def money_rows(scored: ScoredProblem, rows: I64) -> tuple[list[Any], list[list[str]], list[str]]:
+    """Per feasible pair ``rows``: the ``money`` object, the ``flags`` and the words added
+    to the offer text (rent-share assessment, § 98 f end date and rent, deposit).
+
+    Objects are shared between pairs with the same numbers (they are written, never
+    changed), so a national result costs few distinct objects.
+    """
+    cols = scored.cols
+    a = scored.afford
+    pc, pv = scored.pc[rows], scored.pv[rows]
+    try:
+        deposit = deposit_loans_many(
+            deposit_dkk=cols.deposit[pv],
+            monthly_income_dkk=cols.hb_income[pc],
+            children=cols.children[pc],
+            year=cols.as_of.year,
+        )
+        deposit_columns: list[list[Any]] | None = [
+            deposit.deposit_dkk.tolist(),
+            deposit.income_limit_dkk.tolist(),
+            deposit.loan_dkk.tolist(),
+            deposit.qualifies.tolist(),
+            deposit.pay_dkk.tolist(),
+            deposit.yearly_income_dkk.tolist(),
+        ]
+        source = deposit.source
+    except InputError:  # no deposit-loan limits for the year: the offer says nothing of a loan
+        deposit_columns, source = None, ""
+    money_names = ("gross_rent_dkk", "housing_benefit_dkk", "left_dkk", "max_gross_rent_dkk",
+                   "needs_assessment", "net_housing_cost_dkk", "required_left_dkk")  # fmt: skip
+    after_names = ("affordable_after", "housing_benefit_after_dkk", "left_after_dkk",
+                   "rent_after_dkk")  # fmt: skip
+    key_rows = zip(
+        pc.tolist(),
+        pv.tolist(),
+        zip(*(a[n][rows].tolist() for n in money_names), strict=True),
+        zip(*(a[n][rows].tolist() for n in after_names), strict=True),
+        zip(*deposit_columns, strict=True) if deposit_columns else [None] * rows.size,
+        strict=True,
+    )
+    income = [round(x) for x in cols.income.tolist()]
+    disposable = cols.disposable.tolist()
+    until = [v.rent_reduction_until for v in cols.vacancies]
+    temporary = cols.reduction_temporary.tolist()
+    cache: dict[Any, tuple[Any, list[str], str]] = {}
+    money: list[Any] = []
+    flags: list[list[str]] = []
+    texts: list[str] = []
+    for c, v, numbers, after, dep in key_rows:
+        key = (income[c], disposable[c], numbers, after if temporary[v] else None, dep,
+               until[v] if temporary[v] else None)  # fmt: skip
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = _money_entry(
+                income[c], disposable[c], numbers, key[3], dep, key[5], source
+            )
+        money.append(hit[0])
+        flags.append(hit[1])
+        texts.append(hit[2])
+    return money, flags, texts
+
+
+def _money_entry(
+    income: int,
+    disposable: int,
+    numbers: tuple[int, ...],
+    after: tuple[int, ...] | None,
+    deposit: tuple[Any, ...] | None,
+    until: Any,
+    source: str,
+) -> tuple[dict[str, Any], list[str], str]:
+    """One pair's ``money`` object (keys in sorted order), flags and words."""
+    gross, benefit, left, max_gross, assess, net, required = numbers
+    flags: list[str] = []
+    text = ""
+    if assess:
+        flags.append("needs_assessment")
+        text += (
+            f" Needs assessment: rent {gross:,} kr. is above half of income "
+            f"({max_gross:,} kr. of {income:,} kr.; boligstøtteloven § 15)."
+        )
+    reduction: dict[str, Any] | None = None
+    if after is not None:
+        ok_after, benefit_after, left_after, rent_after = after
+        from_day = (until + _ONE_DAY).isoformat()
+        reduction = {
+            "affordable_after": bool(ok_after),
+            "housing_benefit_after_dkk": benefit_after,
+            "left_after_dkk": left_after,
+            "rent_after_dkk": rent_after,
+            "unaffordable_from": None if ok_after else from_day,
+            "until": until.isoformat(),
+        }
+        text += (
+            f" The rent reduction (almenboligloven § 98 f) ends on {until.isoformat()}: from "
+            f"{from_day} the rent is {rent_after:,} kr., housing benefit {benefit_after:,} "
+            f"kr., {left_after:,} kr. left a month: "
+            + ("still affordable." if ok_after else "not affordable.")
+        )
+        if not ok_after:
+            flags.append("unaffordable_after_reduction")
+    deposit_object: dict[str, Any] | None = None
+    if deposit is not None:
+        amount, limit, loan, qualifies, pay, yearly = deposit
+        deposit_object = {
+            "deposit_dkk": amount,
+            "income_limit_dkk": limit,
+            "loan_dkk": loan,
+            "loan_qualifies": qualifies,
+            "pay_dkk": pay,
+            "source": source,
+            "yearly_income_dkk": yearly,
+        }
+        if amount == 0:
+            text += " No deposit."
+        elif qualifies:
+            text += (
+                f" Deposit {amount:,} kr.: the municipality must lend it (beboerindskudslån, "
+                f"boligstøtteloven § 56; income {yearly:,} kr./year within {limit:,})."
+            )
+        else:
+            text += (
+                f" Deposit {amount:,} kr.: the citizen pays it (income {yearly:,} kr./year is "
+                f"above the beboerindskudslån limit of {limit:,}, boligstøtteloven § 56)."
+            )
+    entry = {
+        "deposit": deposit_object,
+        "disposable_income_dkk": disposable,
+        "gross_rent_dkk": gross,
+        "housing_benefit_dkk": benefit,
+        "income_dkk": income,
+        "left_dkk": left,
+        "max_gross_rent_dkk": max_gross,
+        "needs_assessment": bool(assess),
+        "net_housing_cost_dkk": net,
+        "reduction": reduction,
+        "required_left_dkk": required,
+    }
+    return entry, flags, text
+
+
+_ONE_DAY = timedelta(days=1)
 
 
 def home_of(scored: ScoredProblem, matched: B) -> I64:
@@ -86,19 +233,24 @@ def assignments(
     """The plan's pairs sorted by citizen id, each with its score and breakdown."""
     cols = scored.cols
     rows = np.flatnonzero(matched)
+    money, flags, _ = money_rows(scored, rows)
     out = []
-    for k, c, v, score, parts in zip(
+    for k, c, v, score, parts, pair_money, pair_flags in zip(
         rows.tolist(),
         scored.pc[rows].tolist(),
         scored.pv[rows].tolist(),
         scored.score[rows].tolist(),
         breakdown_rows(scored, rows),
+        money,
+        flags,
         strict=True,
     ):
         out.append(
             {
                 "breakdown": dict(zip(PART_NAMES, parts, strict=True)),
                 "citizen": cols.citizen_ids[c],
+                "flags": pair_flags,
+                "money": pair_money,
                 "score": score,
                 "solver": solver_of_pair[k],
                 "vacancy": cols.vacancy_ids[v],
@@ -160,6 +312,8 @@ def vacancy_offers(
             *(commas(scored.afford[n][rows].tolist()) for n in AFFORD_FIELDS),
         )
     )
+    money, flags, money_texts = money_rows(scored, rows)
+    affordable = [a + b for a, b in zip(affordable, money_texts, strict=True)]
     points_list = score[rows].tolist()
     lost_list = loss[rows].tolist()
     candidates = []
@@ -176,7 +330,9 @@ def vacancy_offers(
         planned,
         head,
         tail,
-        money,
+        money_text,
+        pair_money,
+        pair_flags,
     ) in zip(
         map(dict, map(zip, repeat(_SORTED_PARTS), breakdown_rows(scored, rows, _SORTED_PARTS))),
         (ranks + 1).tolist(),
@@ -191,13 +347,15 @@ def vacancy_offers(
         map(heads.__getitem__, at.tolist()),
         map(tail_text.__getitem__, pair_keys),
         affordable,
+        money,
+        flags,
         strict=True,
     ):
         citizen = citizen_ids[c]
         named = f"{head}, {tail}" if head and tail else head or tail
         words = f"score {points_text} ({named})" if named else "score 0"
         if assigned:
-            why = f"The plan gives this home to {citizen}: {words}.{money}"
+            why = f"The plan gives this home to {citizen}: {words}.{money_text}"
         else:
             first_text = (
                 f"if {citizen_ids[holder[v]]} declines"
@@ -211,14 +369,16 @@ def vacancy_offers(
             )
             why = (
                 f"Alternate ({first_text}); forecast: the plan loses at least {lost_text} points "
-                f"if this citizen gets the home; {where}; {words}.{money}"
+                f"if this citizen gets the home; {where}; {words}.{money_text}"
             )
         candidates.append(
             {
                 "assigned": assigned,
                 "breakdown": breakdown,
                 "citizen": citizen,
+                "flags": pair_flags,
                 "loss": lost,
+                "money": pair_money,
                 "planned_vacancy": vacancy_ids[planned] if planned >= 0 else None,
                 "rank": rank,
                 "score": points,

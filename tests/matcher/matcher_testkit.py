@@ -98,6 +98,13 @@ AREAS = ["Vollsmose", "Korup", "Bolbro", "Centrum"]
 def citizens_st(draw: st.DrawFn, cid: str, codes: list[str]) -> dict[str, Any]:
     kind = draw(st.sampled_from(["kontanthjaelp", "salary", "folkepension", "foertidspension"]))
     amount = draw(st.integers(5000, 26000))
+    adults = draw(st.integers(1, 2))
+    extra_items: list[list[dict[str, Any]]] = [
+        [],
+        [{"kind": "boerne_og_ungeydelse", "monthly_dkk": 1114}],
+    ]
+    if adults == 2:  # a second adult's own salary: taxed with their own personfradrag
+        extra_items.append([{"kind": "salary", "monthly_dkk": 9000, "person": 1}])
     deadline = draw(st.none() | st.sampled_from(["2026-11-05", "2026-12-20", "2027-02-01"]))
     place = draw(
         st.none()
@@ -107,8 +114,8 @@ def citizens_st(draw: st.DrawFn, cid: str, codes: list[str]) -> dict[str, Any]:
         cid,
         municipality_code=draw(st.sampled_from(codes)),
         birth_year=draw(st.integers(1950, 2006)),
-        household={"adults": draw(st.integers(1, 2)), "children": draw(st.integers(0, 3))},
-        income=[{"kind": kind, "monthly_dkk": amount}],
+        household={"adults": adults, "children": draw(st.integers(0, 3))},
+        income=[{"kind": kind, "monthly_dkk": amount}, *draw(st.sampled_from(extra_items))],
         situation=draw(st.integers(1, 9)),
         homeless_since=draw(st.sampled_from(["2024-03-01", "2025-09-15", "2026-10-01"])),
         registered_on=draw(st.sampled_from(["2025-01-01", "2026-06-01", "2026-11-01"])),
@@ -125,7 +132,22 @@ def citizens_st(draw: st.DrawFn, cid: str, codes: list[str]) -> dict[str, Any]:
             "place": place,
         },
         kontanthjaelp_since=draw(st.none() | st.sampled_from(["2025-01-01", "2026-08-01"])),
+        **draw(money_facts_st()),
     )
+
+
+@st.composite
+def money_facts_st(draw: st.DrawFn) -> dict[str, Any]:
+    """Issue 12's optional citizen facts: church membership and the housing-benefit flags."""
+    if not draw(st.booleans()):
+        return {}
+    return {
+        "church_member": draw(st.booleans()),
+        "mobility_impaired": draw(st.booleans()) and draw(st.booleans()),
+        "doegnhjaelp": draw(st.booleans()) and draw(st.booleans()),
+        "seniorpension": draw(st.booleans()) and draw(st.booleans()),
+        "foertidspension_before_2003": draw(st.booleans()) and draw(st.booleans()),
+    }
 
 
 @st.composite
@@ -176,6 +198,8 @@ def problems(
             "require_available_by_deadline": draw(st.booleans()),
             "min_m2_per_person": float(draw(st.sampled_from([0, 10, 20]))),
             "youth_age_limit": draw(st.sampled_from([25, 30, 35])),
+            "rent_share_rule": draw(st.sampled_from(["hard", "assessment"])),
+            "reduction_end_rule": draw(st.sampled_from(["hard", "warning"])),
         }
     if draw(st.booleans()):
         extra["weights"] = {"housed": draw(st.sampled_from([None, 0, 500]))}
