@@ -56,7 +56,7 @@ def _cpr_problem(problem: str) -> Invalid:
 
 
 def _income_rows(items: list[IncomeItem]) -> list[CaseIncome]:
-    return [CaseIncome(kind=i.kind, monthly_dkk=i.monthly_dkk) for i in items]
+    return [CaseIncome(kind=i.kind, monthly_dkk=i.monthly_dkk, person=i.person) for i in items]
 
 
 def _preference_rows(preferences: Preferences) -> list[AreaPreference]:
@@ -129,6 +129,7 @@ def create_case(
         needs_ground_floor=body.needs.ground_floor,
         has_pets=body.needs.pets,
         kontanthjaelp_since=body.kontanthjaelp_since,
+        **body.benefit_facts.model_dump(),
         status=CaseStatus.active,
     )
     case.income_items = _income_rows(body.income)
@@ -239,6 +240,16 @@ def update_case(
     if changes.income is not None:
         case.income_items = _income_rows(changes.income)
         changed.append("income")
+    if changes.benefit_facts is not None:
+        for name, value in changes.benefit_facts.model_dump().items():
+            setattr(case, name, value)
+        changed.append("benefit_facts")
+    if any(item.person >= case.adults for item in case.income_items):
+        raise invalid(
+            "An income item names an adult the household does not have.",
+            field="body.income",
+            problem="person must be below the number of adults",
+        )
     if changes.preferences is not None:
         case.area_preferences.clear()
         session.flush()  # delete old rows before inserting ones with the same area

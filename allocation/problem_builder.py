@@ -55,6 +55,7 @@ class HouseholdDocument(TypedDict):
 class IncomeDocument(TypedDict):
     kind: str
     monthly_dkk: float
+    person: int
 
 
 class NeedsDocument(TypedDict):
@@ -91,6 +92,11 @@ class CitizenDocument(TypedDict):
     preferences: PreferencesDocument
     wealth_dkk: float
     kontanthjaelp_since: str | None
+    church_member: bool
+    mobility_impaired: bool
+    doegnhjaelp: bool
+    seniorpension: bool
+    foertidspension_before_2003: bool
 
 
 class ProblemDocument(TypedDict):
@@ -149,7 +155,7 @@ def citizen_document(case: CitizenCase) -> CitizenDocument:
         birth_year=case.birth_year,
         household=HouseholdDocument(adults=case.adults, children=case.children),
         income=[
-            IncomeDocument(kind=item.kind.value, monthly_dkk=item.monthly_dkk)
+            IncomeDocument(kind=item.kind.value, monthly_dkk=item.monthly_dkk, person=item.person)
             for item in case.income_items
         ],
         situation=case.situation,
@@ -167,6 +173,11 @@ def citizen_document(case: CitizenCase) -> CitizenDocument:
         kontanthjaelp_since=(
             case.kontanthjaelp_since.isoformat() if case.kontanthjaelp_since else None
         ),
+        church_member=case.church_member,
+        mobility_impaired=case.mobility_impaired,
+        doegnhjaelp=case.doegnhjaelp,
+        seniorpension=case.seniorpension,
+        foertidspension_before_2003=case.foertidspension_before_2003,
     )
 
 
