@@ -169,6 +169,18 @@ def money_columns(
             local = citizen_tax_rates(citizen, policies[m], year)
             rates[key] = (local.kommuneskat_pcm, local.kirkeskat_pcm)
         k_pcm, c_pcm = rates[key]
+        items = citizen.income
+        if len(items) == 1 and items[0].person == 0:  # the common case: one item, no sums
+            item = items[0]
+            amount = item.monthly_dkk
+            is_free = item.kind in TAX_FREE_KINDS
+            household.append(ci)
+            salary.append(amount if item.kind == "salary" else 0.0)
+            other.append(0.0 if is_free or item.kind == "salary" else amount)
+            free.append(amount if is_free else 0.0)
+            kommune.append(k_pcm)
+            kirke.append(c_pcm)
+            continue
         by_person: dict[int, tuple[list[float], list[float], list[float]]] = {}
         for item in citizen.income:
             sums = by_person.setdefault(item.person, ([], [], []))

@@ -75,8 +75,8 @@ def money_rows(scored: ScoredProblem, rows: I64) -> tuple[list[Any], list[list[s
     """Per feasible pair ``rows``: the ``money`` object, the ``flags`` and the words added
     to the offer text (rent-share assessment, § 98 f end date and rent, deposit).
 
-    Objects are shared between pairs with the same numbers (they are written, never
-    changed), so a national result costs few distinct objects.
+    A deposit object is shared between pairs with the same deposit verdict (objects are
+    written, never changed).
     """
     cols = scored.cols
     a = scored.afford
@@ -103,34 +103,92 @@ def money_rows(scored: ScoredProblem, rows: I64) -> tuple[list[Any], list[list[s
                    "needs_assessment", "net_housing_cost_dkk", "required_left_dkk")  # fmt: skip
     after_names = ("affordable_after", "housing_benefit_after_dkk", "left_after_dkk",
                    "rent_after_dkk")  # fmt: skip
-    key_rows = zip(
-        pc.tolist(),
-        pv.tolist(),
-        zip(*(a[n][rows].tolist() for n in money_names), strict=True),
-        zip(*(a[n][rows].tolist() for n in after_names), strict=True),
-        zip(*deposit_columns, strict=True) if deposit_columns else [None] * rows.size,
-        strict=True,
-    )
     income = [round(x) for x in cols.income.tolist()]
     disposable = cols.disposable.tolist()
     until = [v.rent_reduction_until for v in cols.vacancies]
-    temporary = cols.reduction_temporary.tolist()
-    cache: dict[Any, tuple[Any, list[str], str]] = {}
-    money: list[Any] = []
-    flags: list[list[str]] = []
-    texts: list[str] = []
-    for c, v, numbers, after, dep in key_rows:
-        key = (income[c], disposable[c], numbers, after if temporary[v] else None, dep,
-               until[v] if temporary[v] else None)  # fmt: skip
-        hit = cache.get(key)
+    rows_after = a["affordable_after"][rows] >= 0
+    plain = ~rows_after & (a["needs_assessment"][rows] == 0)
+    money: list[Any] = [None] * rows.size
+    flags: list[list[str]] = [_NO_FLAGS] * rows.size
+    texts: list[str] = [""] * rows.size
+    # the common case (no flag, no reduction): the object built directly, the deposit
+    # sentence from the few distinct deposit verdicts
+    deposit_objects: dict[Any, tuple[dict[str, Any] | None, str]] = {}
+    deposit_rows = zip(*deposit_columns, strict=True) if deposit_columns else None
+    money_rows_ = zip(*(a[n][rows].tolist() for n in money_names), strict=True)
+    for k, (c, numbers, is_plain) in enumerate(
+        zip(pc.tolist(), money_rows_, plain.tolist(), strict=True)
+    ):
+        dep = next(deposit_rows) if deposit_rows is not None else None
+        if not is_plain:
+            continue
+        hit = deposit_objects.get(dep)
         if hit is None:
-            hit = cache[key] = _money_entry(
-                income[c], disposable[c], numbers, key[3], dep, key[5], source
-            )
-        money.append(hit[0])
-        flags.append(hit[1])
-        texts.append(hit[2])
+            hit = deposit_objects[dep] = _deposit_object(dep, source)
+        gross, benefit, left, max_gross, _, net, required = numbers
+        money[k] = {
+            "deposit": hit[0],
+            "disposable_income_dkk": disposable[c],
+            "gross_rent_dkk": gross,
+            "housing_benefit_dkk": benefit,
+            "income_dkk": income[c],
+            "left_dkk": left,
+            "max_gross_rent_dkk": max_gross,
+            "needs_assessment": False,
+            "net_housing_cost_dkk": net,
+            "reduction": None,
+            "required_left_dkk": required,
+        }
+        texts[k] = hit[1]
+    # the rest (a flag or a § 98 f reduction to state): one entry each
+    rest = np.flatnonzero(~plain)
+    rest_rows = rows[rest]
+    for k, c, v, numbers, after_numbers, has_after in zip(
+        rest.tolist(),
+        pc[rest].tolist(),
+        pv[rest].tolist(),
+        zip(*(a[n][rest_rows].tolist() for n in money_names), strict=True),
+        zip(*(a[n][rest_rows].tolist() for n in after_names), strict=True),
+        rows_after[rest].tolist(),
+        strict=True,
+    ):
+        after = after_numbers if has_after else None
+        dep = tuple(column[k] for column in deposit_columns) if deposit_columns else None
+        money[k], flags[k], texts[k] = _money_entry(
+            income[c], disposable[c], numbers, after, dep, until[v] if after else None, source
+        )
     return money, flags, texts
+
+
+_NO_FLAGS: list[str] = []
+"""The flags of an offer without any (one shared, never changed, list)."""
+
+
+def _deposit_object(deposit: tuple[Any, ...] | None, source: str) -> tuple[Any, str]:
+    """A deposit verdict as the ``money.deposit`` object and its sentence."""
+    if deposit is None:
+        return None, ""
+    amount, limit, loan, qualifies, pay, yearly = deposit
+    object_ = {
+        "deposit_dkk": amount,
+        "income_limit_dkk": limit,
+        "loan_dkk": loan,
+        "loan_qualifies": qualifies,
+        "pay_dkk": pay,
+        "source": source,
+        "yearly_income_dkk": yearly,
+    }
+    if amount == 0:
+        return object_, " No deposit."
+    if qualifies:
+        return object_, (
+            f" Deposit {amount:,} kr.: the municipality must lend it (beboerindskudslån, "
+            f"boligstøtteloven § 56; income {yearly:,} kr./year within {limit:,})."
+        )
+    return object_, (
+        f" Deposit {amount:,} kr.: the citizen pays it (income {yearly:,} kr./year is "
+        f"above the beboerindskudslån limit of {limit:,}, boligstøtteloven § 56)."
+    )
 
 
 def _money_entry(
@@ -172,30 +230,8 @@ def _money_entry(
         )
         if not ok_after:
             flags.append("unaffordable_after_reduction")
-    deposit_object: dict[str, Any] | None = None
-    if deposit is not None:
-        amount, limit, loan, qualifies, pay, yearly = deposit
-        deposit_object = {
-            "deposit_dkk": amount,
-            "income_limit_dkk": limit,
-            "loan_dkk": loan,
-            "loan_qualifies": qualifies,
-            "pay_dkk": pay,
-            "source": source,
-            "yearly_income_dkk": yearly,
-        }
-        if amount == 0:
-            text += " No deposit."
-        elif qualifies:
-            text += (
-                f" Deposit {amount:,} kr.: the municipality must lend it (beboerindskudslån, "
-                f"boligstøtteloven § 56; income {yearly:,} kr./year within {limit:,})."
-            )
-        else:
-            text += (
-                f" Deposit {amount:,} kr.: the citizen pays it (income {yearly:,} kr./year is "
-                f"above the beboerindskudslån limit of {limit:,}, boligstøtteloven § 56)."
-            )
+    deposit_object, deposit_text = _deposit_object(deposit, source)
+    text += deposit_text
     entry = {
         "deposit": deposit_object,
         "disposable_income_dkk": disposable,

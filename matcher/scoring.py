@@ -273,20 +273,20 @@ def score_problem(
                 verdict = assess_indexed(afford_now[0], pc, afford_now[1], pv, year=cols.as_of.year)
             ok = np.asarray(verdict.affordable, dtype=np.bool_)
             _note_unaffordable(cols, pc[~ok], pv[~ok], verdict, ~ok, best_unaffordable)
-            afford = {
-                name: np.asarray(getattr(verdict, name), dtype=np.int64)[ok]
-                for name in MONEY_FIELDS
-            }
-            pc, pv, block = pc[ok], pv[ok], block[ok]
-            funnel[:, money_stage] = np.bincount(pc, minlength=cols.n_citizens)
-            # § 98 f: the same verdict once a temporary reduction has ended
-            afford |= _after_reduction(cols, pc, pv, afford_now)
+            funnel[:, money_stage] = np.bincount(pc[ok], minlength=cols.n_citizens)
+            # § 98 f: the same verdict once a temporary reduction has ended, for the pairs
+            # affordable now; one mask then keeps the pairs both money rules leave
+            after = _after_reduction(cols, pc, pv, afford_now, ok)
             hard = np.asarray(
                 cols.policy_values(pc, "reduction_end_rule") == "hard", dtype=np.bool_
             )
-            keep = ~(hard & (afford["affordable_after"] == 0))
+            keep = ok & ~(hard & (after["affordable_after"] == 0))
+            afford = {
+                name: np.asarray(getattr(verdict, name), dtype=np.int64)[keep]
+                for name in MONEY_FIELDS
+            }
+            afford |= {name: values[keep] for name, values in after.items()}
             pc, pv, block = pc[keep], pv[keep], block[keep]
-            afford = {name: values[keep] for name, values in afford.items()}
         funnel[:, money_stage + 1] = np.bincount(pc, minlength=cols.n_citizens)
         if excluded_keys.size and pc.size:
             keep = ~np.isin(pc * max(cols.n_vacancies, 1) + pv, excluded_keys)
@@ -339,10 +339,12 @@ def _after_reduction(
     pc: I64,
     pv: I64,
     columns: tuple[HouseholdColumns, HomeColumns] | None,
+    among: B,
 ) -> dict[str, I64]:
-    """:data:`AFTER_FIELDS` of feasible pairs: -1 where the home has no temporary reduction."""
+    """:data:`AFTER_FIELDS` of the pairs ``among`` marks: -1 where the home has no
+    temporary reduction (and for pairs not marked)."""
     out = {name: np.full(pc.size, -1, dtype=np.int64) for name in AFTER_FIELDS}
-    temporary = cols.reduction_temporary[pv]
+    temporary = cols.reduction_temporary[pv] & among
     if not temporary.any():
         return out
     c, v = pc[temporary], pv[temporary]
