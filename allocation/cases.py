@@ -65,7 +65,7 @@ def _cpr_problem(problem: str) -> Invalid:
 
 
 def _income_rows(items: list[IncomeItem]) -> list[CaseIncome]:
-    return [CaseIncome(kind=i.kind, monthly_dkk=i.monthly_dkk) for i in items]
+    return [CaseIncome(kind=i.kind, monthly_dkk=i.monthly_dkk, person=i.person) for i in items]
 
 
 def _preference_rows(preferences: Preferences) -> list[AreaPreference]:
@@ -139,6 +139,7 @@ def create_case(
         has_pets=body.needs.pets,
         kontanthjaelp_since=body.kontanthjaelp_since,
         birth_date=born,
+        **body.benefit_facts.model_dump(),
         status=CaseStatus.active,
     )
     body.eligibility.apply_to(case)
@@ -338,6 +339,16 @@ def update_case(
     if changes.eligibility is not None:
         changes.eligibility.apply_to(case)
         changed.append("eligibility")
+    if changes.benefit_facts is not None:
+        for name, value in changes.benefit_facts.model_dump().items():
+            setattr(case, name, value)
+        changed.append("benefit_facts")
+    if any(item.person >= case.adults for item in case.income_items):
+        raise invalid(
+            "An income item names an adult the household does not have.",
+            field="body.income",
+            problem="person must be below the number of adults",
+        )
     if changes.preferences is not None:
         case.area_preferences.clear()
         session.flush()  # delete old rows before inserting ones with the same area

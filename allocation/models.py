@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -44,6 +45,9 @@ class IncomeKind(StrEnum):
     dagpenge = "dagpenge"
     salary = "salary"
     other = "other"
+    # tax-free (issue 12): count toward what is left to live on, not toward taxed income
+    boerne_og_ungeydelse = "boerne_og_ungeydelse"
+    boernetilskud = "boernetilskud"
 
 
 class CaseStatus(StrEnum):
@@ -112,6 +116,12 @@ class CitizenCase(Base):
     foertidspension: Mapped[bool] = mapped_column(default=False)
     hjemrejseydelse_since: Mapped[dt.date | None] = mapped_column(default=None)
     dagpenge_since: Mapped[dt.date | None] = mapped_column(default=None)
+    # the money facts of issue 12 (matcher problem document: citizens[].church_member, ...)
+    church_member: Mapped[bool] = mapped_column(default=False, server_default=false())
+    mobility_impaired: Mapped[bool] = mapped_column(default=False, server_default=false())
+    doegnhjaelp: Mapped[bool] = mapped_column(default=False, server_default=false())
+    seniorpension: Mapped[bool] = mapped_column(default=False, server_default=false())
+    foertidspension_before_2003: Mapped[bool] = mapped_column(default=False, server_default=false())
     preferred_lat: Mapped[float | None]
     preferred_lon: Mapped[float | None]
     refused_offers: Mapped[int] = mapped_column(default=0)
@@ -165,6 +175,8 @@ class CaseIncome(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("citizen_cases.id", ondelete="CASCADE"))
     kind: Mapped[IncomeKind] = mapped_column(enum_column(IncomeKind, "income_kind"))
     monthly_dkk: Mapped[float]
+    person: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Which adult receives it (0 = the citizen): income tax is personal."""
 
     case: Mapped[CitizenCase] = relationship(back_populates="income_items")
 

@@ -56,6 +56,7 @@ class HouseholdDocument(TypedDict):
 class IncomeDocument(TypedDict):
     kind: str
     monthly_dkk: float
+    person: int
 
 
 class NeedsDocument(TypedDict):
@@ -108,6 +109,11 @@ class CitizenDocument(TypedDict):
     area_facts: AreaFactsDocument
     disability: bool
     skaev_target_group: bool
+    church_member: bool
+    mobility_impaired: bool
+    doegnhjaelp: bool
+    seniorpension: bool
+    foertidspension_before_2003: bool
 
 
 class ProblemDocument(TypedDict):
@@ -173,7 +179,7 @@ def citizen_document(case: CitizenCase) -> CitizenDocument:
         birth_year=case.birth_year,
         household=HouseholdDocument(adults=case.adults, children=case.children),
         income=[
-            IncomeDocument(kind=item.kind.value, monthly_dkk=item.monthly_dkk)
+            IncomeDocument(kind=item.kind.value, monthly_dkk=item.monthly_dkk, person=item.person)
             for item in case.income_items
         ],
         situation=case.situation,
@@ -203,6 +209,11 @@ def citizen_document(case: CitizenCase) -> CitizenDocument:
         disability=case.disability,
         skaev_target_group=case.skaev_target_group,
         birth_date=_iso(case.birth_date),
+        church_member=case.church_member,
+        mobility_impaired=case.mobility_impaired,
+        doegnhjaelp=case.doegnhjaelp,
+        seniorpension=case.seniorpension,
+        foertidspension_before_2003=case.foertidspension_before_2003,
     )
 
 

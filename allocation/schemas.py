@@ -38,6 +38,36 @@ class IncomeItem(BaseModel):
 
     kind: IncomeKind
     monthly_dkk: Money
+    person: int = Field(
+        0,
+        ge=0,
+        le=bounds.ADULTS_MAX - 1,
+        description="which adult receives it (0 = the citizen): income tax is personal",
+    )
+
+
+class BenefitFacts(BaseModel):
+    """What income tax and housing benefit need to know beyond the income (issue 12).
+
+    Every fact defaults to false, as in the matcher's problem document.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    church_member: bool = Field(False, description="member of the folkekirke: pays kirkeskat")
+    mobility_impaired: bool = Field(
+        False,
+        description="a member is severely mobility-impaired (boligstøtteloven § 14 stk. 2)",
+    )
+    doegnhjaelp: bool = Field(False, description="a member receives døgnhjælp (§ 14 stk. 3)")
+    seniorpension: bool = Field(False, description="a member receives seniorpension (§ 22 stk. 3)")
+    foertidspension_before_2003: bool = Field(
+        False, description="førtidspension granted before 2003: boligydelse"
+    )
+
+    @classmethod
+    def of(cls, case: CitizenCase) -> BenefitFacts:
+        return cls(**{name: getattr(case, name) for name in cls.model_fields})
 
 
 class Needs(BaseModel):
@@ -140,6 +170,20 @@ class CaseFields(BaseModel):
         default_factory=EligibilityFacts,
         description="facts for the unit kinds and almenboligloven § 59 stk. 6 and 7",
     )
+    benefit_facts: BenefitFacts = BenefitFacts()
+
+    @model_validator(mode="after")
+    def _income_persons(self) -> CaseFields:
+        _check_persons(self.income, self.household.adults)
+        return self
+
+
+def _check_persons(income: list[IncomeItem], adults: int) -> None:
+    for item in income:
+        if item.person >= adults:
+            raise ValueError(
+                f"an income item names person {item.person}; the household has {adults} adult(s)"
+            )
 
 
 class CaseCreate(CaseFields):
@@ -172,6 +216,7 @@ class CaseUpdate(BaseModel):
     preferences: Preferences | None = None
     kontanthjaelp_since: dt.date | None = Field(None, description="null clears it")
     eligibility: EligibilityFacts | None = Field(None, description="replaced as a whole")
+    benefit_facts: BenefitFacts | None = None
 
 
 class CloseReason(StrEnum):
@@ -229,7 +274,11 @@ class CaseOut(CaseFields):
             municipality_code=case.municipality_code,
             birth_year=case.birth_year,
             household=Household(adults=case.adults, children=case.children),
-            income=[IncomeItem(kind=i.kind, monthly_dkk=i.monthly_dkk) for i in case.income_items],
+            income=[
+                IncomeItem(kind=i.kind, monthly_dkk=i.monthly_dkk, person=i.person)
+                for i in case.income_items
+            ],
+            benefit_facts=BenefitFacts.of(case),
             wealth_dkk=case.wealth_dkk,
             situation=case.situation,
             homeless_since=case.homeless_since,

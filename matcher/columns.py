@@ -19,11 +19,13 @@ from typing import Any, get_args
 import numpy as np
 from numpy.typing import NDArray
 
+from matcher.errors import InputError
+from matcher.income import TAX_FREE_KINDS, household_income, household_incomes_many
 from matcher.income import IncomeItem as IncomeItemIn
-from matcher.income import household_income
 from matcher.policy import Policy, Weights
 from matcher.problem import Citizen, Language, Problem, SupportMethod, Vacancy
 from matcher.section59 import AREA_CATEGORIES, criteria_mask, whole_months
+from matcher.tax import LocalTaxRates, local_tax_rates
 
 __all__ = ["whole_months"]  # re-exported: the listed-area months, as before
 
@@ -84,17 +86,123 @@ def effective_reduction(vacancy: Vacancy, as_of: date) -> float:
 
 
 def citizen_income(citizen: Citizen) -> float:
-    """The household's monthly income [DKK/month] as the affordability module sums it."""
-    return household_income([IncomeItemIn(i.kind, i.monthly_dkk) for i in citizen.income])
+    """The household's gross monthly income [DKK/month]: taxable items, before tax.
+
+    The rent-share test's income; tax-free items (børne- og ungeydelse, børnetilskud) are
+    left out (:func:`matcher.income.household_income`).
+    """
+    return household_income(citizen_income_items(citizen))
+
+
+def citizen_income_items(citizen: Citizen) -> list[IncomeItemIn]:
+    """The citizen's income items as :mod:`matcher.income` takes them."""
+    return [IncomeItemIn(i.kind, i.monthly_dkk, i.person) for i in citizen.income]
 
 
 def citizen_income_fast(citizen: Citizen) -> float:
     """:func:`citizen_income` without re-validating the items (the problem model did).
 
-    ``household_income`` is documented as ``math.fsum`` of the items; the scalar path
-    keeps calling it, and the agreement test would catch any divergence.
+    ``household_income`` is documented as ``math.fsum`` of the taxable items; the scalar
+    path keeps calling it, and the agreement test would catch any divergence.
     """
-    return math.fsum(i.monthly_dkk for i in citizen.income)
+    return math.fsum(i.monthly_dkk for i in citizen.income if i.kind not in TAX_FREE_KINDS)
+
+
+def citizen_tax_rates(citizen: Citizen, policy: Policy, year: int) -> LocalTaxRates:
+    """The kommuneskat and kirkeskat the citizen's household pays (DOMAIN.md 5).
+
+    The municipality's ``kommuneskat_pct`` setting if it has one, else the shipped table's
+    rate of the citizen's ``municipality_code``; a code the table does not hold (not a
+    Danish municipality: test and demo documents) gets the national average, and its
+    source says so. Kirkeskat only for ``church_member``.
+    """
+    try:
+        return local_tax_rates(
+            year=year,
+            municipality_code=citizen.municipality_code,
+            church_member=citizen.church_member,
+            kommuneskat_pct=policy.kommuneskat_pct,
+        )
+    except InputError as error:
+        if error.field != "municipality_code":
+            raise
+        rates = local_tax_rates(
+            year=year, church_member=citizen.church_member, kommuneskat_pct=policy.kommuneskat_pct
+        )
+        return LocalTaxRates(
+            year=rates.year,
+            kommuneskat_pct=rates.kommuneskat_pct,
+            kirkeskat_pct=rates.kirkeskat_pct,
+            kommuneskat_source=(
+                f"municipality {citizen.municipality_code} is not in the tax-rate table: "
+                f"{rates.kommuneskat_source}"
+            ),
+            kirkeskat_source=rates.kirkeskat_source,
+        )
+
+
+def money_columns(
+    citizens: list[Citizen], policies: list[Policy], muni: I64, year: int
+) -> tuple[F64, I64]:
+    """Every household's housing-benefit income [DKK/month] and disposable income [kr.].
+
+    :func:`matcher.income.household_incomes_many` over the citizens' items, person by
+    person, with each citizen's local tax rates (:func:`citizen_tax_rates`): the numbers of
+    :func:`matcher.income.household_incomes` on each citizen's items.
+    """
+    household: list[int] = []
+    salary: list[float] = []
+    other: list[float] = []
+    free: list[float] = []
+    kommune: list[int] = []
+    kirke: list[int] = []
+    rates: dict[tuple[str, bool, int], tuple[int, int]] = {}
+    for ci, citizen in enumerate(citizens):
+        m = int(muni[ci])
+        key = (citizen.municipality_code, citizen.church_member, m)
+        if key not in rates:
+            local = citizen_tax_rates(citizen, policies[m], year)
+            rates[key] = (local.kommuneskat_pcm, local.kirkeskat_pcm)
+        k_pcm, c_pcm = rates[key]
+        items = citizen.income
+        if len(items) == 1 and items[0].person == 0:  # the common case: one item, no sums
+            item = items[0]
+            amount = item.monthly_dkk
+            is_free = item.kind in TAX_FREE_KINDS
+            household.append(ci)
+            salary.append(amount if item.kind == "salary" else 0.0)
+            other.append(0.0 if is_free or item.kind == "salary" else amount)
+            free.append(amount if is_free else 0.0)
+            kommune.append(k_pcm)
+            kirke.append(c_pcm)
+            continue
+        by_person: dict[int, tuple[list[float], list[float], list[float]]] = {}
+        for item in citizen.income:
+            sums = by_person.setdefault(item.person, ([], [], []))
+            if item.kind in TAX_FREE_KINDS:
+                sums[2].append(item.monthly_dkk)
+            elif item.kind == "salary":
+                sums[0].append(item.monthly_dkk)
+            else:
+                sums[1].append(item.monthly_dkk)
+        for a, b, c in by_person.values():
+            household.append(ci)
+            salary.append(math.fsum(a))
+            other.append(math.fsum(b))
+            free.append(math.fsum(c))
+            kommune.append(k_pcm)
+            kirke.append(c_pcm)
+    incomes = household_incomes_many(
+        household=np.asarray(household, dtype=np.int64),
+        households=len(citizens),
+        salary_dkk=np.asarray(salary, dtype=np.float64),
+        other_taxable_dkk=np.asarray(other, dtype=np.float64),
+        tax_free_dkk=np.asarray(free, dtype=np.float64),
+        kommuneskat_pcm=np.asarray(kommune, dtype=np.int64),
+        kirkeskat_pcm=np.asarray(kirke, dtype=np.int64),
+        year=year,
+    )
+    return incomes.housing_benefit_income_dkk, incomes.disposable_dkk
 
 
 @dataclass(frozen=True)
@@ -117,9 +225,21 @@ class Columns:
     children: I64
     persons: I64
     income: F64
+    """Gross income [DKK/month]: taxable items before tax (the rent-share test's)."""
+    hb_income: F64
+    """Housing-benefit income [DKK/month]: taxable, salary after AM-bidrag."""
+    disposable: I64
+    """Disposable income [kr./month]: after income tax, plus tax-free income."""
+    tax_year: int | None
+    """The income-tax year of ``disposable`` (the as_of year); None when there is no tax
+    table for it, and then ``disposable`` must not be used (affordability refuses)."""
     wealth: F64
     pensioner: B
     foertid: B
+    foertid_before_2003: B
+    seniorpension: B
+    mobility_impaired: B
+    doegnhjaelp: B
     age: I64
     situation: I64
     homeless_days: I64
@@ -147,6 +267,7 @@ class Columns:
     size_m2: F64
     rent: F64
     utilities: F64
+    deposit: F64
     reduction: F64
     reduction_temporary: B
     wheelchair: B
@@ -280,6 +401,17 @@ def build_columns(problem: Problem) -> Columns:
     area_cat_index = {name: i for i, name in enumerate(AREA_CATEGORIES)}
     adults = _ints((h.adults for h in households), n_c)
     children = _ints((h.children for h in households), n_c)
+    c_muni = _ints((muni_index[code] for code in c_codes), n_c)
+    income = _floats(map(citizen_income_fast, citizens), n_c)
+    tax_year: int | None = as_of.year
+    try:
+        hb_income, disposable = money_columns(citizens, policies, c_muni, as_of.year)
+    except InputError as error:
+        if "year" not in error.field:
+            raise
+        # No tax table for the year: affordability refuses the year (as the housing
+        # benefit's table does), so these columns are never read.
+        tax_year, hb_income, disposable = None, income, np.zeros(n_c, dtype=np.int64)
     return Columns(
         problem=problem,
         as_of=as_of,
@@ -292,14 +424,21 @@ def build_columns(problem: Problem) -> Columns:
         weights=weights,
         language=problem.language,
         # citizens
-        c_muni=_ints((muni_index[code] for code in c_codes), n_c),
+        c_muni=c_muni,
         adults=adults,
         children=children,
         persons=adults + children,
-        income=_floats(map(citizen_income_fast, citizens), n_c),
+        income=income,
+        hb_income=hb_income,
+        disposable=disposable,
+        tax_year=tax_year,
         wealth=_floats((c.wealth_dkk for c in citizens), n_c),
         pensioner=_bools(("folkepension" in k for k in kinds), n_c),
         foertid=_bools(("foertidspension" in k for k in kinds), n_c),
+        foertid_before_2003=_bools((c.foertidspension_before_2003 for c in citizens), n_c),
+        seniorpension=_bools((c.seniorpension for c in citizens), n_c),
+        mobility_impaired=_bools((c.mobility_impaired for c in citizens), n_c),
+        doegnhjaelp=_bools((c.doegnhjaelp for c in citizens), n_c),
         age=_ints((c.age_on(as_of) for c in citizens), n_c),
         situation=_ints((c.situation for c in citizens), n_c),
         homeless_days=_ints((today - c.homeless_since.toordinal() for c in citizens), n_c),
@@ -336,6 +475,7 @@ def build_columns(problem: Problem) -> Columns:
         size_m2=_floats((v.size_m2 for v in vacancies), n_v),
         rent=_floats((v.rent_dkk for v in vacancies), n_v),
         utilities=_floats((v.utilities_dkk for v in vacancies), n_v),
+        deposit=_floats((v.deposit_dkk for v in vacancies), n_v),
         reduction=_floats(v_reduction, n_v),
         reduction_temporary=_bools(
             (

@@ -25,6 +25,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+import numpy as np
+from numpy.typing import NDArray
+
 from matcher.errors import MAX_MONTHLY_DKK, InputError, check_count, check_number
 from matcher.housing_benefit import check_flag
 from matcher.rates import UnknownYearError
@@ -207,5 +210,53 @@ def deposit_loan(
         income_limit_dkk=limit,
         yearly_income_dkk=yearly,
         reason=reason,
+        source=limits.source,
+    )
+
+
+@dataclass(frozen=True)
+class DepositArrays:
+    """:func:`deposit_loans_many`'s result, one entry per household-home pair."""
+
+    qualifies: NDArray[np.bool_]
+    deposit_dkk: NDArray[np.int64]
+    loan_dkk: NDArray[np.int64]
+    pay_dkk: NDArray[np.int64]
+    income_limit_dkk: NDArray[np.int64]
+    yearly_income_dkk: NDArray[np.int64]
+    source: str
+
+
+def deposit_loans_many(
+    *,
+    deposit_dkk: NDArray[np.float64],
+    monthly_income_dkk: NDArray[np.float64],
+    children: NDArray[np.int64],
+    year: int,
+    limits: DepositLoanLimits | None = None,
+) -> DepositArrays:
+    """:func:`deposit_loan` for arrays of pairs (flats in almene homes), number for number.
+
+    The arrays broadcast together; the values are taken as already checked (the problem
+    document's bounds). ``single_room`` is False: the problem document does not say
+    whether a home is a single room without its own kitchen (enkeltværelse), so the flat's
+    limit applies.
+    """
+    if limits is None:
+        limits = deposit_loan_limits_for(year)
+    deposit = np.floor(np.asarray(deposit_dkk, dtype=np.float64) + 0.5).astype(np.int64)
+    yearly = np.floor(12 * np.asarray(monthly_income_dkk, dtype=np.float64) + 0.5).astype(np.int64)
+    counted = np.minimum(np.asarray(children, dtype=np.int64), limits.children_counted_max)
+    limit = limits.flat_dkk + counted * limits.per_child_dkk
+    deposit, yearly, limit = np.broadcast_arrays(deposit, yearly, limit)
+    qualifies = (deposit > 0) & (yearly <= limit)
+    loan = np.where(qualifies, deposit, 0)
+    return DepositArrays(
+        qualifies=qualifies,
+        deposit_dkk=deposit,
+        loan_dkk=loan,
+        pay_dkk=deposit - loan,
+        income_limit_dkk=limit,
+        yearly_income_dkk=yearly,
         source=limits.source,
     )

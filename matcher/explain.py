@@ -34,6 +34,7 @@ REASON_BY_RULE = {
     "avoided_area": "avoided_areas_only",
     "available_by_deadline": "none_available_by_deadline",
     "affordability": "no_affordable_home",
+    "affordable_after_reduction": "unaffordable_after_reduction",
 }
 """The unmatched reason code when a hard rule leaves no home."""
 
@@ -192,9 +193,25 @@ def _rule_reason(scored: ScoredProblem, c: int, rule: str, before: int) -> tuple
             f"{title}: none of the {homes} left is available by the citizen's deadline {deadline}",
             values,
         )
-    best = scored.best_unaffordable.get(c)
     income = round(float(cols.income[c]))
+    disposable = int(cols.disposable[c])
     values["income_dkk"] = income
+    values["disposable_income_dkk"] = disposable
+    if rule == "affordable_after_reduction":
+        if da:
+            return (
+                f"{title}: de {homes}, der er tilbage, kan kun betales, mens deres midlertidige "
+                "huslejenedsættelse (almenboligloven § 98 f) varer, og kommunen kræver, at en "
+                "bolig også kan betales, når den ophører (rådighedsbeløb efter skat "
+                f"{_dk(disposable)} kr. om måneden)"
+            ), values
+        return (
+            f"{title}: the {homes} left are affordable only while their temporary rent "
+            "reduction (almenboligloven § 98 f) lasts, and this municipality requires a home "
+            f"to stay affordable after it ends (disposable income after tax {disposable:,} kr. "
+            "a month)"
+        ), values
+    best = scored.best_unaffordable.get(c)
     if da:
         text = f"{title}: ingen af de {homes}, der er tilbage, kan betales"
     else:
@@ -227,15 +244,16 @@ def _rule_reason(scored: ScoredProblem, c: int, rule: str, before: int) -> tuple
             text += (
                 f"; den nærmeste, {closest}, har en bruttohusleje på "
                 f"{_dk(best['gross_rent_dkk'])} kr. og ville efterlade {_dk(best['left_dkk'])} "
-                f"kr. om måneden mod {_dk(best['required_left_dkk'])} kr. krævet (indkomst "
-                f"{_dk(income)} kr. om måneden)"
+                f"kr. om måneden efter skat mod {_dk(best['required_left_dkk'])} kr. krævet "
+                f"(indkomst {_dk(income)} kr. om måneden før skat, {_dk(disposable)} kr. efter "
+                "skat)"
             )
         else:
             text += (
                 f"; the closest, {closest}, has gross rent "
                 f"{best['gross_rent_dkk']:,} kr. and would leave {best['left_dkk']:,} kr. a "
-                f"month against {best['required_left_dkk']:,} kr. required (income "
-                f"{income:,} kr. a month)"
+                f"month after tax against {best['required_left_dkk']:,} kr. required (income "
+                f"{income:,} kr. a month before tax, {disposable:,} kr. after tax)"
             )
     return text, values
 

@@ -10,12 +10,15 @@ re-solve without that pair (:func:`matcher.api.resolve_without`).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from itertools import pairwise, repeat
 from typing import Any
 
 import numpy as np
 
 from matcher.columns import I64, B, lexorder
+from matcher.deposit import deposit_loans_many
+from matcher.errors import InputError
 from matcher.rules import CITIZEN_PARTS
 from matcher.scoring import AFFORD_FIELDS, PART_NAMES, ScoredProblem
 
@@ -81,11 +84,11 @@ _N_CITIZEN_PARTS = 1 + len(CITIZEN_PARTS)
 _AFFORDABLE_TEXT = {
     "en": (
         " Affordable: gross rent {} kr., housing benefit {} kr., net housing cost {} kr., "
-        "{} kr. left a month ({} kr. required)."
+        "{} kr. left a month after tax ({} kr. required)."
     ),
     "da": (
         " Kan betales: bruttohusleje {} kr., boligstøtte {} kr., nettoboligudgift {} kr., "
-        "{} kr. tilbage om måneden ({} kr. krævet)."
+        "{} kr. tilbage om måneden efter skat ({} kr. krævet)."
     ),
 }
 """A candidate's affordability numbers (:data:`AFFORD_FIELDS` order), already in words
@@ -129,6 +132,186 @@ def part_labels(language: str) -> dict[str, str]:
     return _LABELS_DA if language == "da" else _LABELS
 
 
+def money_rows(scored: ScoredProblem, rows: I64) -> tuple[list[Any], list[list[str]], list[str]]:
+    """Per feasible pair ``rows``: the ``money`` object, the ``flags`` and the words added
+    to the offer text (rent-share assessment, § 98 f end date and rent, deposit).
+
+    A deposit object is shared between pairs with the same deposit verdict (objects are
+    written, never changed).
+    """
+    cols = scored.cols
+    a = scored.afford
+    pc, pv = scored.pc[rows], scored.pv[rows]
+    try:
+        deposit = deposit_loans_many(
+            deposit_dkk=cols.deposit[pv],
+            monthly_income_dkk=cols.hb_income[pc],
+            children=cols.children[pc],
+            year=cols.as_of.year,
+        )
+        deposit_columns: list[list[Any]] | None = [
+            deposit.deposit_dkk.tolist(),
+            deposit.income_limit_dkk.tolist(),
+            deposit.loan_dkk.tolist(),
+            deposit.qualifies.tolist(),
+            deposit.pay_dkk.tolist(),
+            deposit.yearly_income_dkk.tolist(),
+        ]
+        source = deposit.source
+    except InputError:  # no deposit-loan limits for the year: the offer says nothing of a loan
+        deposit_columns, source = None, ""
+    money_names = ("gross_rent_dkk", "housing_benefit_dkk", "left_dkk", "max_gross_rent_dkk",
+                   "needs_assessment", "net_housing_cost_dkk", "required_left_dkk")  # fmt: skip
+    after_names = ("affordable_after", "housing_benefit_after_dkk", "left_after_dkk",
+                   "rent_after_dkk")  # fmt: skip
+    income = [round(x) for x in cols.income.tolist()]
+    disposable = cols.disposable.tolist()
+    until = [v.rent_reduction_until for v in cols.vacancies]
+    rows_after = a["affordable_after"][rows] >= 0
+    plain = ~rows_after & (a["needs_assessment"][rows] == 0)
+    money: list[Any] = [None] * rows.size
+    flags: list[list[str]] = [_NO_FLAGS] * rows.size
+    texts: list[str] = [""] * rows.size
+    # the common case (no flag, no reduction): the object built directly, the deposit
+    # sentence from the few distinct deposit verdicts
+    deposit_objects: dict[Any, tuple[dict[str, Any] | None, str]] = {}
+    deposit_rows = zip(*deposit_columns, strict=True) if deposit_columns else None
+    money_rows_ = zip(*(a[n][rows].tolist() for n in money_names), strict=True)
+    for k, (c, numbers, is_plain) in enumerate(
+        zip(pc.tolist(), money_rows_, plain.tolist(), strict=True)
+    ):
+        dep = next(deposit_rows) if deposit_rows is not None else None
+        if not is_plain:
+            continue
+        hit = deposit_objects.get(dep)
+        if hit is None:
+            hit = deposit_objects[dep] = _deposit_object(dep, source)
+        gross, benefit, left, max_gross, _, net, required = numbers
+        money[k] = {
+            "deposit": hit[0],
+            "disposable_income_dkk": disposable[c],
+            "gross_rent_dkk": gross,
+            "housing_benefit_dkk": benefit,
+            "income_dkk": income[c],
+            "left_dkk": left,
+            "max_gross_rent_dkk": max_gross,
+            "needs_assessment": False,
+            "net_housing_cost_dkk": net,
+            "reduction": None,
+            "required_left_dkk": required,
+        }
+        texts[k] = hit[1]
+    # the rest (a flag or a § 98 f reduction to state): one entry each
+    rest = np.flatnonzero(~plain)
+    rest_rows = rows[rest]
+    for k, c, v, numbers, after_numbers, has_after in zip(
+        rest.tolist(),
+        pc[rest].tolist(),
+        pv[rest].tolist(),
+        zip(*(a[n][rest_rows].tolist() for n in money_names), strict=True),
+        zip(*(a[n][rest_rows].tolist() for n in after_names), strict=True),
+        rows_after[rest].tolist(),
+        strict=True,
+    ):
+        after = after_numbers if has_after else None
+        dep = tuple(column[k] for column in deposit_columns) if deposit_columns else None
+        money[k], flags[k], texts[k] = _money_entry(
+            income[c], disposable[c], numbers, after, dep, until[v] if after else None, source
+        )
+    return money, flags, texts
+
+
+_NO_FLAGS: list[str] = []
+"""The flags of an offer without any (one shared, never changed, list)."""
+
+
+def _deposit_object(deposit: tuple[Any, ...] | None, source: str) -> tuple[Any, str]:
+    """A deposit verdict as the ``money.deposit`` object and its sentence."""
+    if deposit is None:
+        return None, ""
+    amount, limit, loan, qualifies, pay, yearly = deposit
+    object_ = {
+        "deposit_dkk": amount,
+        "income_limit_dkk": limit,
+        "loan_dkk": loan,
+        "loan_qualifies": qualifies,
+        "pay_dkk": pay,
+        "source": source,
+        "yearly_income_dkk": yearly,
+    }
+    if amount == 0:
+        return object_, " No deposit."
+    if qualifies:
+        return object_, (
+            f" Deposit {amount:,} kr.: the municipality must lend it (beboerindskudslån, "
+            f"boligstøtteloven § 56; income {yearly:,} kr./year within {limit:,})."
+        )
+    return object_, (
+        f" Deposit {amount:,} kr.: the citizen pays it (income {yearly:,} kr./year is "
+        f"above the beboerindskudslån limit of {limit:,}, boligstøtteloven § 56)."
+    )
+
+
+def _money_entry(
+    income: int,
+    disposable: int,
+    numbers: tuple[int, ...],
+    after: tuple[int, ...] | None,
+    deposit: tuple[Any, ...] | None,
+    until: Any,
+    source: str,
+) -> tuple[dict[str, Any], list[str], str]:
+    """One pair's ``money`` object (keys in sorted order), flags and words."""
+    gross, benefit, left, max_gross, assess, net, required = numbers
+    flags: list[str] = []
+    text = ""
+    if assess:
+        flags.append("needs_assessment")
+        text += (
+            f" Needs assessment: rent {gross:,} kr. is above half of income "
+            f"({max_gross:,} kr. of {income:,} kr.; boligstøtteloven § 15)."
+        )
+    reduction: dict[str, Any] | None = None
+    if after is not None:
+        ok_after, benefit_after, left_after, rent_after = after
+        from_day = (until + _ONE_DAY).isoformat()
+        reduction = {
+            "affordable_after": bool(ok_after),
+            "housing_benefit_after_dkk": benefit_after,
+            "left_after_dkk": left_after,
+            "rent_after_dkk": rent_after,
+            "unaffordable_from": None if ok_after else from_day,
+            "until": until.isoformat(),
+        }
+        text += (
+            f" The rent reduction (almenboligloven § 98 f) ends on {until.isoformat()}: from "
+            f"{from_day} the rent is {rent_after:,} kr., housing benefit {benefit_after:,} "
+            f"kr., {left_after:,} kr. left a month: "
+            + ("still affordable." if ok_after else "not affordable.")
+        )
+        if not ok_after:
+            flags.append("unaffordable_after_reduction")
+    deposit_object, deposit_text = _deposit_object(deposit, source)
+    text += deposit_text
+    entry = {
+        "deposit": deposit_object,
+        "disposable_income_dkk": disposable,
+        "gross_rent_dkk": gross,
+        "housing_benefit_dkk": benefit,
+        "income_dkk": income,
+        "left_dkk": left,
+        "max_gross_rent_dkk": max_gross,
+        "needs_assessment": bool(assess),
+        "net_housing_cost_dkk": net,
+        "reduction": reduction,
+        "required_left_dkk": required,
+    }
+    return entry, flags, text
+
+
+_ONE_DAY = timedelta(days=1)
+
+
 def home_of(scored: ScoredProblem, matched: B) -> I64:
     """Each citizen's assigned vacancy index, or -1."""
     home = np.full(scored.cols.n_citizens, -1, dtype=np.int64)
@@ -149,19 +332,24 @@ def assignments(
     """The plan's pairs sorted by citizen id, each with its score and breakdown."""
     cols = scored.cols
     rows = np.flatnonzero(matched)
+    money, flags, _ = money_rows(scored, rows)
     out = []
-    for k, c, v, score, parts in zip(
+    for k, c, v, score, parts, pair_money, pair_flags in zip(
         rows.tolist(),
         scored.pc[rows].tolist(),
         scored.pv[rows].tolist(),
         scored.score[rows].tolist(),
         breakdown_rows(scored, rows),
+        money,
+        flags,
         strict=True,
     ):
         out.append(
             {
                 "breakdown": dict(zip(PART_NAMES, parts, strict=True)),
                 "citizen": cols.citizen_ids[c],
+                "flags": pair_flags,
+                "money": pair_money,
                 "score": score,
                 "solver": solver_of_pair[k],
                 "vacancy": cols.vacancy_ids[v],
@@ -241,6 +429,8 @@ def vacancy_offers(
             *(commas(scored.afford[n][rows].tolist(), language) for n in AFFORD_FIELDS),
         )
     )
+    money, flags, money_texts = money_rows(scored, rows)
+    affordable = [a + b for a, b in zip(affordable, money_texts, strict=True)]
     points_list = score[rows].tolist()
     lost_list = loss[rows].tolist()
     bonus_list = scored.bonus_by_muni[cols.c_muni[rows_c]].tolist()
@@ -258,7 +448,9 @@ def vacancy_offers(
         planned,
         head,
         tail,
-        money,
+        money_text,
+        pair_money,
+        pair_flags,
     ) in zip(
         map(dict, map(zip, repeat(_SORTED_PARTS), breakdown_rows(scored, rows, _SORTED_PARTS))),
         (ranks + 1).tolist(),
@@ -273,13 +465,15 @@ def vacancy_offers(
         map(heads.__getitem__, at.tolist()),
         map(tail_text.__getitem__, pair_keys),
         affordable,
+        money,
+        flags,
         strict=True,
     ):
         citizen = citizen_ids[c]
         named = f"{head}, {tail}" if head and tail else head or tail
         words = texts["points"].format(named) if named else texts["no_points"]
         if assigned:
-            why = texts["assigned"].format(citizen=citizen, words=words, money=money)
+            why = texts["assigned"].format(citizen=citizen, words=words, money=money_text)
         else:
             first_text = (
                 texts["if_declines"].format(holder=citizen_ids[holder[v]])
@@ -298,14 +492,16 @@ def vacancy_offers(
             else:
                 lost_words = texts["loss"].format(loss=lost_text)
             why = texts["alternate"].format(
-                first=first_text, loss=lost_words, where=where, words=words, money=money
+                first=first_text, loss=lost_words, where=where, words=words, money=money_text
             )
         candidates.append(
             {
                 "assigned": assigned,
                 "breakdown": breakdown,
                 "citizen": citizen,
+                "flags": pair_flags,
                 "loss": lost,
+                "money": pair_money,
                 "planned_vacancy": vacancy_ids[planned] if planned >= 0 else None,
                 "rank": rank,
                 "score": points,

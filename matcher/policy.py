@@ -24,6 +24,8 @@ housing one more citizen explicitly against urgency and fit (``0`` = pure best-f
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -291,7 +293,39 @@ class Policy(BaseModel):
         True,
         description=(
             "Whether boligydelse's maximum benefit and maximum housing expense apply to a "
-            "municipally allocated almen bolig (sources differ, DOMAIN.md 5)."
+            "home the municipality does not allocate. A home it allocates (allocation "
+            "'municipal', every home the matcher offers) never has them: boligstøtteloven "
+            "§ 14 stk. 4 nr. 2 and § 23 stk. 2 (DOMAIN.md 5)."
+        ),
+    )
+    # --- money rules of issue 12 (DOMAIN.md 5) ---
+    rent_share_rule: Literal["hard", "assessment"] = Field(
+        "hard",
+        description=(
+            "What a gross rent above max_rent_share of gross income means. 'hard' (default): "
+            "the home is not affordable. 'assessment': boligstøtteloven § 15 makes it a "
+            "trigger for an overall assessment, not a refusal; the pair stays feasible if "
+            "enough is left and the offer carries the flag 'needs_assessment'."
+        ),
+    )
+    reduction_end_rule: Literal["hard", "warning"] = Field(
+        "hard",
+        description=(
+            "A home with a temporary rent reduction (almenboligloven § 98 f) must stay "
+            "affordable after the reduction ends: 'hard' (default) rules it out otherwise "
+            "(rule affordable_after_reduction); 'warning' offers it with the flag "
+            "'unaffordable_after_reduction'. Every offer states the end date and the rent after it."
+        ),
+    )
+    kommuneskat_pct: float | None = Field(
+        None,
+        ge=0,
+        le=40,
+        description=(
+            "This municipality's kommuneskat [%] for the citizens it acts for, overriding the "
+            "shipped table (matcher/data, whose 2026 column rests on one transcription). "
+            "null (default): the table's rate of the citizen's municipality_code, or the "
+            "national average for a code the table does not hold."
         ),
     )
     max_persons_per_room: int = Field(

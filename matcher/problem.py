@@ -32,7 +32,7 @@ from pydantic import (
 )
 
 from matcher import bounds
-from matcher.income import IncomeKind
+from matcher.income import IncomeKind, TaxFreeIncomeKind
 from matcher.policy import Policy, Weights
 
 PROBLEM_FORMAT = "boligmatch.problem/1"
@@ -108,8 +108,23 @@ class IncomeItem(BaseModel):
     """One source of the household's income."""
 
     model_config = _STRICT
-    kind: IncomeKind = Field(description="Kind of income (DOMAIN.md 5).")
+    kind: Literal[IncomeKind, TaxFreeIncomeKind] = Field(
+        description=(
+            "Kind of income (DOMAIN.md 5). boerne_og_ungeydelse and boernetilskud are "
+            "tax-free: they count toward what is left to live on, not toward the gross "
+            "income of the rent-share test or the housing-benefit income."
+        )
+    )
     monthly_dkk: float = Field(ge=0, le=bounds.DKK_MAX, description="Before tax [DKK/month].")
+    person: int = Field(
+        0,
+        ge=0,
+        le=bounds.ADULTS_MAX - 1,
+        description=(
+            "Which adult of the household receives it (0 = the citizen, default): income "
+            "tax is personal, each adult has their own personfradrag."
+        ),
+    )
 
 
 class Needs(BaseModel):
@@ -288,6 +303,44 @@ class Citizen(BaseModel):
             return day.year - self.born_year
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
+    # --- money facts (issue 12: income tax and housing benefit; all optional) ---
+    church_member: bool = Field(
+        False,
+        description=(
+            "Member of the folkekirke: pays kirkeskat (default false, the cautious reading: "
+            "more is left)."
+        ),
+    )
+    mobility_impaired: bool = Field(
+        False,
+        description=(
+            "A household member is severely mobility-impaired (stærkt bevægelseshæmmet); the "
+            "homes offered are taken as suitable: boligstøtteloven § 14 stk. 2, § 22 stk. 3, "
+            "§ 23 stk. 1. Default false."
+        ),
+    )
+    doegnhjaelp: bool = Field(
+        False,
+        description=(
+            "A household member receives døgnhjælp: boligstøtteloven § 14 stk. 3, § 22 stk. "
+            "3, § 23 stk. 1. Default false."
+        ),
+    )
+    seniorpension: bool = Field(
+        False,
+        description=(
+            "A household member receives seniorpension: no 15 % cap on boligsikring for a "
+            "household without children (§ 22 stk. 3). Default false."
+        ),
+    )
+    foertidspension_before_2003: bool = Field(
+        False,
+        description=(
+            "The førtidspension was granted (or applied for) before 1 January 2003: "
+            "boligydelse instead of boligsikring. Default false."
+        ),
+    )
+
 
 class Vacancy(BaseModel):
     """A vacant home that a municipality or housing association can let."""
@@ -437,12 +490,75 @@ class Breakdown(_Out):
     move_in: int
 
 
+OfferFlag = Literal["needs_assessment", "unaffordable_after_reduction"]
+"""Flags on an offer: a rule the municipality made a flag instead of a refusal."""
+
+
+class ReductionEnd(_Out):
+    """A temporary rent reduction (almenboligloven § 98 f): when it ends and what then."""
+
+    until: str = Field(description="Last day of the reduction (YYYY-MM-DD).")
+    rent_after_dkk: int = Field(description="Gross rent once it has ended [DKK/month].")
+    housing_benefit_after_dkk: int = Field(description="Housing benefit then [DKK/month].")
+    left_after_dkk: int = Field(description="Left to live on then [DKK/month].")
+    affordable_after: bool = Field(description="Still affordable once it has ended.")
+    unaffordable_from: str | None = Field(
+        description="First day it is not affordable (the day after 'until'), or null."
+    )
+
+
+class Deposit(_Out):
+    """The home's beboerindskud: what the citizen pays, or may borrow from the municipality."""
+
+    deposit_dkk: int = Field(description="The beboerindskud [DKK].")
+    loan_qualifies: bool = Field(
+        description="The municipality must grant a beboerindskudslån (boligstøtteloven § 56)."
+    )
+    loan_dkk: int = Field(description="What the citizen may borrow [DKK].")
+    pay_dkk: int = Field(description="What the citizen must pay themselves [DKK].")
+    income_limit_dkk: int = Field(description="The loan's household-income limit [DKK/year].")
+    yearly_income_dkk: int = Field(description="The household income it is held against.")
+    source: str = Field(description="Where the limit comes from (UNCONFIRMED where it is).")
+
+
+class Money(_Out):
+    """An offer's money, per month unless stated: what the citizen pays and has left."""
+
+    income_dkk: int = Field(description="Gross income (taxable, before tax).")
+    disposable_income_dkk: int = Field(
+        description="After income tax, plus tax-free income (DOMAIN.md 5)."
+    )
+    gross_rent_dkk: int = Field(description="Rent minus the reduction in force.")
+    housing_benefit_dkk: int
+    net_housing_cost_dkk: int
+    left_dkk: int = Field(description="Disposable income minus the net housing cost.")
+    required_left_dkk: int
+    max_gross_rent_dkk: int = Field(description="max_rent_share of the gross income.")
+    needs_assessment: bool = Field(
+        description=(
+            "Rent above max_rent_share where the municipality's rent_share_rule is "
+            "'assessment' (boligstøtteloven § 15)."
+        )
+    )
+    reduction: ReductionEnd | None = Field(
+        description="The temporary § 98 f reduction in force, or null."
+    )
+    deposit: Deposit | None = Field(
+        description="The deposit and any beboerindskudslån; null without limits for the year."
+    )
+
+
 class Assignment(_Out):
     citizen: str
     vacancy: str
     score: int
     breakdown: Breakdown
     solver: Literal["min_cost_flow", "cp_sat"]
+    money: Money | None = Field(None, description="The offer's money (issue 12).")
+    flags: list[OfferFlag] = Field(
+        default_factory=list,
+        description="Flags staff must act on: needs_assessment, unaffordable_after_reduction.",
+    )
 
 
 class RuleDetail(_Out):
@@ -456,7 +572,7 @@ class RuleDetail(_Out):
         description=(
             "The hard rule (allocation_right, household_fits, accessibility, pets, "
             "youth_unit, unit_kind, listed_area, support_reach, avoided_area, "
-            "available_by_deadline, affordability), "
+            "available_by_deadline, affordability, affordable_after_reduction), "
             "'excluded' for a declined pair, or null when no rule binds (outranked, capacity)."
         )
     )
@@ -478,6 +594,11 @@ class Candidate(_Out):
     why: str
     breakdown: Breakdown | None = Field(
         None, description="The score part by part (the numbers 'why' words)."
+    )
+    money: Money | None = Field(None, description="The offer's money (issue 12).")
+    flags: list[OfferFlag] = Field(
+        default_factory=list,
+        description="Flags staff must act on: needs_assessment, unaffordable_after_reduction.",
     )
 
 
@@ -527,6 +648,7 @@ class Unmatched(_Out):
         "avoided_areas_only",
         "none_available_by_deadline",
         "no_affordable_home",
+        "unaffordable_after_reduction",
         "declined",
         "outranked",
         "capacity",
@@ -704,6 +826,15 @@ def _check_consistency(problem: Problem) -> None:
             issues.append((f"citizens[{index}]", "birth_year or birth_date is required"))
         elif born is not None and citizen.birth_year not in (None, born.year):
             issues.append((f"citizens[{index}].birth_year", "must be the year of birth_date"))
+        for item_index, item in enumerate(citizen.income):
+            if item.person >= citizen.household.adults:
+                issues.append(
+                    (
+                        f"citizens[{index}].income[{item_index}].person",
+                        f"must name one of the household's {citizen.household.adults} "
+                        f"adult(s): 0 to {citizen.household.adults - 1} (got {item.person})",
+                    )
+                )
     for index, vacancy in enumerate(problem.vacancies):
         if vacancy.rent_reduction_dkk > vacancy.rent_dkk:
             issues.append((f"vacancies[{index}].rent_reduction_dkk", "must not exceed rent_dkk"))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -38,6 +39,7 @@ from matcher.affordability import (
     summary_text,
 )
 from matcher.columns import I64, INTENSIVE_METHODS, B, Columns
+from matcher.housing_benefit import hundredths_array, round_ore_to_dkk_array
 
 Values = dict[str, Any]
 """A reason's numbers by name: int, float, str, bool or None (JSON scalars)."""
@@ -701,24 +703,53 @@ available_by_deadline = HardRule(
 # --- affordability ------------------------------------------------------------------------
 
 
+def _tax_year(cols: Columns) -> int:
+    """The income-tax year of the disposable incomes; an error when there is no table."""
+    if cols.tax_year is None:
+        from matcher.tax_rates import tax_rates_for  # raises the year's UnknownYearError
+
+        tax_rates_for(cols.as_of.year)
+    return cols.as_of.year
+
+
+def _hard_share(cols: Columns, ci: I64) -> B:
+    """Per pair: the municipality's rent-share rule is a hard rule (else a flag)."""
+    hard: B = np.asarray(cols.policy_values(ci, "rent_share_rule") == "hard", dtype=np.bool_)
+    return hard
+
+
 def assess_pairs(cols: Columns, ci: I64, vi: I64, *, with_reduction: bool = True) -> VerdictArrays:
-    """The affordability module's vectorised verdicts for pairs (rates of the as_of year)."""
+    """The affordability module's vectorised verdicts for pairs (rates of the as_of year).
+
+    Left to live on from the disposable income (after tax, with tax-free income), the
+    housing benefit on the housing-benefit income, the rent share on the gross income;
+    a home the municipality allocates has no boligydelse maxima (§ 14 stk. 4).
+    """
+    _tax_year(cols)
     reduction = cols.reduction[vi] if with_reduction else np.zeros(vi.shape, dtype=np.float64)
     return assess_many(
         monthly_income_dkk=cols.income[ci],
+        housing_benefit_income_dkk=cols.hb_income[ci],
+        disposable_income_dkk=cols.disposable[ci],
         adults=cols.adults[ci],
         children=cols.children[ci],
         wealth_dkk=cols.wealth[ci],
         pensioner=cols.pensioner[ci],
         receives_foertidspension=cols.foertid[ci],
+        mobility_impaired=cols.mobility_impaired[ci],
+        doegnhjaelp=cols.doegnhjaelp[ci],
+        receives_seniorpension=cols.seniorpension[ci],
+        foertidspension_before_2003=cols.foertid_before_2003[ci],
         rent_dkk=cols.rent[vi],
         utilities_dkk=cols.utilities[vi],
         size_m2=cols.size_m2[vi],
         rent_reduction_dkk=reduction,
         heating_included=np.zeros(vi.shape, dtype=np.bool_),
+        municipal_allocation=cols.municipal[vi],
         max_rent_share=cols.policy_values(ci, "max_rent_share").astype(np.float64),
         min_left_per_adult_dkk=cols.policy_values(ci, "min_left_per_adult_dkk"),
         min_left_per_child_dkk=cols.policy_values(ci, "min_left_per_child_dkk"),
+        rent_share_hard=_hard_share(cols, ci),
         year=cols.as_of.year,
         boligydelse_caps_apply=cols.policy_values(ci, "boligydelse_caps_apply").astype(np.bool_),
     )
@@ -740,36 +771,114 @@ AFFORDABILITY_NUMBERS = (
 """The affordability verdict's numbers a failed pair is told [DKK/month]."""
 
 
+def _income_numbers(cols: Columns, ci: I64) -> dict[str, list[Any]]:
+    return {
+        "income_dkk": [round(x) for x in cols.income[ci].tolist()],
+        "disposable_income_dkk": cols.disposable[ci].tolist(),
+        "max_rent_share": _each(cols.policy_values(ci, "max_rent_share"), ci),
+        "rent_share_rule": _each(cols.policy_values(ci, "rent_share_rule"), ci),
+    }
+
+
 def _affordability_numbers(cols: Columns, ci: I64, vi: I64) -> dict[str, list[Any]]:
     verdict = assess_pairs(cols, ci, vi)
     numbers = {name: _each(getattr(verdict, name), ci) for name in AFFORDABILITY_NUMBERS}
-    numbers["max_rent_share"] = _each(cols.policy_values(ci, "max_rent_share"), ci)
-    return numbers
+    return numbers | _income_numbers(cols, ci)
+
+
+def _summary_words(n: Values) -> str:
+    return summary_text(
+        left_dkk=n["left_dkk"],
+        required_left_dkk=n["required_left_dkk"],
+        gross_rent_dkk=n["gross_rent_dkk"],
+        max_gross_rent_dkk=n["max_gross_rent_dkk"],
+        max_rent_share=n["max_rent_share"],
+        rent_share_hard=n["rent_share_rule"] == "hard",
+    )
 
 
 affordability = HardRule(
     "affordability",
     """Hard rule: the household can pay the home and keep enough to live on.
 
-    The affordability module's verdict (DOMAIN.md section 5): gross rent at most
-    ``max_rent_share`` of income, and at least ``min_left_per_adult_dkk`` per adult plus
-    ``min_left_per_child_dkk`` per child left after the net housing cost (rent minus a
-    current rent reduction plus utilities minus housing benefit). Rates of the ``as_of``
-    year.
+    The affordability module's verdict (DOMAIN.md section 5): at least
+    ``min_left_per_adult_dkk`` per adult plus ``min_left_per_child_dkk`` per child left of
+    the disposable income (after income tax, plus tax-free income) after the net housing
+    cost (rent minus a current rent reduction plus utilities minus housing benefit), and
+    gross rent at most ``max_rent_share`` of gross income where the municipality's
+    ``rent_share_rule`` is ``hard`` (boligstøtteloven § 15 makes it a trigger for an
+    overall assessment: with ``assessment`` the pair is flagged instead). Rates of the
+    ``as_of`` year; kommuneskat of the citizen's municipality.
+    """,
+    (Clause(_affordable, _summary_words),),
+    _affordability_numbers,
+)
+
+
+# --- affordable after a temporary rent reduction (§ 98 f) -------------------------------
+
+
+def reduction_end_verdicts(cols: Columns, ci: I64, vi: I64) -> VerdictArrays:
+    """The affordability verdicts of pairs once their temporary reduction has ended."""
+    return assess_pairs(cols, ci, vi, with_reduction=False)
+
+
+def _stays_affordable_hard(cols: Columns, ci: I64, vi: I64) -> B:
+    """True unless the home has a temporary reduction, the municipality's
+    ``reduction_end_rule`` is hard, and the home is not affordable without the reduction."""
+    shape = np.broadcast_shapes(ci.shape, vi.shape)
+    ok = np.ones(shape, dtype=np.bool_)
+    hard = np.broadcast_to(cols.policy_values(ci, "reduction_end_rule") == "hard", shape)
+    check = hard & np.broadcast_to(cols.reduction_temporary[vi], shape)
+    if check.any():
+        c, v = np.broadcast_to(ci, shape)[check], np.broadcast_to(vi, shape)[check]
+        ok[check] = reduction_end_verdicts(cols, c, v).affordable
+    return ok
+
+
+def _reduction_end_numbers(cols: Columns, ci: I64, vi: I64) -> dict[str, list[Any]]:
+    after = reduction_end_verdicts(cols, ci, vi)
+    until = [cols.vacancies[v].rent_reduction_until for v in vi.tolist()]
+    return {
+        "reduction_until": [d.isoformat() if d else None for d in until],
+        "unaffordable_from": [(d + timedelta(days=1)).isoformat() if d else None for d in until],
+        "rent_after_dkk": after.gross_rent_dkk.tolist(),
+        "housing_benefit_after_dkk": after.housing_benefit_dkk.tolist(),
+        "left_after_dkk": after.left_dkk.tolist(),
+        "required_left_dkk": after.required_left_dkk.tolist(),
+        "max_gross_rent_dkk": after.max_gross_rent_dkk.tolist(),
+        "reduction_dkk": round_ore_to_dkk_array(hundredths_array(cols.reduction[vi])).tolist(),
+        **_income_numbers(cols, ci),
+    }
+
+
+affordable_after_reduction = HardRule(
+    "affordable_after_reduction",
+    """Hard rule: a home with a temporary rent reduction stays affordable after it ends.
+
+    Almenboligloven § 98 f reductions last a fixed time; a home the citizen can pay only
+    while the reduction lasts is no permanent home (DOMAIN.md section 5). Applies where the
+    municipality's ``reduction_end_rule`` is ``hard`` (default); with ``warning`` the offer
+    is flagged instead. Every offer states the end date and the rent after it.
     """,
     (
         Clause(
-            _affordable,
-            lambda n: summary_text(
-                left_dkk=n["left_dkk"],
-                required_left_dkk=n["required_left_dkk"],
-                gross_rent_dkk=n["gross_rent_dkk"],
-                max_gross_rent_dkk=n["max_gross_rent_dkk"],
-                max_rent_share=n["max_rent_share"],
+            _stays_affordable_hard,
+            lambda n: (
+                f"the temporary rent reduction (almenboligloven § 98 f) of "
+                f"{n['reduction_dkk']:,} kr. ends on {n['reduction_until']}; from "
+                f"{n['unaffordable_from']} the rent is {n['rent_after_dkk']:,} kr. and "
+                + _summary_words(
+                    {
+                        **n,
+                        "left_dkk": n["left_after_dkk"],
+                        "gross_rent_dkk": n["rent_after_dkk"],
+                    }
+                )
             ),
         ),
     ),
-    _affordability_numbers,
+    _reduction_end_numbers,
 )
 
 
@@ -785,11 +894,14 @@ HARD_RULES = (
     avoided_area,
     available_by_deadline,
     affordability,
+    affordable_after_reduction,
 )
-"""The hard rules in funnel order: cheap rules first, affordability last."""
+"""The hard rules in funnel order: cheap rules first, the money rules last."""
 HARD_RULE_NAMES = tuple(rule.name for rule in HARD_RULES)
-CHEAP_RULES = HARD_RULES[:-1]
-"""The hard rules before affordability: cheap enough for a component's cross product."""
+MONEY_RULES = (affordability, affordable_after_reduction)
+"""The costly rules, run only on the pairs the cheap rules leave (in this order)."""
+CHEAP_RULES = tuple(rule for rule in HARD_RULES if rule not in MONEY_RULES)
+"""The hard rules before the money rules: cheap enough for a component's cross product."""
 
 
 def check_pair(cols: Columns, c: int, v: int) -> list[Check]:
@@ -798,7 +910,7 @@ def check_pair(cols: Columns, c: int, v: int) -> list[Check]:
 
 
 def cheap_rule_masks(cols: Columns, cs: I64, vs: I64) -> Iterator[B]:
-    """The hard rules before affordability as ``cs.size x vs.size`` masks, in funnel order.
+    """The hard rules before the money rules as ``cs.size x vs.size`` masks, in funnel order.
 
     Row ``i``, column ``j`` is the rule's verdict on citizen ``cs[i]`` and vacancy
     ``vs[j]``: each rule called once with the citizens as a column and the homes as a
@@ -812,17 +924,25 @@ def cheap_rule_masks(cols: Columns, cs: I64, vs: I64) -> Iterator[B]:
 
 def household_columns_of(cols: Columns) -> HouseholdColumns:
     """Every citizen's household as :func:`matcher.affordability.assess_indexed` takes it."""
+    _tax_year(cols)
     everyone = np.arange(cols.n_citizens, dtype=np.int64)
     return household_columns(
         monthly_income_dkk=cols.income,
+        housing_benefit_income_dkk=cols.hb_income,
+        disposable_income_dkk=cols.disposable,
         adults=cols.adults,
         children=cols.children,
         wealth_dkk=cols.wealth,
         pensioner=cols.pensioner,
         receives_foertidspension=cols.foertid,
+        mobility_impaired=cols.mobility_impaired,
+        doegnhjaelp=cols.doegnhjaelp,
+        receives_seniorpension=cols.seniorpension,
+        foertidspension_before_2003=cols.foertid_before_2003,
         max_rent_share=cols.policy_values(everyone, "max_rent_share").astype(np.float64),
         min_left_per_adult_dkk=cols.policy_values(everyone, "min_left_per_adult_dkk"),
         min_left_per_child_dkk=cols.policy_values(everyone, "min_left_per_child_dkk"),
+        rent_share_hard=_hard_share(cols, everyone),
         boligydelse_caps_apply=cols.policy_values(everyone, "boligydelse_caps_apply").astype(
             np.bool_
         ),
@@ -836,6 +956,7 @@ def home_columns_of(cols: Columns, *, with_reduction: bool = True) -> HomeColumn
         utilities_dkk=cols.utilities,
         size_m2=cols.size_m2,
         rent_reduction_dkk=cols.reduction if with_reduction else np.zeros(cols.n_vacancies),
+        municipal_allocation=cols.municipal,
     )
 
 

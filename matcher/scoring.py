@@ -7,8 +7,9 @@ with others only when a ``department_caps`` entry spans several). Only pairs ins
 component are evaluated, never the national cross product.
 
 Inside a component the hard rules run as a funnel in :data:`matcher.rules.HARD_RULES`
-order (the cheap rules over the component's citizens x homes, affordability only on the
-pairs still alive), and the number of homes left after each rule is kept per citizen:
+order (the cheap rules over the component's citizens x homes, the money rules
+(affordability, then affordability after a temporary § 98 f reduction) only on the pairs
+still alive), and the number of homes left after each rule is kept per citizen:
 that funnel is what explains an unmatched citizen.
 A feasible pair's score is the sum of the soft rules' integer points plus the housed
 bonus (:mod:`matcher.policy`).
@@ -41,6 +42,7 @@ from matcher.rules import (
     cheap_rule_masks,
     home_columns_of,
     household_columns_of,
+    reduction_end_verdicts,
 )
 
 PART_NAMES = ("housed", *CITIZEN_PARTS, *PAIR_PARTS)
@@ -193,6 +195,23 @@ AFFORD_FIELDS = (
     "left_dkk",
     "required_left_dkk",
 )
+"""A feasible pair's affordability numbers the offer texts word, in this order."""
+MONEY_FIELDS = (*AFFORD_FIELDS, "max_gross_rent_dkk", "needs_assessment")
+"""Every affordability number kept per feasible pair (``needs_assessment`` as 0/1)."""
+AFTER_FIELDS = (
+    "rent_after_dkk",
+    "housing_benefit_after_dkk",
+    "left_after_dkk",
+    "affordable_after",
+)
+"""Per feasible pair, the numbers once a temporary § 98 f reduction ends (-1 without one;
+``affordable_after`` as 0/1)."""
+_AFTER_SOURCE = {
+    "rent_after_dkk": "gross_rent_dkk",
+    "housing_benefit_after_dkk": "housing_benefit_dkk",
+    "left_after_dkk": "left_dkk",
+    "affordable_after": "affordable",
+}
 
 
 def score_problem(
@@ -243,7 +262,8 @@ def score_problem(
         pc = np.concatenate([c for c, _ in blocks]) if blocks else empty
         pv = np.concatenate([v for _, v in blocks]) if blocks else empty
         block = np.repeat(np.arange(len(blocks)), [c.size for c, _ in blocks])
-        afford: dict[str, I64] = {name: empty for name in AFFORD_FIELDS}
+        afford: dict[str, I64] = {name: empty for name in (*MONEY_FIELDS, *AFTER_FIELDS)}
+        money_stage = len(HARD_RULE_NAMES) - 1  # affordability's funnel column
         if pc.size:
             if afford_now is None:  # per component, as before: errors name the same index
                 verdict = concatenate_verdicts(
@@ -253,12 +273,21 @@ def score_problem(
                 verdict = assess_indexed(afford_now[0], pc, afford_now[1], pv, year=cols.as_of.year)
             ok = np.asarray(verdict.affordable, dtype=np.bool_)
             _note_unaffordable(cols, pc[~ok], pv[~ok], verdict, ~ok, best_unaffordable)
+            funnel[:, money_stage] = np.bincount(pc[ok], minlength=cols.n_citizens)
+            # § 98 f: the same verdict once a temporary reduction has ended, for the pairs
+            # affordable now; one mask then keeps the pairs both money rules leave
+            after = _after_reduction(cols, pc, pv, afford_now, ok)
+            hard = np.asarray(
+                cols.policy_values(pc, "reduction_end_rule") == "hard", dtype=np.bool_
+            )
+            keep = ok & ~(hard & (after["affordable_after"] == 0))
             afford = {
-                name: np.asarray(getattr(verdict, name), dtype=np.int64)[ok]
-                for name in AFFORD_FIELDS
+                name: np.asarray(getattr(verdict, name), dtype=np.int64)[keep]
+                for name in MONEY_FIELDS
             }
-            pc, pv, block = pc[ok], pv[ok], block[ok]
-            funnel[:, len(HARD_RULE_NAMES)] = np.bincount(pc, minlength=cols.n_citizens)
+            afford |= {name: values[keep] for name, values in after.items()}
+            pc, pv, block = pc[keep], pv[keep], block[keep]
+        funnel[:, money_stage + 1] = np.bincount(pc, minlength=cols.n_citizens)
         if excluded_keys.size and pc.size:
             keep = ~np.isin(pc * max(cols.n_vacancies, 1) + pv, excluded_keys)
             pc, pv, block = pc[keep], pv[keep], block[keep]
@@ -279,6 +308,10 @@ def score_problem(
     for name in CITIZEN_PARTS:  # the citizen-only rules, once per citizen (score_parts' values)
         parts[name] = per_citizen[name][pc]
     for name, pair_rule in PAIR_PARTS.items():
+        if name == "stays_affordable":  # stays_affordable's points from the verdicts above
+            full = cols.weight_values(pc, "stays_affordable_points")
+            parts[name] = np.where(afford["affordable_after"] != 0, full, 0).astype(np.int64)
+            continue
         parts[name] = pair_rule(cols, pc, pv)
     # the priority list's points (greedy baseline): the citizen-only rules' sum
     priority = np.zeros(cols.n_citizens, dtype=np.int64)
@@ -299,6 +332,31 @@ def score_problem(
         priority=priority,
         best_unaffordable=best_unaffordable,
     )
+
+
+def _after_reduction(
+    cols: Columns,
+    pc: I64,
+    pv: I64,
+    columns: tuple[HouseholdColumns, HomeColumns] | None,
+    among: B,
+) -> dict[str, I64]:
+    """:data:`AFTER_FIELDS` of the pairs ``among`` marks: -1 where the home has no
+    temporary reduction (and for pairs not marked)."""
+    out = {name: np.full(pc.size, -1, dtype=np.int64) for name in AFTER_FIELDS}
+    temporary = cols.reduction_temporary[pv] & among
+    if not temporary.any():
+        return out
+    c, v = pc[temporary], pv[temporary]
+    if columns is None:
+        verdict = reduction_end_verdicts(cols, c, v)
+    else:
+        verdict = assess_indexed(
+            columns[0], c, home_columns_of(cols, with_reduction=False), v, year=cols.as_of.year
+        )
+    for name, source in _AFTER_SOURCE.items():
+        out[name][temporary] = np.asarray(getattr(verdict, source), dtype=np.int64)
+    return out
 
 
 def _affordability_columns(cols: Columns) -> tuple[HouseholdColumns, HomeColumns] | None:

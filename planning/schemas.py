@@ -111,6 +111,15 @@ class ShortfallRow(_Out):
     )
 
 
+class LeftOutUnit(_Out):
+    """A stored unit the shortfall could not use (issue 13: one bad row must not break the
+    figures of every municipality), with the reason."""
+
+    unit_id: int | None = Field(description="The unit's id in the database, if known.")
+    municipality_code: str
+    reason: str
+
+
 class ShortfallParametersOut(_Out):
     """The parameters a table was computed with (shown so that any figure can be redone)."""
 
@@ -121,6 +130,9 @@ class ShortfallParametersOut(_Out):
     suppress_below: int
     benefit_year: int
     housing_benefit_year: int
+    tax_year: int | None = Field(
+        None, description="Income-tax year of the benefit groups' disposable incomes."
+    )
     demand_group_shares: dict[str, float]
 
 
@@ -141,6 +153,10 @@ class ShortfallReport(_Out):
     parameters: ShortfallParametersOut
     municipalities: list[ShortfallRow]
     totals: ShortfallTotals
+    left_out: list[LeftOutUnit] = Field(
+        default_factory=list,
+        description="Stored units left out of every figure because a value is unusable.",
+    )
 
 
 class RentBand(_Out):

@@ -16,8 +16,14 @@ Definitions (per municipality; every number not fixed by law is a parameter of
   list is younger than a year.
 * **affordable to a benefit group**: a representative single adult of the group on the
   standard benefit rate (:func:`matcher.income.standard_monthly_benefit`) passes the
-  municipality's affordability rule (:func:`matcher.affordability.assess_many`: housing
-  benefit counted, the reform reduction in force on ``as_of`` counted).
+  municipality's affordability rule (:func:`matcher.affordability.assess_many`, the
+  matcher's function: housing benefit on the housing-benefit income, what is left on the
+  income after tax in the unit's municipality (:func:`matcher.income.household_incomes_many`),
+  the rent share on the gross income, § 14 stk. 4 for units with a municipal allocation
+  right, the reform reduction in force on ``as_of`` counted).
+* **left out**: a stored unit with an unusable value (a rent of 1e300, a size of 0, a
+  reduction above the rent) is left out of every figure and listed in the report's
+  ``left_out`` with the reason, so one bad row never breaks the table (issue 13).
 * **supply** [homes/year]: units with a municipal allocation right that the group can
   afford × ``turnover_rate`` (14 %/year: ~80,000 of ~590,000 almene homes let a year, LBF
   2010-13, DOMAIN.md section 3). The headline supply counts units affordable to at
@@ -51,13 +57,17 @@ from kernel.reference import MunicipalityCount, municipality_counts
 from kernel.settings import Settings, get_settings
 from matcher import bounds
 from matcher.affordability import AffordabilityPolicy, assess_many
-from matcher.income import IncomeKind, standard_monthly_benefit
+from matcher.errors import MAX_AREA_M2, MAX_MONTHLY_DKK, InputError
+from matcher.income import IncomeKind, household_incomes_many, standard_monthly_benefit
 from matcher.rates import RATE_TABLES
+from matcher.tax import local_tax_rates
+from matcher.tax_rates import TAX_TABLES
 from planning.schemas import (
     BENEFIT_GROUP_KEYS,
     BenefitGroupKey,
     DemandSource,
     GroupShortfall,
+    LeftOutUnit,
     RentBand,
     ShareScenario,
     ShortfallParametersOut,
@@ -219,6 +229,12 @@ class ShortfallParameters:
             self.housing_benefit_year or _latest_year(self.as_of.year, "housing_benefit"),
         )
 
+    def tax_year(self) -> int:
+        """The income-tax year: the housing-benefit year's, else the latest table before it."""
+        _, hb_year = self.years()
+        earlier = [y for y in sorted(TAX_TABLES) if y <= hb_year]
+        return earlier[-1] if earlier else min(TAX_TABLES)
+
 
 # --- inputs: stock and live demand ---------------------------------------------------
 
@@ -244,6 +260,8 @@ class Stock:
     utilities_dkk: NDArray[np.float64]
     size_m2: NDArray[np.float64]
     reduction_dkk: NDArray[np.float64]
+    left_out: list[LeftOutUnit] = field(default_factory=list)
+    """Stored units whose values the figures cannot use, with the reason (not in the columns)."""
 
     def __len__(self) -> int:
         return len(self.location)
@@ -268,6 +286,22 @@ class Stock:
             value = r.get(key, 0.0)
             return float(value) if isinstance(value, int | float) else 0.0
 
+        left_out: list[LeftOutUnit] = []
+        usable = []
+        for r in records:
+            reason = unusable_reason(r, num)
+            if reason is None:
+                usable.append(r)
+            else:
+                unit_id = r.get("id")
+                left_out.append(
+                    LeftOutUnit(
+                        unit_id=unit_id if isinstance(unit_id, int) else None,
+                        municipality_code=str(r.get("municipality_code")),
+                        reason=reason,
+                    )
+                )
+        records = usable
         location = [str(r["municipality_code"]) for r in records]
         right: list[str | None] = []
         reduction: list[float] = []
@@ -286,12 +320,35 @@ class Stock:
             utilities_dkk=np.array([num(r, "utilities_dkk") for r in records], dtype=np.float64),
             size_m2=np.array([num(r, "size_m2") for r in records], dtype=np.float64),
             reduction_dkk=np.array(reduction, dtype=np.float64),
+            left_out=left_out,
         )
 
     @property
     def effective_rent_dkk(self) -> NDArray[np.float64]:
         """Rent after the reduction in force [DKK/month]."""
         return np.asarray(self.rent_dkk - self.reduction_dkk, dtype=np.float64)
+
+
+def unusable_reason(
+    record: Mapping[str, object], num: Callable[[Mapping[str, object], str], float]
+) -> str | None:
+    """Why a stored unit cannot enter the figures, or None: money and area must be finite,
+    within the matcher's bounds (:mod:`matcher.errors`), the area positive and the
+    reduction at most the rent."""
+    for key, maximum in (
+        ("rent_dkk", MAX_MONTHLY_DKK),
+        ("utilities_dkk", MAX_MONTHLY_DKK),
+        ("rent_reduction_dkk", MAX_MONTHLY_DKK),
+        ("size_m2", MAX_AREA_M2),
+    ):
+        value = num(record, key)
+        if not math.isfinite(value) or value < 0 or value > maximum:
+            return f"{key} {value!r} is outside 0 to {maximum:,}"
+    if round(num(record, "size_m2"), 2) < 0.01:
+        return f"size_m2 {num(record, 'size_m2')!r} is not a positive area"
+    if num(record, "rent_reduction_dkk") > num(record, "rent_dkk"):
+        return "rent_reduction_dkk is above rent_dkk"
+    return None
 
 
 @dataclass(frozen=True)
@@ -342,6 +399,7 @@ def load_stock(
 ) -> Stock:
     """The database's units (of ``municipalities``, or all) as :class:`Stock` columns."""
     stmt = select(
+        Unit.id,
         Department.municipality_code,
         Unit.allocation,
         Unit.allocation_municipality_code,
@@ -359,6 +417,7 @@ def load_stock(
         )
     records = [
         {
+            "id": unit_id,
             "municipality_code": loc,
             "allocation": allocation.value
             if isinstance(allocation, AllocationRight)
@@ -370,9 +429,17 @@ def load_stock(
             "rent_reduction_dkk": reduction,
             "rent_reduction_until": until,
         }
-        for loc, allocation, holder, rent, utilities, size, reduction, until in session.execute(
-            stmt.order_by(Unit.id)
-        )
+        for (
+            unit_id,
+            loc,
+            allocation,
+            holder,
+            rent,
+            utilities,
+            size,
+            reduction,
+            until,
+        ) in session.execute(stmt.order_by(Unit.id))
     ]
     return Stock.from_records([r for r in records if _usable(r)], as_of=as_of)
 
@@ -463,23 +530,47 @@ def affordable_matrix(
     benefit_year: int,
     housing_benefit_year: int,
     minimums: Callable[[str], AffordabilityPolicy],
+    tax_year: int | None = None,
 ) -> NDArray[np.bool_]:
     """Whether each benefit group can afford each unit: shape ``(len(stock), 4)``.
 
     Each unit is judged by the affordability settings of the municipality it is in
-    (``minimums(code)``); heating is taken as paid separately (the stock table has no
-    heating field), which gives the larger housing-benefit addition.
+    (``minimums(code)``), with the group's benefit taxed at that municipality's kommuneskat
+    (a code the tax table lacks: the national average; no kirkeskat) in ``tax_year``
+    (default: the housing-benefit year's table, else the latest before it). Heating is
+    taken as paid separately (the stock table has no heating field), which gives the
+    larger housing-benefit addition; units with a municipal allocation right have no
+    boligydelse maxima (boligstøtteloven § 14 stk. 4).
     """
     n = len(stock)
     out = np.zeros((n, len(BENEFIT_GROUPS)), dtype=np.bool_)
     if n == 0:
         return out
-    policy = {code: minimums(code) for code in sorted(set(stock.location))}
+    if tax_year is None:
+        earlier = [y for y in sorted(TAX_TABLES) if y <= housing_benefit_year]
+        tax_year = earlier[-1] if earlier else min(TAX_TABLES)
+    codes = sorted(set(stock.location))
+    code_index = {code: i for i, code in enumerate(codes)}
+    at = np.array([code_index[c] for c in stock.location], dtype=np.int64)
+    policy = {code: minimums(code) for code in codes}
     share = np.array([policy[c].max_rent_share for c in stock.location], dtype=np.float64)
     per_adult = np.array([policy[c].min_left_per_adult_dkk for c in stock.location])
+    hard = np.array([policy[c].rent_share_hard for c in stock.location], dtype=np.bool_)
+    municipal = np.array([r is not None for r in stock.right], dtype=np.bool_)
+    kommune = np.array([_kommuneskat_pcm(code, tax_year) for code in codes], dtype=np.int64)
     for g, group in enumerate(BENEFIT_GROUPS):
+        income = float(group.monthly_income_dkk(benefit_year))
+        incomes = household_incomes_many(
+            household=np.arange(len(codes), dtype=np.int64),
+            households=len(codes),
+            other_taxable_dkk=np.full(len(codes), income),
+            kommuneskat_pcm=kommune,
+            year=tax_year,
+        )
         verdict = assess_many(
-            monthly_income_dkk=float(group.monthly_income_dkk(benefit_year)),
+            monthly_income_dkk=income,
+            housing_benefit_income_dkk=incomes.housing_benefit_income_dkk[at],
+            disposable_income_dkk=incomes.disposable_dkk[at],
             adults=1,
             children=0,
             wealth_dkk=0.0,
@@ -490,13 +581,25 @@ def affordable_matrix(
             size_m2=np.round(stock.size_m2, 2),
             rent_reduction_dkk=stock.reduction_dkk,
             heating_included=False,
+            municipal_allocation=municipal,
             max_rent_share=share,
             min_left_per_adult_dkk=per_adult,
             min_left_per_child_dkk=0,
+            rent_share_hard=hard,
             year=housing_benefit_year,
         )
         out[:, g] = np.broadcast_to(verdict.affordable, (n,))
     return out
+
+
+def _kommuneskat_pcm(code: str, year: int) -> int:
+    """The kommuneskat of a municipality [pcm]; the national average for an unknown code."""
+    try:
+        return local_tax_rates(year=year, municipality_code=code).kommuneskat_pcm
+    except InputError as error:
+        if error.field != "municipality_code":
+            raise
+        return local_tax_rates(year=year).kommuneskat_pcm
 
 
 def _affordable(stock: Stock, params: ShortfallParameters, settings: Settings) -> NDArray[np.bool_]:
@@ -507,6 +610,7 @@ def _affordable(stock: Stock, params: ShortfallParameters, settings: Settings) -
     benefit_year, hb_year = params.years()
     return affordable_matrix(
         stock,
+        tax_year=params.tax_year(),
         benefit_year=benefit_year,
         housing_benefit_year=hb_year,
         minimums=lambda code: settings.policy_for(code).affordability,
@@ -678,10 +782,12 @@ def compute_shortfall(
             suppress_below=threshold,
             benefit_year=benefit_year,
             housing_benefit_year=hb_year,
+            tax_year=params.tax_year(),
             demand_group_shares=dict(params.demand_group_shares),
         ),
         municipalities=rows,
         totals=totals,
+        left_out=list(stock.left_out),
     )
 
 

@@ -96,7 +96,7 @@ def test_update_needs_the_current_version(api: Api) -> None:
     updated = ok.json()
     assert updated["version"] == 2 and ok.headers["etag"] == '"2"'
     assert updated["situation"] == 3 and updated["deadline"] is None
-    assert updated["income"] == [{"kind": "salary", "monthly_dkk": 9000.0}]
+    assert updated["income"] == [{"kind": "salary", "monthly_dkk": 9000.0, "person": 0}]
     assert updated["preferences"] == case["preferences"]  # untouched
     prefs = {"preferences": {"areas": ["Tarup", "Korup"], "avoid_areas": []}}
     # If-Match compares strongly (RFC 9110 13.1.1): a weak tag never matches, even the current.

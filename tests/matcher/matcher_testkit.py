@@ -98,6 +98,13 @@ AREAS = ["Vollsmose", "Korup", "Bolbro", "Centrum"]
 def citizens_st(draw: st.DrawFn, cid: str, codes: list[str]) -> dict[str, Any]:
     kind = draw(st.sampled_from(["kontanthjaelp", "salary", "folkepension", "foertidspension"]))
     amount = draw(st.integers(5000, 26000))
+    adults = draw(st.integers(1, 2))
+    extra_items: list[list[dict[str, Any]]] = [
+        [],
+        [{"kind": "boerne_og_ungeydelse", "monthly_dkk": 1114}],
+    ]
+    if adults == 2:  # a second adult's own salary: taxed with their own personfradrag
+        extra_items.append([{"kind": "salary", "monthly_dkk": 9000, "person": 1}])
     deadline = draw(st.none() | st.sampled_from(["2026-11-05", "2026-12-20", "2027-02-01"]))
     place = draw(
         st.none()
@@ -125,8 +132,8 @@ def citizens_st(draw: st.DrawFn, cid: str, codes: list[str]) -> dict[str, Any]:
         cid,
         municipality_code=draw(st.sampled_from(codes)),
         birth_year=born,
-        household={"adults": draw(st.integers(1, 2)), "children": draw(st.integers(0, 3))},
-        income=[{"kind": kind, "monthly_dkk": amount}],
+        household={"adults": adults, "children": draw(st.integers(0, 3))},
+        income=[{"kind": kind, "monthly_dkk": amount}, *draw(st.sampled_from(extra_items))],
         situation=draw(st.integers(1, 9)),
         homeless_since=draw(st.sampled_from(["2024-03-01", "2025-09-15", "2026-10-01"])),
         registered_on=draw(st.sampled_from(["2025-01-01", "2026-06-01", "2026-11-01"])),
@@ -144,7 +151,22 @@ def citizens_st(draw: st.DrawFn, cid: str, codes: list[str]) -> dict[str, Any]:
         },
         kontanthjaelp_since=draw(st.none() | st.sampled_from(["2025-01-01", "2026-08-01"])),
         **extra,
+        **draw(money_facts_st()),
     )
+
+
+@st.composite
+def money_facts_st(draw: st.DrawFn) -> dict[str, Any]:
+    """Issue 12's optional citizen facts: church membership and the housing-benefit flags."""
+    if not draw(st.booleans()):
+        return {}
+    return {
+        "church_member": draw(st.booleans()),
+        "mobility_impaired": draw(st.booleans()) and draw(st.booleans()),
+        "doegnhjaelp": draw(st.booleans()) and draw(st.booleans()),
+        "seniorpension": draw(st.booleans()) and draw(st.booleans()),
+        "foertidspension_before_2003": draw(st.booleans()) and draw(st.booleans()),
+    }
 
 
 @st.composite
@@ -203,6 +225,8 @@ def problems(
             "youth_age_limit": draw(st.sampled_from([25, 30, 35])),
             "allow_transitional": draw(st.booleans()),
             "elderly_min_age": draw(st.sampled_from([60, 65])),
+            "rent_share_rule": draw(st.sampled_from(["hard", "assessment"])),
+            "reduction_end_rule": draw(st.sampled_from(["hard", "warning"])),
         }
     extra["language"] = draw(st.sampled_from(["da", "en"]))
     if draw(st.booleans()):

@@ -9,12 +9,20 @@ production rules (:mod:`matcher.rules`) against: verdicts and texts, in both lan
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from matcher import section59
 from matcher.affordability import AffordabilityPolicy, Home, assess
 from matcher.affordability import Household as AffordabilityHousehold
-from matcher.columns import citizen_income, effective_reduction, whole_months
+from matcher.columns import (
+    citizen_income,
+    citizen_income_items,
+    citizen_tax_rates,
+    effective_reduction,
+    whole_months,
+)
+from matcher.housing_benefit import hundredths, round_ore_to_dkk
+from matcher.income import household_incomes
 from matcher.policy import Policy
 from matcher.problem import Citizen, SupportTeam, Vacancy
 
@@ -359,19 +367,35 @@ def affordability_policy(policy: Policy) -> AffordabilityPolicy:
         min_left_per_adult_dkk=policy.min_left_per_adult_dkk,
         min_left_per_child_dkk=policy.min_left_per_child_dkk,
         boligydelse_caps_apply=policy.boligydelse_caps_apply,
+        rent_share_rule=policy.rent_share_rule,
+        reduction_end_rule=policy.reduction_end_rule,
     )
 
 
-def affordability_household(citizen: Citizen) -> AffordabilityHousehold:
-    """The citizen's household as the affordability module takes it."""
+def affordability_household(
+    citizen: Citizen, as_of: date, policy: Policy
+) -> AffordabilityHousehold:
+    """The citizen's household as the affordability module takes it: both incomes of
+    DOMAIN.md 5 from the scalar :func:`matcher.income.household_incomes`."""
     kinds = {i.kind for i in citizen.income}
+    incomes = household_incomes(
+        citizen_income_items(citizen),
+        year=as_of.year,
+        local=citizen_tax_rates(citizen, policy, as_of.year),
+    )
     return AffordabilityHousehold(
         adults=citizen.household.adults,
         children=citizen.household.children,
         monthly_income_dkk=citizen_income(citizen),
+        housing_benefit_income_dkk=incomes.housing_benefit_income_dkk,
+        disposable_income_dkk=incomes.disposable_dkk,
         wealth_dkk=citizen.wealth_dkk,
         pensioner="folkepension" in kinds,
         receives_foertidspension="foertidspension" in kinds,
+        mobility_impaired=citizen.mobility_impaired,
+        doegnhjaelp=citizen.doegnhjaelp,
+        receives_seniorpension=citizen.seniorpension,
+        foertidspension_before_2003=citizen.foertidspension_before_2003,
     )
 
 
@@ -385,6 +409,7 @@ def affordability_home(vacancy: Vacancy, as_of: date, *, with_reduction: bool = 
         rent_reduction_dkk=reduction,
         rent_reduction_until=vacancy.rent_reduction_until if reduction > 0 else None,
         heating="separate",
+        municipal_allocation=vacancy.allocation == "municipal",
     )
 
 
@@ -398,13 +423,42 @@ def affordability(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check
     year.
     """
     verdict = assess(
-        affordability_household(citizen),
+        affordability_household(citizen, ctx.as_of, ctx.policy),
         affordability_home(vacancy, ctx.as_of),
         year=ctx.as_of.year,
         as_of=ctx.as_of,
         policy=affordability_policy(ctx.policy),
     )
     return Check("affordability", verdict.affordable, "" if verdict.affordable else verdict.summary)
+
+
+def affordable_after_reduction(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
+    """Hard rule (by default): a home with a temporary § 98 f reduction stays affordable
+    after it ends. The scalar verdict's ``affordable_after_reduction``, judged on its own
+    (also for a pair that is not affordable now), as the array rule does."""
+    if ctx.policy.reduction_end_rule != "hard":
+        return Check("affordable_after_reduction", True)
+    home = affordability_home(vacancy, ctx.as_of)
+    if home.rent_reduction_dkk <= 0 or home.rent_reduction_until is None:
+        return Check("affordable_after_reduction", True)
+    after = assess(
+        affordability_household(citizen, ctx.as_of, ctx.policy),
+        affordability_home(vacancy, ctx.as_of, with_reduction=False),
+        year=ctx.as_of.year,
+        as_of=ctx.as_of,
+        policy=affordability_policy(ctx.policy),
+    )
+    if after.affordable:
+        return Check("affordable_after_reduction", True)
+    reduction = round_ore_to_dkk(hundredths(home.rent_reduction_dkk))
+    until = home.rent_reduction_until
+    return Check(
+        "affordable_after_reduction",
+        False,
+        f"the temporary rent reduction (almenboligloven § 98 f) of {reduction:,} kr. ends on "
+        f"{until.isoformat()}; from {(until + timedelta(days=1)).isoformat()} the rent is "
+        f"{after.gross_rent_dkk:,} kr. and {after.summary}",
+    )
 
 
 HARD_RULES = (
@@ -419,6 +473,7 @@ HARD_RULES = (
     avoided_area,
     available_by_deadline,
     affordability,
+    affordable_after_reduction,
 )
 """The hard rules in funnel order: cheap rules first, affordability last."""
 HARD_RULE_NAMES = tuple(rule.__name__ for rule in HARD_RULES)

@@ -263,10 +263,28 @@ def test_support_fit_needs_a_reaching_team_with_free_places() -> None:
 
 
 def test_stays_affordable_case_is_really_unaffordable_after_the_reduction() -> None:
-    c = citizen(income=[{"kind": "kontanthjaelp", "monthly_dkk": 9000}])
+    # Issue 12: what is left is counted after income tax, so 9,000 kr. of kontanthjælp
+    # (about 7,315 after tax in Odense) no longer affords even the reduced rent; 10,000
+    # (7,940 after tax) does: 7,940 − (4,000 + 600 − 620) = 3,960 ≥ 3,500, and without the
+    # reduction 7,940 − (6,000 + 600 − 920) = 2,260 < 3,500.
+    c = citizen(income=[{"kind": "kontanthjaelp", "monthly_dkk": 10000}])
     reduced = {"rent_dkk": 6000, "rent_reduction_dkk": 2000, "rent_reduction_until": "2027-06-30"}
     assert verdict("affordability", c, vacancy(**reduced)).ok
     assert not verdict("affordability", c, vacancy(rent_dkk=6000)).ok
+    # § 98 f is a hard rule by default: the reduced home is ruled out; as a warning it is not
+    after = verdict("affordable_after_reduction", c, vacancy(**reduced))
+    assert not after.ok
+    assert after.values["reduction_until"] == "2027-06-30"
+    assert after.values["unaffordable_from"] == "2027-07-01"
+    assert after.values["rent_after_dkk"] == 6000
+    assert after.values["left_after_dkk"] == 2260
+    assert "§ 98 f" in after.text and "2027-07-01" in after.text
+    assert verdict(
+        "affordable_after_reduction",
+        c,
+        vacancy(**reduced),
+        policy={"reduction_end_rule": "warning"},
+    ).ok
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

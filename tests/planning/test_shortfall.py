@@ -139,7 +139,45 @@ def test_a_reduction_in_force_counts() -> None:
     report = compute_shortfall([_count(CODE)], stock, {}, PARAMS, settings=SETTINGS)
     under_30 = report.municipalities[0].groups[0]
     assert under_30.group == "kh_under_30"
-    assert (under_30.affordable_units, under_30.municipal_right_units) == (3, 2)
+    # Issue 12: what is left is counted after income tax. Before, u5 at 4,000 kr. counted
+    # for under-30s (8,047 − (4,000 + 600 − 626) = 4,073 ≥ 3,500); after tax in
+    # Frederiksberg (2026 kommuneskat 24.5 % + bundskat 12.01 % of 96,564 − 54,100 =
+    # 42,464: 15,503.61 a year, 1,292 a month) 6,755 − 3,974 = 2,781 < 3,500: u1, u6 only.
+    assert (under_30.affordable_units, under_30.municipal_right_units) == (2, 1)
+    # the 30+ group (13,156 gross) can now pay u5 too (it could at 6,000 already)
+    assert report.municipalities[0].groups[1].affordable_units == 4
+
+
+def test_a_stored_rent_of_1e300_is_left_out_with_a_reason_not_a_failure() -> None:
+    # Issue 13: one bad stored row must not break the table for every municipality.
+    bad = {**_records()[0], "id": 99, "rent_dkk": 1e300}
+    zero = {**_records()[0], "id": 98, "size_m2": 0.0}
+    over = {**_records()[0], "id": 97, "rent_dkk": 2000.0, "rent_reduction_dkk": 3000.0}
+    stock = Stock.from_records([*_records(), bad, zero, over], as_of=AS_OF)
+    assert len(stock) == len(UNITS)
+    report = compute_shortfall([_count(CODE)], stock, {}, PARAMS, settings=SETTINGS)
+    _check_hand_row(report.municipalities[0])
+    reasons = {u.unit_id: u.reason for u in report.left_out}
+    assert set(reasons) == {97, 98, 99}
+    assert "rent_dkk" in reasons[99] and "1e+300" in reasons[99]
+    assert "size_m2" in reasons[98]
+    assert "above rent_dkk" in reasons[97]
+    assert all(u.municipality_code == CODE for u in report.left_out)
+
+
+def test_benefit_groups_are_taxed_in_the_units_municipality() -> None:
+    # A unit only the untaxed income could afford: under-30 kontanthjælp 8,047, rent
+    # 3,400 + 600 utilities, 40 m² (benefit 528): left 8,047 − 3,472 = 4,575 before tax,
+    # 6,755 − 3,472 = 3,283 after Frederiksberg's tax: not affordable.
+    home = {**_records()[0], "rent_dkk": 3400.0, "utilities_dkk": 600.0, "size_m2": 40.0}
+    stock = Stock.from_records([home], as_of=AS_OF)
+    matrix = affordable_matrix(
+        stock,
+        benefit_year=2025,
+        housing_benefit_year=2026,
+        minimums=lambda code: SETTINGS.policy_for(code).affordability,
+    )
+    assert matrix.tolist() == [[False, True, True, True]]
 
 
 def test_turnover_rate_is_a_setting() -> None:
