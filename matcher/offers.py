@@ -140,6 +140,7 @@ def money_rows(scored: ScoredProblem, rows: I64) -> tuple[list[Any], list[list[s
     written, never changed).
     """
     cols = scored.cols
+    da = cols.language == "da"
     a = scored.afford
     pc, pv = scored.pc[rows], scored.pv[rows]
     try:
@@ -185,7 +186,7 @@ def money_rows(scored: ScoredProblem, rows: I64) -> tuple[list[Any], list[list[s
             continue
         hit = deposit_objects.get(dep)
         if hit is None:
-            hit = deposit_objects[dep] = _deposit_object(dep, source)
+            hit = deposit_objects[dep] = _deposit_object(dep, source, da)
         gross, benefit, left, max_gross, _, net, required = numbers
         money[k] = {
             "deposit": hit[0],
@@ -216,7 +217,7 @@ def money_rows(scored: ScoredProblem, rows: I64) -> tuple[list[Any], list[list[s
         after = after_numbers if has_after else None
         dep = tuple(column[k] for column in deposit_columns) if deposit_columns else None
         money[k], flags[k], texts[k] = _money_entry(
-            income[c], disposable[c], numbers, after, dep, until[v] if after else None, source
+            income[c], disposable[c], numbers, after, dep, until[v] if after else None, source, da
         )
     return money, flags, texts
 
@@ -225,7 +226,19 @@ _NO_FLAGS: list[str] = []
 """The flags of an offer without any (one shared, never changed, list)."""
 
 
-def _deposit_object(deposit: tuple[Any, ...] | None, source: str) -> tuple[Any, str]:
+def _kr(amount: int, da: bool) -> str:
+    """Whole kroner grouped the Danish way (4.950) or the English way (4,950)."""
+    return f"{amount:,}".replace(",", ".") if da else f"{amount:,}"
+
+
+def _day(day: Any, da: bool) -> str:
+    """A date as 23.10.2026 (Danish) or 2026-10-23."""
+    return day.strftime("%d.%m.%Y") if da else day.isoformat()
+
+
+def _deposit_object(
+    deposit: tuple[Any, ...] | None, source: str, da: bool = False
+) -> tuple[Any, str]:
     """A deposit verdict as the ``money.deposit`` object and its sentence."""
     if deposit is None:
         return None, ""
@@ -240,7 +253,19 @@ def _deposit_object(deposit: tuple[Any, ...] | None, source: str) -> tuple[Any, 
         "yearly_income_dkk": yearly,
     }
     if amount == 0:
-        return object_, " No deposit."
+        return object_, (" Intet indskud." if da else " No deposit.")
+    if da:
+        if qualifies:
+            return object_, (
+                f" Indskud {_kr(amount, da)} kr.: kommunen skal låne borgeren det "
+                f"(beboerindskudslån, boligstøtteloven § 56; indkomst {_kr(yearly, da)} kr. om "
+                f"året under grænsen på {_kr(limit, da)} kr.)."
+            )
+        return object_, (
+            f" Indskud {_kr(amount, da)} kr.: borgeren betaler selv (indkomst "
+            f"{_kr(yearly, da)} kr. om året er over grænsen for beboerindskudslån på "
+            f"{_kr(limit, da)} kr., boligstøtteloven § 56)."
+        )
     if qualifies:
         return object_, (
             f" Deposit {amount:,} kr.: the municipality must lend it (beboerindskudslån, "
@@ -260,6 +285,7 @@ def _money_entry(
     deposit: tuple[Any, ...] | None,
     until: Any,
     source: str,
+    da: bool = False,
 ) -> tuple[dict[str, Any], list[str], str]:
     """One pair's ``money`` object (keys in sorted order), flags and words."""
     gross, benefit, left, max_gross, assess, net, required = numbers
@@ -268,8 +294,16 @@ def _money_entry(
     if assess:
         flags.append("needs_assessment")
         text += (
-            f" Needs assessment: rent {gross:,} kr. is above half of income "
-            f"({max_gross:,} kr. of {income:,} kr.; boligstøtteloven § 15)."
+            (
+                f" Kræver en samlet vurdering: huslejen {_kr(gross, da)} kr. er over halvdelen "
+                f"af indkomsten ({_kr(max_gross, da)} kr. af {_kr(income, da)} kr.; "
+                "boligstøtteloven § 15)."
+            )
+            if da
+            else (
+                f" Needs assessment: rent {gross:,} kr. is above half of income "
+                f"({max_gross:,} kr. of {income:,} kr.; boligstøtteloven § 15)."
+            )
         )
     reduction: dict[str, Any] | None = None
     if after is not None:
@@ -283,15 +317,24 @@ def _money_entry(
             "unaffordable_from": None if ok_after else from_day,
             "until": until.isoformat(),
         }
-        text += (
-            f" The rent reduction (almenboligloven § 98 f) ends on {until.isoformat()}: from "
-            f"{from_day} the rent is {rent_after:,} kr., housing benefit {benefit_after:,} "
-            f"kr., {left_after:,} kr. left a month: "
-            + ("still affordable." if ok_after else "not affordable.")
-        )
+        if da:
+            text += (
+                f" Huslejenedsættelsen (almenboligloven § 98 f) ophører {_day(until, da)}: fra "
+                f"{_day(until + _ONE_DAY, da)} er huslejen {_kr(rent_after, da)} kr., "
+                f"boligstøtten {_kr(benefit_after, da)} kr. og der er {_kr(left_after, da)} kr. "
+                "tilbage om måneden: "
+                + ("kan stadig betales." if ok_after else "kan ikke betales.")
+            )
+        else:
+            text += (
+                f" The rent reduction (almenboligloven § 98 f) ends on {until.isoformat()}: "
+                f"from {from_day} the rent is {rent_after:,} kr., housing benefit "
+                f"{benefit_after:,} kr., {left_after:,} kr. left a month: "
+                + ("still affordable." if ok_after else "not affordable.")
+            )
         if not ok_after:
             flags.append("unaffordable_after_reduction")
-    deposit_object, deposit_text = _deposit_object(deposit, source)
+    deposit_object, deposit_text = _deposit_object(deposit, source, da)
     text += deposit_text
     entry = {
         "deposit": deposit_object,

@@ -209,7 +209,8 @@ def test_default_weights_let_waiting_time_win_eventually() -> None:
 
 
 def test_texts_are_danish_by_default_and_english_on_request() -> None:
-    doc = problem([citizen("C1"), citizen("C2", situation=1)], [vacancy("V1")])
+    # a deposit other than the housed bonus (10,000), so the bonus check below is about it
+    doc = problem([citizen("C1"), citizen("C2", situation=1)], [vacancy("V1", deposit_dkk=9500)])
     danish = solve_problem(doc)
     english = solve_problem({**doc, "language": "en"})
     why_da = danish["offers"][0]["candidates"][0]["why"]

@@ -10,9 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from matcher_testkit import citizen, problem, vacancy
+from matcher_testkit import citizen, vacancy
+from matcher_testkit import problem as danish_problem
 
 from matcher.api import solve_problem
+
+
+def problem(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    """The testkit's problem, explained in English (the texts below are checked in English;
+    the Danish wording of the same sentences is checked in test_danish_money_words)."""
+    return {**danish_problem(*args, **kwargs), "language": "en"}
+
 
 AVERAGE_TAX = {"kommuneskat_pct": 25.049}
 
@@ -230,3 +238,15 @@ def test_municipal_allocation_lifts_the_boligydelse_maxima() -> None:
     )
     money = solve_problem(doc)["assignments"][0]["money"]
     assert money["housing_benefit_dkk"] > 4969
+
+
+def test_danish_money_words() -> None:
+    """The same money sentences in Danish, with Danish number and date formats."""
+    rich = citizen("C1", income=[{"kind": "salary", "monthly_dkk": 60000}])
+    paid = solve_problem(danish_problem([rich], [vacancy("V1", deposit_dkk=12000)]))
+    why = paid["offers"][0]["candidates"][0]["why"]
+    assert "Indskud 12.000 kr.: borgeren betaler selv" in why, why
+    poor = citizen("C1")
+    lent = solve_problem(danish_problem([poor], [vacancy("V1", deposit_dkk=12000)]))
+    why = lent["offers"][0]["candidates"][0]["why"]
+    assert "Indskud 12.000 kr.: kommunen skal låne borgeren det" in why, why
