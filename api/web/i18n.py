@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Literal
 
 from api.web.i18n_aftercare import AFTERCARE_STRINGS
+from api.web.i18n_planner import PLANNER_STRINGS
 
 Lang = Literal["da", "en"]
 LANGS: tuple[Lang, ...] = ("da", "en")
@@ -484,6 +485,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "job_not_found": ("Kørslen findes ikke.", "No such run."),
 }
 STRINGS.update(AFTERCARE_STRINGS)
+STRINGS.update(PLANNER_STRINGS)
 
 
 def translator(lang: Lang) -> Callable[..., str]:
