@@ -348,10 +348,12 @@ def _run_size(results: SimulationResults) -> tuple[int, int, int]:
 
 
 def _label(scenario: str, lang: str) -> str:
-    """A scenario's label: its policy in words (``levers/greedy`` keeps its prefix)."""
+    """A scenario's label: its policy in words (``levers/greedy``: "…, ændrede håndtag")."""
     prefix, _, policy = scenario.rpartition("/")
     words = POLICY_LABELS[lang].get(policy, policy)
-    return f"{prefix}: {words}" if prefix else words
+    if prefix == "levers":
+        return f"{words}, {'changed levers' if lang == 'en' else 'ændrede håndtag'}"
+    return f"{words} ({prefix})" if prefix else words
 
 
 def simulation_png(

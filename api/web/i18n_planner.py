@@ -68,6 +68,14 @@ PLANNER_STRINGS: dict[str, tuple[str, str]] = {
         "There are no homes in the system for {name}: supply and gap are missing (shown as –).",
     ),
     # scenario form
+    "scenario_intro_levers": (
+        "Simulerer en eller flere kommuner måned for måned med de valgte politikker på de "
+        "samme tilfældige tilflyttere, ledige boliger og afslag, og sammenligner ventetiden "
+        "til bolig. Samme håndtag som kommandoen boligmatch simulate. Kører i baggrunden.",
+        "Simulates one or more municipalities month by month with the chosen policies on "
+        "the same random arrivals, vacancies and refusals, and compares the wait for a "
+        "home. The same levers as the boligmatch simulate command. Runs in the background.",
+    ),
     "policies": ("Politikker", "Policies"),
     "policy_optimiser": ("boligmatch-optimering", "boligmatch optimiser"),
     "policy_greedy": ("prioriteret liste (grådig)", "greedy priority list"),
@@ -181,6 +189,11 @@ PLANNER_STRINGS: dict[str, tuple[str, str]] = {
         "ventelisten over tid og huslejen for tomme boliger.",
         "Survival curves (share still waiting over time) per policy, the queue over time "
         "and the rent paid for empty homes.",
+    ),
+    "with_levers": ("ændrede håndtag", "changed levers"),
+    "download_outcomes_csv": (
+        "Hent hele udfaldstabellen (også pr. kommune) som CSV",
+        "Download the whole outcome table (also per municipality) as CSV",
     ),
     "levers_used": ("Håndtag i denne kørsel", "Levers of this run"),
 }

@@ -1,13 +1,15 @@
 """Background scenario comparisons for the planner pages.
 
-A comparison of the three matching policies takes seconds to minutes, far longer
-than a page request should, so it runs on a one-worker thread pool held on
-``app.state`` while the page polls its status every second. The simulation itself is
-:mod:`planning.runner`'s: its tasks (:func:`planning.runner.make_tasks`) run through
-:func:`planning.runner.run_tasks` on an executor that counts finished tasks, which is
-what the progress bar shows. Jobs live in memory: they are a planner's interactive
-what-if, not a record (``boligmatch simulate`` writes Parquet for that), and a
-restart forgets them. At most :data:`MAX_JOBS` are kept, oldest dropped first.
+A comparison of the matching policies takes seconds to minutes, far longer than a page
+request should, so it runs on a one-worker thread pool held on ``app.state`` while the
+page polls its status every second. It takes the options of ``boligmatch simulate``
+that a planner varies (:class:`ScenarioRequest`) and follows that command's steps: the
+tasks of :func:`planning.runner.make_tasks` run through :func:`planning.runner.run_tasks`
+on an executor that counts finished tasks (the progress bar), and the outcome tables
+are :func:`planning.outcomes.outcome_table`'s at the run's horizon. Jobs live in memory:
+they are a planner's interactive what-if, not a record (``boligmatch simulate`` writes
+Parquet for that), and a restart forgets them. At most :data:`MAX_JOBS` are kept,
+oldest dropped first.
 """
 
 from __future__ import annotations

@@ -545,12 +545,14 @@ async def start_scenario(request: Request) -> Response:
 
 
 def scenario_label(t: Callable[..., str]) -> Callable[[str], str]:
-    """``"levers/greedy"`` → ``"levers: prioriteret liste (grådig)"`` in the page's words."""
+    """``"levers/greedy"`` → ``"prioriteret liste (grådig), ændrede håndtag"``."""
 
     def label(name: str) -> str:
         prefix, _, policy = str(name).rpartition("/")
         words = t(f"policy_{policy}") if policy in POLICIES else policy
-        return f"{prefix}: {words}" if prefix else words
+        if prefix == "levers":
+            return f"{words}, {t('with_levers')}"
+        return f"{words} ({prefix})" if prefix else words
 
     return label
 
