@@ -14,6 +14,7 @@ from typing import Literal
 
 from api.web.i18n_a11y import A11Y_STRINGS
 from api.web.i18n_aftercare import AFTERCARE_STRINGS
+from api.web.i18n_planner import PLANNER_STRINGS
 
 Lang = Literal["da", "en"]
 LANGS: tuple[Lang, ...] = ("da", "en")
@@ -979,6 +980,7 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 STRINGS.update(AFTERCARE_STRINGS)
 STRINGS.update(A11Y_STRINGS)
+STRINGS.update(PLANNER_STRINGS)
 
 
 def translator(lang: Lang) -> Callable[..., str]:
