@@ -650,6 +650,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "income_dagpenge": ("dagpenge", "unemployment benefit"),
     "income_salary": ("løn", "salary"),
     "income_other": ("anden indkomst", "other income"),
+    "income_boerne_og_ungeydelse": (
+        "børne- og ungeydelse (skattefri)",
+        "child and youth benefit (tax-free)",
+    ),
+    "income_boernetilskud": ("børnetilskud (skattefrit)", "child allowance (tax-free)"),
     "support_CTI": ("CTI – kritisk tidsintervention", "CTI – critical time intervention"),
     "support_ICM": ("ICM – intensiv casemanagement", "ICM – intensive case management"),
     "support_ACT": ("ACT – tværfagligt udgående team", "ACT – assertive community treatment"),

@@ -44,7 +44,6 @@ PLANNER_STRINGS: dict[str, tuple[str, str]] = {
         "allocation right the group can afford × yearly turnover.",
     ),
     "choose_municipality": ("Vælg kommune", "Choose municipality"),
-    "show": ("Vis", "Show"),
     "benefit_group": ("Ydelsesgruppe", "Benefit group"),
     "group_kh_under_30": ("kontanthjælp under 30 år", "social assistance under 30"),
     "group_kh_30_plus": ("kontanthjælp 30 år og derover", "social assistance 30 and over"),
@@ -117,11 +116,11 @@ PLANNER_STRINGS: dict[str, tuple[str, str]] = {
     "refusal_remove": ("fjernes fra listen", "removed from the list"),
     "refusal_review": ("sagen genvurderes", "case reviewed"),
     "refusal_none": ("ingen", "none"),
-    "must_be_number": (
+    "planner_must_be_number": (
         "Skriv et tal mellem {lo} og {hi} (decimaler med komma).",
         "Enter a number between {lo} and {hi}.",
     ),
-    "choose_one": ("Vælg mindst én.", "Choose at least one."),
+    "planner_choose_one": ("Vælg mindst én.", "Choose at least one."),
     "choose_municipalities": (
         "Vælg mellem 1 og {n} kommuner. Større kørsler: kommandoen boligmatch simulate.",
         "Choose between 1 and {n} municipalities. Larger runs: the boligmatch simulate command.",
@@ -177,12 +176,6 @@ PLANNER_STRINGS: dict[str, tuple[str, str]] = {
     "dim_income_type": ("Indkomsttype", "Income type"),
     "yes": ("ja", "yes"),
     "no": ("nej", "no"),
-    "support_none": ("ingen", "none"),
-    "income_kontanthjaelp": ("kontanthjælp", "social assistance"),
-    "income_foertidspension": ("førtidspension", "disability pension"),
-    "income_folkepension": ("folkepension", "state pension"),
-    "income_salary": ("løn", "salary"),
-    "income_other": ("andet", "other"),
     "survival_chart": ("Ventetid til bolig", "Wait for a home"),
     "survival_alt": (
         "Overlevelseskurver (andel der stadig venter over tid) for hver politik, "

@@ -484,7 +484,7 @@ def parse_scenario_form(
     for f in FIELDS:
         number = parse_number(values[f.name], f.kind)
         if number is None or not f.lo <= number <= f.hi:
-            errors[f.name] = "must_be_int" if f.kind is int else "must_be_number"
+            errors[f.name] = "must_be_int" if f.kind is int else "planner_must_be_number"
         else:
             numbers[f.name] = int(number) if f.kind is int else number
     candidate_limit = None
@@ -500,9 +500,9 @@ def parse_scenario_form(
         errors["municipality"] = "choose_municipalities"
     policies = values["policies"]
     if not policies or any(p not in POLICIES for p in policies):
-        errors["policy"] = "choose_one"
+        errors["policy"] = "planner_choose_one"
     if values["refusal_action"] not in REFUSAL_ACTIONS:
-        errors["refusal_action"] = "choose_one"
+        errors["refusal_action"] = "planner_choose_one"
     if errors:
         return values, errors, None
     request = ScenarioRequest(

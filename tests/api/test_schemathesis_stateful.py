@@ -17,8 +17,10 @@ their meaning.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 import schemathesis
 from api_testkit import Api
 from hypothesis import HealthCheck, Phase, settings
@@ -30,6 +32,7 @@ from sqlalchemy import select
 
 from api.app import LINKS
 from inventory.models import Department
+from kernel.settings import get_settings
 
 load_all_checks()
 
@@ -130,7 +133,18 @@ def test_links_are_documented_where_they_start(api: Api) -> None:
         assert all(link["operationId"] in operation_ids for link in links.values())
 
 
-def test_api_statefully(api: Api) -> None:
+@pytest.fixture
+def no_write_limit(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Writes unthrottled: a 429 that depends on the clock would make the scenarios' answers,
+    and so Hypothesis's choices, differ between runs (the limits have their own tests)."""
+    monkeypatch.setenv("BOLIGMATCH_RATE_LIMITS__WRITES_PER_MINUTE", "0")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+def test_api_statefully(api: Api, no_write_limit: None) -> None:
     with api.sessions() as session:
         department_id = session.scalars(
             select(Department.id).where(Department.association_id == api.association_id)
