@@ -6,7 +6,7 @@ import socket
 import threading
 import time
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +49,7 @@ class Api:
     association_name: str
     key_association_id: int
     credentials: dict[str, dict[str, str]] = field(default_factory=dict)
+    restore: Callable[[], None] = lambda: None
 
     def headers(self, who: str | None, **extra: str) -> dict[str, str]:
         """Request headers for principal ``who`` (``None``: anonymous) plus ``extra``."""

@@ -167,6 +167,16 @@ def api(
         "planner": bearer(issue_token(subject="planner", role=Role.planner)),
         "admin": bearer(issue_token(subject="admin", role=Role.admin)),
     }
+
+    def restore() -> None:
+        """Put the private copy back as the template left it (connections closed first)."""
+        app.state.engine.dispose()
+        if template.backend == "sqlite":
+            shutil.copyfile(template.name, name)
+        else:
+            _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            _admin_execute(f'CREATE DATABASE "{name}" TEMPLATE "{template.name}"')
+
     try:
         with TestClient(app, raise_server_exceptions=False) as client:
             yield Api(
@@ -179,6 +189,7 @@ def api(
                 association_name=template.association_name,
                 key_association_id=keyed_id,
                 credentials=credentials,
+                restore=restore,
             )
     finally:
         app.state.engine.dispose()
