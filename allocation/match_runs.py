@@ -474,11 +474,17 @@ def explain_pair(*, run: MatchRun, citizen: str, vacancy: str) -> dict[str, Any]
     vacancy_doc = next((v for v in run.problem.get("vacancies", []) if v["id"] == vacancy), None)
     if citizen_doc is None:
         raise NotFound(
-            "citizen-not-in-run", "Citizen not in this match run", f"No citizen {citizen!r}."
+            "citizen-not-in-run",
+            "Citizen not in this match run",
+            key="citizen_not_in_run",
+            values={"citizen": repr(citizen)},
         )
     if vacancy_doc is None:
         raise NotFound(
-            "vacancy-not-in-run", "Vacancy not in this match run", f"No vacancy {vacancy!r}."
+            "vacancy-not-in-run",
+            "Vacancy not in this match run",
+            key="vacancy_not_in_run",
+            values={"vacancy": repr(vacancy)},
         )
     excluded = {(c, v) for c, v in run.stats.get("excluded_pairs", [])}
     verdict = judge_pair(

@@ -30,7 +30,8 @@ from allocation.models import CaseStatus, CitizenCase, Offer, OfferStatus
 from allocation.offer_states import OPEN_OFFER_STATUSES, REFUSED_OFFER_STATUSES
 from inventory.models import Department, Municipality, Unit, Vacancy
 from kernel.audit import record
-from kernel.errors import Conflict, NotFound, PreconditionFailed
+from kernel.errors import Conflict, NotFound
+from kernel.errors import check_version as check_entity_version
 
 OFFER_ENTITY = "offer"
 
@@ -162,14 +163,7 @@ def lock_municipality(session: Session, municipality_code: str) -> None:
 
 def check_version(offer: Offer, expected_version: int | None) -> None:
     """:class:`PreconditionFailed` when the client saw another version of the offer."""
-    if expected_version is not None and offer.version != expected_version:
-        raise PreconditionFailed(
-            "precondition-failed",
-            "Precondition Failed",
-            f"Offer {offer.id} is at version {offer.version}, not {expected_version}; "
-            "reload it and try again.",
-            current_version=offer.version,
-        )
+    check_entity_version("offer", current=offer.version, expected=expected_version)
 
 
 # --- queries ---------------------------------------------------------------------

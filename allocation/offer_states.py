@@ -55,14 +55,6 @@ OPEN_OFFER_STATUSES = (OfferStatus.proposed, OfferStatus.sent)
 #: Answers that rule a (citizen, vacancy) pair out of every later plan.
 REFUSED_OFFER_STATUSES = (OfferStatus.declined, OfferStatus.expired)
 
-_PAST_TENSE = {
-    OfferEvent.send: "sent",
-    OfferEvent.accept: "accepted",
-    OfferEvent.decline: "declined",
-    OfferEvent.expire: "expired",
-    OfferEvent.withdraw: "withdrawn",
-}
-
 _STATUS_CONFLICTS: dict[OfferStatus, tuple[str, str]] = {
     OfferStatus.proposed: ("offer-not-sent", "Offer has not been sent"),
     OfferStatus.sent: ("offer-already-sent", "Offer has already been sent"),
@@ -90,7 +82,8 @@ def status_conflict(offer_id: int, status: OfferStatus, event: OfferEvent) -> Co
     return Conflict(
         code,
         title,
-        f"Offer {offer_id} is {status.value}; it cannot be {_PAST_TENSE[event]}.",
+        key="offer_status_conflict",
+        values={"offer_id": offer_id, "status": status.value, "event": event.value},
     )
 
 
@@ -105,7 +98,12 @@ def transition(offer_id: int, status: OfferStatus, event: OfferEvent) -> OfferSt
 def vacancy_conflict(vacancy_id: int, status: VacancyStatus) -> Conflict:
     """Why a home in ``status`` (offered, let or withdrawn) cannot take this step."""
     code, title = _VACANCY_CONFLICTS[status]
-    return Conflict(code, title, f"Vacancy {vacancy_id} is {status.value}.")
+    return Conflict(
+        code,
+        title,
+        key="vacancy_status_conflict",
+        values={"vacancy_id": vacancy_id, "status": status.value},
+    )
 
 
 def answer_deadline(sent_on: dt.date, answer_deadline_days: int) -> dt.date:

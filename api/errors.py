@@ -25,6 +25,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kernel import messages
 from kernel.errors import (
     Conflict,
     DomainError,
@@ -87,7 +88,11 @@ class ProblemError(Exception):
         *,
         errors: Sequence[ProblemItem] | None = None,
         headers: Mapping[str, str] | None = None,
+        key: str | None = None,
+        values: Mapping[str, object] | None = None,
     ) -> None:
+        if key is not None and detail is None:
+            detail = messages.detail(key, "en", dict(values or {}))
         super().__init__(f"{status} {type_slug}: {detail or title}")
         self.status = status
         self.type_slug = type_slug
@@ -95,21 +100,29 @@ class ProblemError(Exception):
         self.detail = detail
         self.errors = list(errors) if errors is not None else None
         self.headers = dict(headers or {})
+        self.key = key
+        self.values = dict(values or {})
 
     def response(self, request: Request) -> JSONResponse:
-        """This error as a problem document, with the problem media type and its headers."""
+        """This error as a problem document in the caller's language (``Accept-Language``).
+
+        Danish unless the caller prefers English; ``Content-Language`` says which, and
+        ``Vary`` tells caches that the answer depends on the header.
+        """
+        lang = messages.pick_language(request.headers.get("accept-language"))
+        detail = messages.detail(self.key, lang, self.values) if self.key else self.detail
         body = Problem(
             type=PROBLEM_BASE + self.type_slug,
-            title=self.title,
+            title=messages.title(self.type_slug, lang, self.title),
             status=self.status,
-            detail=self.detail,
+            detail=detail,
             instance=request.url.path,
             errors=self.errors,
         )
         return JSONResponse(
             body.model_dump(mode="json", exclude_none=True),
             status_code=self.status,
-            headers=self.headers,
+            headers={**self.headers, "Content-Language": lang, "Vary": "Accept-Language"},
             media_type=PROBLEM_MEDIA_TYPE,
         )
 
@@ -125,7 +138,14 @@ class ProblemError(Exception):
             else None
         )
         return cls(
-            status, error.code, error.title, error.detail, errors=error.errors, headers=headers
+            status,
+            error.code,
+            error.title,
+            error.detail,
+            errors=error.errors,
+            headers=headers,
+            key=error.key,
+            values=error.values,
         )
 
 
@@ -164,12 +184,14 @@ async def _on_http_exception(request: Request, exc: Exception) -> JSONResponse:
     if status == 400:
         # Only the framework raises a bare 400, for a body it cannot parse (bad JSON
         # bytes, broken multipart): one more invalid request, answered like validation.
+        lang = messages.pick_language(request.headers.get("accept-language"))
+        problem = messages.field_problem("json_invalid", lang, {}, "not valid JSON or form data")
         return ProblemError(
             422,
             "validation-error",
             "Invalid request",
-            "The request body could not be parsed.",
-            errors=[ProblemItem(field="body", problem="not valid JSON or form data")],
+            key="body_unparsable",
+            errors=[ProblemItem(field="body", problem=problem)],
         ).response(request)
     if detail == _title(status):
         detail = None
@@ -189,16 +211,15 @@ def _field(location: Sequence[Any]) -> str:
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     """422 listing each invalid field; the rejected *input* is never echoed (it may be a CPR)."""
     assert isinstance(exc, RequestValidationError)
+    lang = messages.pick_language(request.headers.get("accept-language"))
     items = [
-        ProblemItem(field=_field(error.get("loc", ())), problem=str(error.get("msg", "invalid")))
+        ProblemItem(
+            field=_field(error.get("loc", ())), problem=messages.validation_problem(error, lang)
+        )
         for error in exc.errors()
     ]
     return ProblemError(
-        422,
-        "validation-error",
-        "Invalid request",
-        "The request has invalid or missing fields.",
-        errors=items,
+        422, "validation-error", "Invalid request", key="request_fields_invalid", errors=items
     ).response(request)
 
 
@@ -208,7 +229,7 @@ async def _on_stale_data(request: Request, exc: Exception) -> JSONResponse:
         412,
         "precondition-failed",
         "Precondition Failed",
-        "The resource was changed by someone else; read it again and retry.",
+        key="changed_by_someone_else",
     ).response(request)
 
 
@@ -219,7 +240,7 @@ async def _on_integrity_error(request: Request, exc: Exception) -> JSONResponse:
         409,
         "conflict",
         "Conflict",
-        "The change conflicts with the current state of the data.",
+        key="conflicts_with_state",
     ).response(request)
 
 
@@ -241,7 +262,7 @@ async def _on_database_unavailable(request: Request, exc: Exception) -> JSONResp
             409,
             "conflict",
             "Conflict",
-            "Another request was changing the same data; try again.",
+            key="race_lost",
         ).response(request)
     log.error(
         "database unavailable on %s %s: %s",
@@ -253,7 +274,7 @@ async def _on_database_unavailable(request: Request, exc: Exception) -> JSONResp
         503,
         "service-unavailable",
         "Service Unavailable",
-        "The database is not available right now; try again shortly.",
+        key="database_unavailable",
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     ).response(request)
 
@@ -264,7 +285,7 @@ async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
         500,
         "internal-error",
         "Internal Server Error",
-        "Something went wrong on our side. The error has been logged.",
+        key="internal_error",
     ).response(request)
 
 

@@ -9,9 +9,11 @@ people, and a ``detail`` with the ids and numbers, never personal data.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from kernel import messages
 
 
 class ProblemItem(BaseModel):
@@ -42,6 +44,9 @@ class DomainError(Exception):
         The service changed state that must be kept although the request fails: an
         overdue offer found while accepting it is expired *and* the accept refused.
         Callers commit before answering when this is set.
+    key, values : optional
+        A detail sentence of :mod:`kernel.messages` and the values it names: the
+        detail can then be shown in Danish or English (``detail`` is the English one).
     """
 
     def __init__(
@@ -52,13 +57,24 @@ class DomainError(Exception):
         *,
         errors: Sequence[ProblemItem] | None = None,
         persist: bool = False,
+        key: str | None = None,
+        values: Mapping[str, object] | None = None,
     ) -> None:
+        self.key = key
+        self.values = dict(values or {})
+        if key is not None and detail is None:
+            detail = messages.detail(key, "en", self.values)
         super().__init__(f"{title}: {detail or code}")
         self.code = code
         self.title = title
         self.detail = detail
         self.errors = list(errors) if errors is not None else None
         self.persist = persist
+
+    def in_language(self, lang: messages.Lang) -> tuple[str, str | None]:
+        """(title, detail) in ``lang``; a detail without a catalogued sentence stays as given."""
+        text = messages.detail(self.key, lang, self.values) if self.key else self.detail
+        return messages.title(self.code, lang, self.title), text
 
 
 class NotFound(DomainError):
@@ -80,14 +96,23 @@ class Forbidden(DomainError):
 class PreconditionFailed(DomainError):
     """The caller's expected version (HTTP ``If-Match``) is no longer the current one."""
 
-    def __init__(self, code: str, title: str, detail: str, *, current_version: int) -> None:
-        super().__init__(code, title, detail)
+    def __init__(
+        self,
+        code: str,
+        title: str,
+        detail: str | None = None,
+        *,
+        current_version: int,
+        key: str | None = None,
+        values: Mapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(code, title, detail, key=key, values=values)
         self.current_version = current_version
 
 
 def not_found(what: str) -> NotFound:
     """The one error for missing *and* out-of-scope entities, so existence does not leak."""
-    return NotFound("not-found", "Not Found", f"No such {what}.")
+    return NotFound("not-found", "Not Found", key="no_such", values={"what": what})
 
 
 def conflict(code: str, detail: str) -> Conflict:
@@ -114,6 +139,7 @@ def check_version(what: str, *, current: int, expected: int | None) -> None:
         raise PreconditionFailed(
             "precondition-failed",
             "Precondition Failed",
-            f"The {what} was changed since you read it; read it again and retry.",
             current_version=current,
+            key="changed_since_read",
+            values={"what": what},
         )

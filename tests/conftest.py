@@ -131,3 +131,33 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
 def backend(db_url: str) -> str:
     """``sqlite`` or ``postgresql``: which database this test instance runs on."""
     return make_url(db_url).get_backend_name()
+
+
+# --- the browser (one for the whole run: Playwright's sync API allows one at a time) ---
+
+CHROMIUM = os.environ.get("BOLIGMATCH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium for the whole run (Debian's binary, no downloads)."""
+    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
+        pytest.skip(f"Chromium not found at {CHROMIUM} (install Debian's 'chromium' package)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

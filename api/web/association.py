@@ -27,6 +27,7 @@ from api.web.pages import (
     error_page,
     guard,
     lang_of,
+    problem_text,
     redirect,
     refused_page,
     render,
@@ -48,6 +49,7 @@ from inventory.importer import (
 from inventory.models import Unit, Vacancy, VacancyStatus
 from inventory.schemas import VacancyCreate, VacancyUpdate
 from kernel.errors import DomainError, PreconditionFailed
+from kernel.messages import validation_problem
 
 router = APIRouter(prefix="/association", include_in_schema=False)
 
@@ -215,12 +217,12 @@ def report(
         except ValidationError as invalid:
             for error in invalid.errors():
                 where = ".".join(str(p) for p in error.get("loc", ()))
-                errors[_field_of(where)] = str(error.get("msg", "invalid"))
+                errors[_field_of(where)] = validation_problem(error, lang_of(request))
         except DomainError as problem:
             for item in problem.errors or []:
                 errors[_field_of(item.field or "")] = item.problem
             if not problem.errors:
-                errors["unit_id"] = problem.detail or problem.title
+                errors["unit_id"] = problem_text(problem, lang_of(request))
         if errors:
             return _report_form(
                 request, session, principal, values=values, errors=errors, status_code=422
@@ -531,7 +533,7 @@ async def edit(request: Request, vacancy_id: int) -> Response:
                     form = _edit_values(vacancy, lang)
                 except DomainError as problem:
                     errors["form"] = translator(lang)(
-                        "could_not_save", detail=problem.detail or problem.title
+                        "could_not_save", detail=problem_text(problem, lang)
                     )
             elif changes is not None:
                 errors["form"] = translator(lang)("changed_meanwhile")

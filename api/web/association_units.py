@@ -25,7 +25,7 @@ from api.auth import Principal
 from api.routes.vacancies import scope_of
 from api.web.association import _assoc, available_from_problem
 from api.web.i18n import Lang, translator
-from api.web.pages import error_page, lang_of, redirect, render, transaction
+from api.web.pages import error_page, lang_of, problem_text, redirect, render, transaction
 from api.web.session import csrf_ok
 from inventory import service as inventory
 from inventory.importer import CellProblem, message, read_amount
@@ -293,7 +293,7 @@ def new_unit_form(request: Request) -> Response:
         return _page(request, session, _own_departments(session, principal))
 
 
-def _service_messages(problem: DomainError, say: Callable[..., str]) -> dict[str, str]:
+def _service_messages(problem: DomainError, say: Callable[..., str], lang: Lang) -> dict[str, str]:
     """The service's refusal, next to the field it names (in the page's words)."""
     errors: dict[str, str] = {}
     for item in problem.errors or []:
@@ -304,7 +304,7 @@ def _service_messages(problem: DomainError, say: Callable[..., str]) -> dict[str
         if problem.code == "unit-exists":
             errors["unit_ref"] = say("unit_exists")
         else:
-            errors[FORM] = say("could_not_save", detail=problem.detail or problem.title)
+            errors[FORM] = say("could_not_save", detail=problem_text(problem, lang))
     return errors
 
 
@@ -332,7 +332,7 @@ def report_new_unit(request: Request, form: Annotated[NewUnitForm, Form()]) -> R
                         session, scope=scope_of(principal), actor=principal.subject, body=body
                     )
             except DomainError as problem:
-                errors = _service_messages(problem, say)
+                errors = _service_messages(problem, say, lang)
         if errors:
             return _page(
                 request, session, departments, values=values, errors=errors, status_code=422

@@ -147,9 +147,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "latest_run": ("Seneste matchning", "Latest match run"),
     "no_run_yet": ("Der er ikke kørt nogen matchning endnu.", "No match has been run yet."),
     "run_summary": (
-        "Kørsel {id}: {assigned} af {vacancies} boliger fordelt, {citizens} borgere, "
-        "status {status}.",
-        "Run {id}: {assigned} of {vacancies} homes assigned, {citizens} citizens, status {status}.",
+        "Kørsel {id}: {assigned} af {vacancies} boliger fordelt, {citizens} borgere.",
+        "Run {id}: {assigned} of {vacancies} homes assigned, {citizens} citizens.",
     ),
     "see_offers": ("Se forslag", "See offers"),
     "offers_near_deadline": ("Tilbud tæt på svarfrist", "Offers close to their deadline"),

@@ -169,6 +169,7 @@ PLANNER_STRINGS: dict[str, tuple[str, str]] = {
     "col_lettings_per_year": ("Udlejninger pr. år", "Lettings per year"),
     "col_vacancy_days": ("Tomgangsdage", "Vacancy days"),
     "dimension": ("Opdeling", "Breakdown"),
+    "dim_all": ("Alle borgere", "All citizens"),
     "dim_situation": ("Boligsituation", "Housing situation"),
     "dim_age_band": ("Aldersgruppe", "Age band"),
     "dim_children": ("Børn i husstanden", "Children in the household"),

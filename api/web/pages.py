@@ -123,7 +123,13 @@ def refused_page(request: Request, error: DomainError) -> Response:
     The status is the one the API answers the same refusal with (``api.errors``).
     """
     status = ProblemError.from_domain(error).status
-    return error_page(request, status, "error", f"{error.title}: {error.detail or ''}")
+    return error_page(request, status, "error", problem_text(error, lang_of(request)))
+
+
+def problem_text(error: DomainError, lang: Lang) -> str:
+    """A refusal in the page's language: its title, then the detail when there is one."""
+    title, detail = error.in_language(lang)
+    return f"{title}: {detail}" if detail else title
 
 
 def guard(request: Request, *roles: Role) -> Principal | Response:

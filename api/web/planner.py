@@ -561,6 +561,8 @@ def group_label(t: Callable[..., str]) -> Callable[[str, str], str]:
     """A group value of the outcome table in the page's words (situation 5 → "…")."""
 
     def label(dimension: str, group: str) -> str:
+        if dimension == "all":
+            return t("dim_all")
         if dimension == "situation":
             return f"{group}: {t(f'situation_{group}')}"
         if dimension == "children":
@@ -730,6 +732,7 @@ def _municipality_code(value: str) -> str | None:
 def outcomes_page(request: Request, municipality: str = "461") -> Response:
     """Outcomes of one municipality: time to a home, refusals, still housed at 6/12 months."""
     from allocation.outcomes import ANCHOR, GROUPINGS, outcome_report
+    from api.web.i18n import translator
 
     principal = _planner(request)
     if isinstance(principal, Response):
@@ -757,6 +760,7 @@ def outcomes_page(request: Request, municipality: str = "461") -> Response:
             "metrics": OUTCOME_METRICS,
             "groupings": GROUPINGS,
             "anchor": ANCHOR,
+            "group_label": group_label(translator(lang_of(request))),
         },
     )
 

@@ -43,6 +43,7 @@ from api.web.pages import (
     guard,
     guard_form,
     lang_of,
+    problem_text,
     redirect,
     refused_page,
     render,
@@ -487,7 +488,7 @@ def service_messages(problem: DomainError, lang: Lang) -> dict[str, str]:
                 errors.setdefault(field, say(key))
         if errors:
             return errors
-    return {FORM: say("could_not_save_case", detail=problem.detail or problem.title)}
+    return {FORM: say("could_not_save_case", detail=problem_text(problem, lang))}
 
 
 def _money_text(value: float) -> str:

@@ -169,7 +169,7 @@ def test_whole_life_cycle(api: Any) -> None:
         409,
         "offer-already-accepted",
     )
-    assert twice["title"] == "Offer was already accepted"
+    assert twice["title"] == "Tilbuddet er allerede taget imod"
     _problem(
         api.request(
             "staff", "POST", f"/api/v1/offers/{nxt['id']}/decline", json={"reason": "other"}
@@ -208,7 +208,7 @@ def test_expiry_on_read_and_reoffer(api: Any) -> None:
         409,
         "offer-expired",
     )
-    assert expired["title"] == "Offer has expired"
+    assert expired["title"] == "Svarfristen er udløbet"
     proposed = api.request(
         "staff",
         "GET",

@@ -43,7 +43,7 @@ def test_framework_errors_are_problems(api: Api) -> None:
     assert unknown.status_code == 404 and unknown.headers["content-type"] == PROBLEM
     assert unknown.json() == {
         "type": "https://boligmatch.dk/problems/not-found",
-        "title": "Not Found",
+        "title": "Findes ikke",  # Danish unless the caller asks for English
         "status": 404,
         "instance": "/api/v1/no-such-thing",
     }
@@ -62,6 +62,38 @@ def test_framework_errors_are_problems(api: Api) -> None:
         headers={"content-type": "application/json"},
     )
     assert broken.status_code == 422 and broken.headers["content-type"] == PROBLEM
+
+
+def test_problems_speak_the_language_the_caller_asks_for(api: Api) -> None:
+    """Titles, details and field problems in Danish by default, English by Accept-Language."""
+    path = "/api/v1/vacancies?limit=abc&kind=castle"
+    danish = api.request("staff", "GET", path)
+    english = api.request("staff", "GET", path, headers={"Accept-Language": "en-GB,da;q=0.5"})
+    assert danish.headers["content-language"] == "da"
+    assert english.headers["content-language"] == "en"
+    assert "Accept-Language" in danish.headers["vary"]
+    assert (danish.json()["title"], english.json()["title"]) == (
+        "Ugyldig forespørgsel",
+        "Invalid request",
+    )
+    assert danish.json()["detail"] == "Forespørgslen har ugyldige eller manglende felter."
+    problems = {e["field"]: e["problem"] for e in danish.json()["errors"]}
+    assert problems["query.limit"] == "skal være et helt tal"
+    assert problems["query.kind"].startswith("skal være en af: ")
+    assert "Input should be" in english.json()["errors"][0]["problem"]
+    # A domain error: the case that is not there (or not this municipality's).
+    missing = api.request("staff", "GET", "/api/v1/cases/987654")
+    missing_en = api.request(
+        "staff", "GET", "/api/v1/cases/987654", headers={"Accept-Language": "en"}
+    )
+    assert (missing.json()["title"], missing.json()["detail"]) == (
+        "Findes ikke",
+        "Sagen findes ikke.",
+    )
+    assert (missing_en.json()["title"], missing_en.json()["detail"]) == (
+        "Not Found",
+        "No such case.",
+    )
 
 
 def test_unexpected_errors_leak_nothing(api: Api) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import Probe, seed
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser
 from sqlalchemy.engine import make_url
 
 from api.app import create_app
@@ -26,7 +27,6 @@ from api.hardening import CONTENT_SECURITY_POLICY
 from kernel.settings import DEVELOPMENT_SECRET, Settings, get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("BOLIGMATCH_CHROMIUM", "/usr/bin/chromium")
 STAFF = {
     "Authorization": "Bearer "
     + issue_token(subject="staff-461", role=Role.staff, municipality_code="461")
@@ -180,19 +180,12 @@ def test_hsts_in_production_only(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 
 
 @pytest.mark.browser
-def test_docs_render_in_chromium_without_csp_violations(probe: Probe) -> None:
+def test_docs_render_in_chromium_without_csp_violations(probe: Probe, browser: Browser) -> None:
     if probe.db_url.startswith("postgresql"):
         pytest.skip("the browser probe runs once, on SQLite")
-    if shutil.which(CHROMIUM) is None:
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with served(probe.app) as port, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
+    with served(probe.app) as port:
+        page = browser.new_page()
         try:
-            page = browser.new_page()
             page.add_init_script(
                 "window.__csp = [];"
                 "document.addEventListener('securitypolicyviolation',"
@@ -206,7 +199,7 @@ def test_docs_render_in_chromium_without_csp_violations(probe: Probe) -> None:
                 page.wait_for_timeout(300)
                 assert page.evaluate("window.__csp") == [], path
         finally:
-            browser.close()
+            page.close()
 
 
 # --- the database goes away ---------------------------------------------------------------

@@ -15,19 +15,17 @@ Every test runs on SQLite and, when configured, on PostgreSQL.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from playwright.sync_api import Browser
 from sqlalchemy import select, update
 
 from api.models import WebSession
@@ -35,8 +33,6 @@ from inventory.models import HousingAssociation
 from kernel.db import make_engine, session_factory, utcnow
 from kernel.settings import get_settings
 
-CHROMIUM = os.environ.get("BOLIGMATCH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 CLIENT_ID = "boligmatch-test"
 
 
@@ -175,53 +171,51 @@ def sign_in_over_http(client: httpx.Client, sub: str, next_url: str = "") -> htt
 
 
 @pytest.mark.browser
-def test_staff_sign_in_through_the_provider_in_chromium_then_sign_out(site: Site) -> None:
-    if shutil.which(CHROMIUM) is None or not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
-    from playwright.sync_api import expect, sync_playwright
+def test_staff_sign_in_through_the_provider_in_chromium_then_sign_out(
+    site: Site, browser: Browser
+) -> None:
+    from playwright.sync_api import expect
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=site.base_url, locale="da-DK")
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        authorize_requests: list[str] = []
-        page.on(
-            "request",
-            lambda r: authorize_requests.append(r.url) if "/oauth2/authorize" in r.url else None,
+    # One browser for the whole run (tests/conftest.py).
+    context = browser.new_context(base_url=site.base_url, locale="da-DK")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    authorize_requests: list[str] = []
+    page.on(
+        "request",
+        lambda r: authorize_requests.append(r.url) if "/oauth2/authorize" in r.url else None,
+    )
+    try:
+        page.goto("/staff")
+        expect(page).to_have_url(re.compile(r"/login\?next=%2Fstaff$"))
+        page.get_by_role("link", name="Log ind via din organisation").click()
+        # At the identity provider: Anne is one of its users.
+        expect(page.get_by_role("heading", name="Authorize Client")).to_be_visible()
+        page.get_by_role("button", name="anne@odense.dk").click()
+        expect(page).to_have_url(re.compile(r"/staff$"))
+        expect(page.locator("h1")).to_contain_text("Odense")
+
+        query = parse_qs(urlsplit(authorize_requests[0]).query)
+        assert query["code_challenge_method"] == ["S256"] and query["nonce"]
+        cookie = next(c for c in context.cookies() if c["name"] == "bm_auth")
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+        assert "." not in cookie["value"] and len(cookie["value"]) >= 43  # 256 bits, no JWT
+        assert not [c for c in context.cookies() if c["name"] == "bm_oidc"]  # used up
+        (row,) = _sessions(site)
+        assert (row.subject, row.role, row.municipality_code, row.method) == (
+            "oidc:anne@odense.dk",
+            "staff",
+            "461",
+            "oidc",
         )
-        try:
-            page.goto("/staff")
-            expect(page).to_have_url(re.compile(r"/login\?next=%2Fstaff$"))
-            page.get_by_role("link", name="Log ind via din organisation").click()
-            # At the identity provider: Anne is one of its users.
-            expect(page.get_by_role("heading", name="Authorize Client")).to_be_visible()
-            page.get_by_role("button", name="anne@odense.dk").click()
-            expect(page).to_have_url(re.compile(r"/staff$"))
-            expect(page.locator("h1")).to_contain_text("Odense")
+        assert row.revoked_at is None and row.id_hash != cookie["value"]
 
-            query = parse_qs(urlsplit(authorize_requests[0]).query)
-            assert query["code_challenge_method"] == ["S256"] and query["nonce"]
-            cookie = next(c for c in context.cookies() if c["name"] == "bm_auth")
-            assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
-            assert "." not in cookie["value"] and len(cookie["value"]) >= 43  # 256 bits, no JWT
-            assert not [c for c in context.cookies() if c["name"] == "bm_oidc"]  # used up
-            (row,) = _sessions(site)
-            assert (row.subject, row.role, row.municipality_code, row.method) == (
-                "oidc:anne@odense.dk",
-                "staff",
-                "461",
-                "oidc",
-            )
-            assert row.revoked_at is None and row.id_hash != cookie["value"]
-
-            page.get_by_role("button", name="Log ud").click()
-            expect(page).to_have_url(re.compile(r"/login$"))
-            page.goto("/staff")
-            expect(page).to_have_url(re.compile(r"/login\?next="))
-        finally:
-            context.close()
-            browser.close()
+        page.get_by_role("button", name="Log ud").click()
+        expect(page).to_have_url(re.compile(r"/login$"))
+        page.goto("/staff")
+        expect(page).to_have_url(re.compile(r"/login\?next="))
+    finally:
+        context.close()
 
     (row,) = _sessions(site)
     assert row.revoked_at is not None

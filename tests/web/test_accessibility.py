@@ -1,7 +1,8 @@
 """Accessibility and small screens, checked in Chromium on every page each role can reach.
 
 Each role signs in, the test crawls the links of its pages (same site, bounded) and on
-every HTML page it runs axe-core (WCAG 2.0/2.1 A and AA rules and axe's best
+every HTML page it looks for English words left on the Danish page
+(``tests/web/english_words.py``), runs axe-core (WCAG 2.0/2.1 A and AA rules and axe's best
 practices such as landmarks and heading order; any *serious* or
 *critical* violation fails, listed by page, rule and element), then checks the page at
 375 px: the document itself never scrolls sideways (wide tables scroll in their own
@@ -20,6 +21,7 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from english_words import english_words
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -92,6 +94,20 @@ def _violations(page: Page) -> list[str]:
     return lines
 
 
+_READ_TEXTS = """() => [document.title, document.body.innerText].concat(
+  Array.from(document.querySelectorAll("[aria-label], [alt], [title], [placeholder]"),
+    el => ["aria-label", "alt", "title", "placeholder"].map(a => el.getAttribute(a) || "")
+      .join(" ")))"""
+
+
+def _english(page: Page) -> list[str]:
+    """English words on a Danish page: its text, title and the texts read aloud."""
+    if page.get_attribute("html", "lang") != "da":
+        return []
+    words = english_words("\n".join(page.evaluate(_READ_TEXTS)))
+    return [f"English words on a Danish page: {', '.join(words)}"] if words else []
+
+
 def _overflow(page: Page) -> int:
     """How far the document is wider than the viewport (0 when it fits)."""
     return int(
@@ -146,7 +162,7 @@ def _crawl(page: Page, site: Site, *starts: str) -> dict[str, list[str]]:
         page.set_viewport_size(WIDE)
         page.goto(path)
         visited += 1
-        found = _violations(page)
+        found = _violations(page) + _english(page)
         page.set_viewport_size(NARROW)
         over = _overflow(page)
         if over > 0:
