@@ -4,8 +4,8 @@ A :class:`kernel.errors.DomainError` (or an HTTP-level problem) carries a stable
 ``code`` and, where its sentence is in this catalogue, a message ``key`` with the
 values to fill in. The API answers in the language the caller's ``Accept-Language``
 asks for (Danish when it names neither), the web pages in the page's language; both
-look the words up here, so a problem reads the same wherever it is shown. The web
-pages' own catalogue (``api.web.i18n``) takes these entries in as well.
+look the words up here (:meth:`kernel.errors.DomainError.in_language`), so a problem
+reads the same wherever it is shown. The pages' other words are in ``api.web.i18n``.
 
 A title belongs to the problem type (RFC 9457 § 3.1.3: the same for every
 occurrence, translated by content negotiation); a detail names this occurrence.
