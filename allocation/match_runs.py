@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
@@ -460,6 +462,45 @@ def judge_pair(problem: dict[str, Any]) -> dict[str, Any]:
     return dict(pairs[0])
 
 
+@dataclass(frozen=True)
+class RunIndex:
+    """A stored run's documents, indexed for "why (not) this pair" lookups.
+
+    A run's snapshot never changes once stored (a re-plan is a new run), so the index of a
+    run can be kept and reused: building it parses the run's documents, which for a
+    2,000 x 450 municipality takes far longer than judging one pair.
+    """
+
+    problem: Mapping[str, Any]
+    citizens: Mapping[str, Mapping[str, Any]]
+    vacancies: Mapping[str, Mapping[str, Any]]
+    candidates: Mapping[tuple[str, str], Mapping[str, Any]]
+    assignments: Mapping[str, Mapping[str, Any]]
+    unmatched: Mapping[str, Mapping[str, Any]]
+    excluded: frozenset[tuple[str, str]]
+    housed_bonus: int | None
+
+    @classmethod
+    def of(
+        cls, problem: Mapping[str, Any], result: Mapping[str, Any], stats: Mapping[str, Any]
+    ) -> RunIndex:
+        bonus = (result.get("stats") or {}).get("housed_bonus")
+        return cls(
+            problem=problem,
+            citizens={c["id"]: c for c in problem.get("citizens", [])},
+            vacancies={v["id"]: v for v in problem.get("vacancies", [])},
+            candidates={
+                (o["vacancy"], c["citizen"]): c
+                for o in result.get("offers", [])
+                for c in o["candidates"]
+            },
+            assignments={a["citizen"]: a for a in result.get("assignments", [])},
+            unmatched={u["citizen"]: u for u in result.get("unmatched", [])},
+            excluded=frozenset((c, v) for c, v in stats.get("excluded_pairs", [])),
+            housed_bonus=bonus if isinstance(bonus, int) else None,
+        )
+
+
 def explain_pair(*, run: MatchRun, citizen: str, vacancy: str) -> dict[str, Any]:
     """Why the run proposed (or could not propose) ``vacancy`` to ``citizen``.
 
@@ -470,8 +511,13 @@ def explain_pair(*, run: MatchRun, citizen: str, vacancy: str) -> dict[str, Any]
     unmatched if they were. A pair excluded because the citizen refused the home
     before says so.
     """
-    citizen_doc = next((c for c in run.problem.get("citizens", []) if c["id"] == citizen), None)
-    vacancy_doc = next((v for v in run.problem.get("vacancies", []) if v["id"] == vacancy), None)
+    return explain_indexed(RunIndex.of(run.problem, run.result, run.stats), citizen, vacancy)
+
+
+def explain_indexed(index: RunIndex, citizen: str, vacancy: str) -> dict[str, Any]:
+    """:func:`explain_pair` on a run's :class:`RunIndex`."""
+    citizen_doc = index.citizens.get(citizen)
+    vacancy_doc = index.vacancies.get(vacancy)
     if citizen_doc is None:
         raise NotFound(
             "citizen-not-in-run",
@@ -486,25 +532,12 @@ def explain_pair(*, run: MatchRun, citizen: str, vacancy: str) -> dict[str, Any]
             key="vacancy_not_in_run",
             values={"vacancy": repr(vacancy)},
         )
-    excluded = {(c, v) for c, v in run.stats.get("excluded_pairs", [])}
     verdict = judge_pair(
-        pair_problem(run.problem, citizen_doc, vacancy_doc, housed_bonus=run_housed_bonus(run))
+        pair_problem(index.problem, citizen_doc, vacancy_doc, housed_bonus=index.housed_bonus)
     )
-    candidate = next(
-        (
-            c
-            for o in run.result.get("offers", [])
-            if o["vacancy"] == vacancy
-            for c in o["candidates"]
-            if c["citizen"] == citizen
-        ),
-        None,
-    )
-    assignment = next(
-        (a for a in run.result.get("assignments", []) if a["citizen"] == citizen), None
-    )
-    unmatched = next((u for u in run.result.get("unmatched", []) if u["citizen"] == citizen), None)
-    is_excluded = (citizen, vacancy) in excluded
+    candidate = index.candidates.get((vacancy, citizen))
+    assignment = index.assignments.get(citizen)
+    is_excluded = (citizen, vacancy) in index.excluded
     reasons = list(verdict.get("reasons", [])) if verdict else []
     if is_excluded and not reasons:
         reasons = ["the citizen has already declined or let an offer of this home expire"]
@@ -520,8 +553,46 @@ def explain_pair(*, run: MatchRun, citizen: str, vacancy: str) -> dict[str, Any]
         "why": candidate.get("why") if candidate else None,
         "assigned": bool(assignment and assignment["vacancy"] == vacancy),
         "assigned_vacancy": assignment["vacancy"] if assignment else None,
-        "unmatched": unmatched,
+        "unmatched": dict(unmatched) if (unmatched := index.unmatched.get(citizen)) else None,
     }
+
+
+_INDEXES: OrderedDict[tuple[str, int, dt.datetime], RunIndex] = OrderedDict()
+_INDEXES_KEPT = 4  # runs whose index a process keeps (a large one is some tens of MB)
+_INDEXES_LOCK = threading.Lock()
+
+
+def why_not(
+    *, session: Session, run_id: int, municipality_code: str, citizen: str, vacancy: str
+) -> dict[str, Any]:
+    """:func:`explain_pair` for a stored run, answered from this process's index of it.
+
+    Only the run's id, owner and time are read per call; the documents are read and
+    indexed on the first question about a run and kept for the next (the few most
+    recently asked runs; a stored run does not change). The key names the database as
+    well, so two databases' runs with one id are never confused.
+    """
+    row = session.execute(
+        select(MatchRun.municipality_code, MatchRun.created_at).where(MatchRun.id == run_id)
+    ).one_or_none()
+    if row is None or row.municipality_code != municipality_code:
+        raise NotFound("match-run-not-found", "Match run not found", f"No match run {run_id}.")
+    database = session.connection().engine.url.render_as_string(hide_password=True)
+    key = (database, run_id, row.created_at)
+    with _INDEXES_LOCK:
+        index = _INDEXES.get(key)
+        if index is not None:
+            _INDEXES.move_to_end(key)
+    if index is None:
+        problem, result, stats = session.execute(
+            select(MatchRun.problem, MatchRun.result, MatchRun.stats).where(MatchRun.id == run_id)
+        ).one()
+        index = RunIndex.of(problem, result, stats or {})
+        with _INDEXES_LOCK:
+            _INDEXES[key] = index
+            while len(_INDEXES) > _INDEXES_KEPT:
+                _INDEXES.popitem(last=False)
+    return explain_indexed(index, citizen, vacancy)
 
 
 # --- reads for pages that show a run of any size ---------------------------------------------

@@ -294,9 +294,15 @@ def read_match_run_offers(
 
 
 @router.get(
+    "/{run_id}/why-not",
+    response_model=ExplanationOut,
+    responses=problem_responses(401, 403, 404),
+)
+@router.get(
     "/{run_id}/explain",
     response_model=ExplanationOut,
     responses=problem_responses(401, 403, 404),
+    description="The same as `/why-not` (its first name).",
 )
 def explain_match_run_pair(
     run_id: RecordId,
@@ -311,8 +317,11 @@ def explain_match_run_pair(
     rank among the home's candidates and the matcher's reasoning.
     """
     with allocation_problems(session):
-        run = match_runs.get_match_run(
-            session=session, run_id=run_id, municipality_code=principal.municipality_code or ""
+        explanation = match_runs.why_not(
+            session=session,
+            run_id=run_id,
+            municipality_code=principal.municipality_code or "",
+            citizen=citizen,
+            vacancy=vacancy,
         )
-        explanation = match_runs.explain_pair(run=run, citizen=citizen, vacancy=vacancy)
     return ExplanationOut(**explanation)

@@ -355,10 +355,13 @@ def explain(request: Request, run_id: int, vacancy: str = "", citizen: str = "")
     vacancy, citizen = vacancy.strip().lstrip("#"), citizen.strip()
     try:
         with transaction(request) as session:
-            run = match_runs.get_match_run(
-                session=session, run_id=run_id, municipality_code=_code(principal)
+            explanation = match_runs.why_not(
+                session=session,
+                run_id=run_id,
+                municipality_code=_code(principal),
+                citizen=citizen,
+                vacancy=vacancy,
             )
-            explanation = match_runs.explain_pair(run=run, citizen=citizen, vacancy=vacancy)
     except DomainError as error:
         return refused_page(request, error)
     breakdown = explanation.get("breakdown") or {}

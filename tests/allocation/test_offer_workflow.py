@@ -520,6 +520,40 @@ def _feasible_vacancy_for(s: Session, case_id: int, *, exclude: set[int]) -> int
     pytest.skip("the generated world has too few feasible homes for this case")
 
 
+def test_why_not_answers_as_explain_pair_from_the_kept_index(
+    world: sessionmaker[Session],
+) -> None:
+    """The stored run's answer, first from its documents, then from the kept index."""
+    with world() as s, s.begin():
+        run = _run(s)
+        run_id = run.id
+        citizens = [c["id"] for c in run.problem["citizens"]][:4]
+        vacancies = [v["id"] for v in run.problem["vacancies"]][:3]
+        expected = {
+            (c, v): match_runs.explain_pair(run=run, citizen=c, vacancy=v)
+            for c in citizens
+            for v in vacancies
+        }
+    for _ in range(2):  # the second round is answered from the index kept by the first
+        with world() as s:
+            for (c, v), answer in expected.items():
+                got = match_runs.why_not(
+                    session=s, run_id=run_id, municipality_code=CODE, citizen=c, vacancy=v
+                )
+                assert got == answer
+    with world() as s:
+        with pytest.raises(NotFound):  # another municipality's staff learn nothing
+            match_runs.why_not(
+                session=s, run_id=run_id, municipality_code="101", citizen=citizens[0],
+                vacancy=vacancies[0],
+            )  # fmt: skip
+        with pytest.raises(NotFound):
+            match_runs.why_not(
+                session=s, run_id=run_id, municipality_code=CODE, citizen="nobody",
+                vacancy=vacancies[0],
+            )  # fmt: skip
+
+
 def test_explain_and_chosen_pairs_obey_the_hard_rules(world: sessionmaker[Session]) -> None:
     with world() as s, s.begin():
         run = _run(s)

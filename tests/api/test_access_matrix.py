@@ -40,6 +40,7 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/v1/match-runs/{run_id}"): frozenset({STAFF}),
     ("GET", "/api/v1/match-runs/{run_id}/offers"): frozenset({STAFF}),
     ("GET", "/api/v1/match-runs/{run_id}/explain"): frozenset({STAFF}),
+    ("GET", "/api/v1/match-runs/{run_id}/why-not"): frozenset({STAFF}),
     ("POST", "/api/v1/offers"): frozenset({STAFF}),
     ("GET", "/api/v1/offers"): frozenset({STAFF}),
     ("GET", "/api/v1/offers/{offer_id}"): frozenset({STAFF}),

@@ -296,6 +296,14 @@ def test_staff_may_send_a_chosen_feasible_pair_only(api: Any) -> None:
         for v in sorted({a["vacancy"] for a in run["assignments"]})[:4]
     ]
     ruled_out = next(e for e in explained if not e["feasible"])
+    # The name for the same question answers the same.
+    why_not = api.request(
+        "staff",
+        "GET",
+        f"/api/v1/match-runs/{run['id']}/why-not",
+        params={"citizen": ruled_out["citizen"], "vacancy": ruled_out["vacancy"]},
+    )
+    assert why_not.status_code == 200 and why_not.json() == ruled_out
     body = _problem(
         api.request(
             "staff",
