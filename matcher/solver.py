@@ -35,7 +35,6 @@ from typing import Literal
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
-from ortools.sat.python import cp_model
 
 from matcher.columns import I64, B
 from matcher.rules import support_team
@@ -221,6 +220,10 @@ def solve_cp_sat(
     (CP-SAT's deterministic parallel mode, ``interleave_search``, was 10x slower here).
     A wall-clock limit of ten times the deterministic one guards against a stalled run.
     """
+    # Imported here: CP-SAT's module pulls in pandas (about 0.2 s), and only problems
+    # with side constraints need it, so `boligmatch solve` without them never pays.
+    from ortools.sat.python import cp_model
+
     model = cp_model.CpModel()
     # Variables: one boolean per feasible pair.
     x = [model.new_bool_var(f"x{k}") for k in range(lc.size)]

@@ -64,6 +64,17 @@ def test_top_level_help_imports_no_heavy_library() -> None:
     assert _loaded_after(_run_help()) == []
 
 
+def test_the_matcher_loads_pandas_only_for_side_constraints() -> None:
+    """OR-Tools' CP-SAT module imports pandas; a plain solve (min-cost flow) does without."""
+    assert "pandas" not in _loaded_after("import matcher.api")
+    assert "pandas" in _loaded_after(
+        "from matcher.solver import solve_cp_sat\n"
+        "import numpy as np\n"
+        "e = np.zeros(0, dtype=np.int64)\n"
+        "solve_cp_sat(e, e, e, [], np.zeros(0, dtype=bool), time_limit_s=1.0)"
+    )
+
+
 @pytest.mark.parametrize("entry", cli.COMMANDS, ids=lambda e: e.name)
 def test_a_commands_help_imports_only_what_it_describes(entry: cli.LazyCommand) -> None:
     loaded = _loaded_after(_run_help(entry.name))
