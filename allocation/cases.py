@@ -116,10 +116,10 @@ def create_case(
             CitizenCase.cpr_hash == hashed, CitizenCase.status == CaseStatus.active
         )
     ):
-        raise conflict("case-exists", "This person already has an active case.")
+        raise conflict("case-exists", key="person_has_case")
     case_ref = body.case_ref or f"{municipality_code}-{secrets.token_hex(5).upper()}"
     if session.scalar(select(CitizenCase.id).where(CitizenCase.case_ref == case_ref)):
-        raise conflict("case-ref-exists", "Another case already has this case_ref.")
+        raise conflict("case-ref-exists", key="case_ref_taken")
     case = CitizenCase(
         case_ref=case_ref,
         cpr_hash=hashed,
@@ -149,7 +149,7 @@ def create_case(
     try:
         session.flush()
     except IntegrityError:  # a concurrent request registered the same person or ref
-        raise conflict("case-exists", "This person already has an active case.") from None
+        raise conflict("case-exists", key="person_has_case") from None
     audit.record(
         session,
         actor=actor,
@@ -315,7 +315,9 @@ def update_case(
     case = get_case(session, municipality_code=municipality_code, case_id=case_id)
     check_version("case", current=case.version, expected=expected_version)
     if case.status is not CaseStatus.active:
-        raise conflict("case-not-active", f"The case is {case.status.value}; it cannot change.")
+        raise conflict(
+            "case-not-active", key="case_cannot_change", values={"status": case.status.value}
+        )
     changed: list[str] = []
     for name, value in changes.model_dump(exclude_unset=True).items():
         if name not in _COLUMN_FIELDS:

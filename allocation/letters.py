@@ -305,7 +305,9 @@ def get_letter(session: Session, *, offer_id: int, municipality_code: str) -> Of
         )
     )
     if letter is None:
-        raise NotFound("letter-not-found", "Letter not found", f"Offer {offer_id} has no letter.")
+        raise NotFound(
+            "letter-not-found", "Letter not found", key="no_letter", values={"offer_id": offer_id}
+        )
     return letter
 
 

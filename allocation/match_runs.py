@@ -331,7 +331,12 @@ def get_match_run(*, session: Session, run_id: int, municipality_code: str) -> M
     """The run, if it belongs to ``municipality_code`` (otherwise :class:`NotFound`)."""
     run = session.get(MatchRun, run_id)
     if run is None or run.municipality_code != municipality_code:
-        raise NotFound("match-run-not-found", "Match run not found", f"No match run {run_id}.")
+        raise NotFound(
+            "match-run-not-found",
+            "Match run not found",
+            key="no_match_run",
+            values={"run_id": run_id},
+        )
     return run
 
 
@@ -576,7 +581,12 @@ def why_not(
         select(MatchRun.municipality_code, MatchRun.created_at).where(MatchRun.id == run_id)
     ).one_or_none()
     if row is None or row.municipality_code != municipality_code:
-        raise NotFound("match-run-not-found", "Match run not found", f"No match run {run_id}.")
+        raise NotFound(
+            "match-run-not-found",
+            "Match run not found",
+            key="no_match_run",
+            values={"run_id": run_id},
+        )
     database = session.connection().engine.url.render_as_string(hide_password=True)
     key = (database, run_id, row.created_at)
     with _INDEXES_LOCK:
@@ -615,7 +625,12 @@ def get_run_result(*, session: Session, run_id: int, municipality_code: str) -> 
     of the plan needs only the result)."""
     run = session.get(MatchRun, run_id, options=[defer(MatchRun.problem)])
     if run is None or run.municipality_code != municipality_code:
-        raise NotFound("match-run-not-found", "Match run not found", f"No match run {run_id}.")
+        raise NotFound(
+            "match-run-not-found",
+            "Match run not found",
+            key="no_match_run",
+            values={"run_id": run_id},
+        )
     return run
 
 

@@ -104,7 +104,9 @@ def offer_keys(session: Session, offer_id: int, municipality_code: str | None) -
         .where(Offer.id == offer_id)
     ).first()
     if row is None or (municipality_code is not None and row[3] != municipality_code):
-        raise NotFound("offer-not-found", "Offer not found", f"No offer {offer_id}.")
+        raise NotFound(
+            "offer-not-found", "Offer not found", key="no_offer", values={"offer_id": offer_id}
+        )
     return OfferKeys(*row)
 
 
@@ -265,7 +267,7 @@ def case_id_by_ref(session: Session, *, case_ref: str, municipality_code: str) -
         )
     )
     if case_id is None:
-        raise NotFound("case-not-found", "Case not found", "No such case.")
+        raise NotFound("case-not-found", "Case not found", key="no_such", values={"what": "case"})
     return case_id
 
 

@@ -67,7 +67,7 @@ def close_case(
     case = cases.get_case(session, municipality_code=municipality_code, case_id=case_id)
     check_version("case", current=case.version, expected=expected_version)
     if case.status is not CaseStatus.active:
-        raise conflict("case-not-active", f"The case is {case.status.value} already.")
+        raise conflict("case-not-active", key="case_already", values={"status": case.status.value})
     case.status = CaseStatus.closed
     session.flush()
     audit.record(

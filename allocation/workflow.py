@@ -218,7 +218,8 @@ def _check_can_send(session: Session, locked: Locked, *, today: dt.date) -> dict
         raise Conflict(
             "case-not-active",
             "Case is not active",
-            f"Case {case.case_ref} is {case.status.value}; only active cases get offers.",
+            key="case_gets_no_offers",
+            values={"case_ref": case.case_ref, "status": case.status.value},
         )
     if vacancy.status != VacancyStatus.open:
         raise vacancy_conflict(vacancy.id, vacancy.status)
@@ -227,13 +228,15 @@ def _check_can_send(session: Session, locked: Locked, *, today: dt.date) -> dict
         raise Conflict(
             "case-awaiting-answer",
             "Citizen is answering another offer",
-            f"Case {case.case_ref} has sent offer {waiting} open; one offer at a time.",
+            key="case_awaiting_answer",
+            values={"case_ref": case.case_ref, "offer_id": waiting},
         )
     if repo.refused_offer(session, case.id, vacancy.id) is not None:
         raise Conflict(
             "pair-refused",
             "Citizen already refused this home",
-            f"Case {case.case_ref} declined or let an offer of vacancy {vacancy.id} expire.",
+            key="pair_refused",
+            values={"case_ref": case.case_ref, "vacancy_id": vacancy.id},
         )
     verdict = pair_verdict(session, case, vacancy, today=today)
     if not verdict.get("feasible"):
@@ -313,9 +316,16 @@ def send_chosen_offer(
     """
     vacancy, case = repo.lock_vacancy_and_case(session, vacancy_id, case_id)
     if vacancy is None or vacancy.unit.allocation_municipality_code != municipality_code:
-        raise NotFound("vacancy-not-found", "Vacancy not found", f"No vacancy {vacancy_id}.")
+        raise NotFound(
+            "vacancy-not-found",
+            "Vacancy not found",
+            key="no_vacancy",
+            values={"vacancy_id": vacancy_id},
+        )
     if case is None or case.municipality_code != municipality_code:
-        raise NotFound("case-not-found", "Case not found", f"No case {case_id}.")
+        raise NotFound(
+            "case-not-found", "Case not found", key="no_case", values={"case_id": case_id}
+        )
     existing = repo.proposed_offer(session, case_id, vacancy_id)
     offer = existing or Offer(
         match_run_id=None,
@@ -410,7 +420,8 @@ def accept_offer(
         raise Conflict(
             "case-not-active",
             "Case is not active",
-            f"Case {case.case_ref} is {case.status.value}; it cannot accept a home.",
+            key="case_cannot_accept",
+            values={"case_ref": case.case_ref, "status": case.status.value},
         )
     before = repo.offer_state(offer)
     with repo.race_is_conflict(f"Accepting offer {offer.id}"):

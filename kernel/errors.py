@@ -115,9 +115,15 @@ def not_found(what: str) -> NotFound:
     return NotFound("not-found", "Not Found", key="no_such", values={"what": what})
 
 
-def conflict(code: str, detail: str) -> Conflict:
+def conflict(
+    code: str,
+    detail: str | None = None,
+    *,
+    key: str | None = None,
+    values: Mapping[str, object] | None = None,
+) -> Conflict:
     """The request is well-formed but clashes with the current state."""
-    return Conflict(code, "Conflict", detail)
+    return Conflict(code, "Conflict", detail, key=key, values=values)
 
 
 def invalid(detail: str, *, field: str, problem: str) -> Invalid:

@@ -113,6 +113,40 @@ DETAILS: dict[str, tuple[str, str]] = {
         "Bolig {vacancy} er ikke med i kørslen.",
         "No vacancy {vacancy}.",
     ),
+    "no_offer": ("Tilbud {offer_id} findes ikke.", "No offer {offer_id}."),
+    "no_vacancy": ("Bolig {vacancy_id} findes ikke.", "No vacancy {vacancy_id}."),
+    "no_case": ("Sag {case_id} findes ikke.", "No case {case_id}."),
+    "no_match_run": ("Kørsel {run_id} findes ikke.", "No match run {run_id}."),
+    "no_letter": ("Tilbud {offer_id} har intet brev.", "Offer {offer_id} has no letter."),
+    "case_already": ("Sagen er allerede {status_da}.", "The case is {status_en} already."),
+    "case_cannot_change": (
+        "Sagen er {status_da}; den kan ikke ændres.",
+        "The case is {status_en}; it cannot change.",
+    ),
+    "case_gets_no_offers": (
+        "Sag {case_ref} er {status_da}; kun aktive sager får tilbud.",
+        "Case {case_ref} is {status_en}; only active cases get offers.",
+    ),
+    "case_cannot_accept": (
+        "Sag {case_ref} er {status_da}; den kan ikke tage imod en bolig.",
+        "Case {case_ref} is {status_en}; it cannot accept a home.",
+    ),
+    "case_awaiting_answer": (
+        "Sag {case_ref} har et sendt tilbud ({offer_id}), der venter på svar; ét tilbud ad gangen.",
+        "Case {case_ref} has sent offer {offer_id} open; one offer at a time.",
+    ),
+    "pair_refused": (
+        "Sag {case_ref} har afslået eller ladet et tilbud på bolig {vacancy_id} udløbe.",
+        "Case {case_ref} declined or let an offer of vacancy {vacancy_id} expire.",
+    ),
+    "person_has_case": (
+        "Personen har allerede en aktiv sag.",
+        "This person already has an active case.",
+    ),
+    "case_ref_taken": (
+        "En anden sag har allerede dette sagsnummer.",
+        "Another case already has this case_ref.",
+    ),
     "request_fields_invalid": (
         "Forespørgslen har ugyldige eller manglende felter.",
         "The request has invalid or missing fields.",
@@ -165,6 +199,10 @@ STATES: dict[str, tuple[str, str]] = {
     "offered": ("tilbudt", "offered"),
     "let": ("udlejet", "let"),
     "open": ("ledig", "open"),
+    "active": ("aktiv", "active"),
+    "housed": ("boligplaceret", "housed"),
+    "closed": ("lukket", "closed"),
+    "removed": ("fjernet fra listen", "removed"),
 }
 EVENTS: dict[str, tuple[str, str]] = {
     "send": ("sendes", "sent"),

@@ -79,3 +79,33 @@ def test_field_problems_fill_in_their_limits() -> None:
     )
     # A custom validator's own sentence is kept.
     assert messages.field_problem("value_error", "da", {}, "own words") == "own words"
+
+
+def _detail_keys() -> set[str]:
+    """Every ``key="..."`` passed to an error in the services and the API."""
+    keys: set[str] = set()
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Call):
+                    for keyword in node.keywords:
+                        value = keyword.value
+                        if keyword.arg == "key" and isinstance(value, ast.Constant):
+                            keys.add(str(value.value))
+    return keys
+
+
+def test_every_detail_key_in_use_has_both_sentences() -> None:
+    keys = _detail_keys()
+    assert {"no_such", "offer_status_conflict", "case_awaiting_answer"} <= keys
+    assert not keys - messages.DETAILS.keys(), sorted(keys - messages.DETAILS.keys())
+    for key, (danish, english) in messages.DETAILS.items():
+        # Both sentences name the same values (a placeholder's _da/_en twin counts as one).
+        names = [
+            {
+                part.split("}")[0].removesuffix("_da").removesuffix("_en")
+                for part in text.split("{")[1:]
+            }
+            for text in (danish, english)
+        ]
+        assert names[0] == names[1], key
