@@ -454,6 +454,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "No citizen meets the rules for this home.",
     ),
     "why_not": ("Hvorfor ikke en anden borger?", "Why not another citizen?"),
+    "why_not_choose_both": (
+        "Vælg både en bolig og en borger for at se, hvorfor de (ikke) blev matchet.",
+        "Choose both a home and a citizen to see why they were (not) matched.",
+    ),
     "why_not_help": (
         "Skriv et boligens nummer og et sagsnr. for at se, hvorfor borgeren (ikke) er foreslået "
         "til boligen: reglerne, der udelukker den, eller pointene.",

@@ -353,6 +353,8 @@ def explain(request: Request, run_id: int, vacancy: str = "", citizen: str = "")
         return principal
     say = translator(lang_of(request))
     vacancy, citizen = vacancy.strip().lstrip("#"), citizen.strip()
+    if not vacancy or not citizen:
+        return error_page(request, 422, "why_not_choose_both")
     try:
         with transaction(request) as session:
             explanation = match_runs.why_not(

@@ -141,6 +141,9 @@ def test_the_run_page_pages_filters_and_lists_the_unmatched(
         # no drop-down of citizens anywhere: one "why not" form
         assert "<select" not in first.text
         assert first.text.count('id="why-form"') == 1
+        # the form sent half-filled asks for both, in Danish (422), not a refusal
+        half = client.get(f"/staff/runs/{run_id}/explain", params={"vacancy": "", "citizen": ""})
+        assert half.status_code == 422 and "Vælg både en bolig og en borger" in half.text
 
         # one citizen: only the homes they are a candidate for, and their own row
         entry = next(e for e in result["offers"] if len(e["candidates"]) > 1)
