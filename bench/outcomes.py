@@ -29,7 +29,7 @@ import pandas as pd
 
 from planning.outcomes import outcome_table
 from planning.runner import SimulationResults, run_simulation
-from planning.scenarios import SimulationParameters, policy_comparison
+from planning.scenarios import Scenario, SimulationParameters, policy_comparison
 
 SHOWN = {"101": "København", "751": "Aarhus", "461": "Odense", "329": "Ringsted", "all": "all 98"}
 POLICIES = ("optimiser", "greedy", "fcfs")
@@ -186,20 +186,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--quick", action="store_true", help="2 replications, 24 months")
     parser.add_argument("--out", type=Path, default=Path("var/bench-outcomes"))
+    parser.add_argument(
+        "--overdue-after-months",
+        type=int,
+        default=None,
+        help="the optimiser's (and greedy's) longest acceptable wait (Weights); off if unset",
+    )
     args = parser.parse_args(argv)
+    base = Scenario(overdue_after_months=args.overdue_after_months)
     replications = 2 if args.quick else args.replications
     horizons = [24] if args.quick else [int(m) for m in args.months.split(",")]
     print(
         f"outcomes: 98 municipalities x {horizons} months x {replications} replications x "
         f"3 policies, {args.rounds_per_month} rounds/month, {args.workers} workers, seed "
-        f"{args.seed}, load average before {os.getloadavg()[0]:.1f}",
+        f"{args.seed}, overdue after {args.overdue_after_months or 'no limit'} months, load "
+        f"average before {os.getloadavg()[0]:.1f}",
         flush=True,
     )
     for months in horizons:
         start = time.perf_counter()
         params = SimulationParameters(months=months, rounds_per_month=args.rounds_per_month)
         results = run_simulation(
-            scenarios=policy_comparison(),
+            scenarios=policy_comparison(base),
             params=params,
             replications=replications,
             seed=args.seed,

@@ -516,8 +516,15 @@ def build_columns(problem: Problem) -> Columns:
         },
         uniform=all(p == policies[0] for p in policies) and all(w == weights[0] for w in weights),
         weight_table={
-            name: np.asarray([getattr(w, name) for w in weights], dtype=np.int64)
-            for name, info in Weights.model_fields.items()
-            if info.annotation is int
+            **{
+                name: np.asarray([getattr(w, name) for w in weights], dtype=np.int64)
+                for name, info in Weights.model_fields.items()
+                if info.annotation is int
+            },
+            # The overdue rule as two integers: months (0 = no limit) and its points.
+            "overdue_after_months": np.asarray(
+                [w.overdue_after_months or 0 for w in weights], dtype=np.int64
+            ),
+            "overdue_points": np.asarray([w.overdue_bonus() for w in weights], dtype=np.int64),
         },
     )

@@ -115,6 +115,12 @@ class Weights(BaseModel):
       + deadline 300 + children 150 + young 100 + area 120 + distance 100 + stays
       affordable 100 + support 200 + move-in 0, as the home is the same = 1,270), so no
       group waits without end; :meth:`time_outweighs_the_rest` checks a weight set.
+      Those caps are reached after six years. A municipality that wants a firmer
+      promise sets ``overdue_after_months``: from that month on the list a citizen gets
+      ``overdue_points`` on top of the time-on-list points (by default one more than all
+      other parts together), so an overdue citizen comes before everyone who is not, for
+      any home they fit, and among the overdue the longest wait leads (issue 17). The
+      points stay exact integers and show in the time-on-list part of the breakdown.
     """
 
     model_config = ConfigDict(extra="forbid", strict=True)
@@ -161,6 +167,28 @@ class Weights(BaseModel):
     )
     waiting_points_max: int = Field(
         720, ge=0, le=100_000, description="Cap on the time-on-list points."
+    )
+    overdue_after_months: int | None = Field(
+        None,
+        ge=1,
+        le=600,
+        description=(
+            "The municipality's longest acceptable wait [whole months on the list]: a "
+            "citizen who has waited this long gets overdue_points on top of the time-on-"
+            "list points, so they come before every citizen who has not, for any home "
+            "they fit. null (default) = no such limit."
+        ),
+    )
+    overdue_points: int | None = Field(
+        None,
+        ge=1,
+        le=10**6,
+        description=(
+            "Points for an overdue citizen (see overdue_after_months). null (default) = "
+            "automatic: one more than every other part can add up to, which puts an "
+            "overdue citizen first; among the overdue, the other parts (longer waiting "
+            "first) decide."
+        ),
     )
     young_points: int = Field(
         100,
@@ -227,6 +255,17 @@ class Weights(BaseModel):
 
     def max_other_parts(self) -> int:
         """The largest score the parts other than ``housed`` can add up to for one pair."""
+        return self._max_without_overdue() + self.overdue_bonus()
+
+    def overdue_bonus(self) -> int:
+        """The points an overdue citizen gets (0 when the municipality sets no limit)."""
+        if self.overdue_after_months is None:
+            return 0
+        if self.overdue_points is not None:
+            return self.overdue_points
+        return self._max_without_overdue() + 1
+
+    def _max_without_overdue(self) -> int:
         return (
             max(self.situation.as_list())
             + self.homeless_points_max

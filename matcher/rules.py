@@ -1022,13 +1022,18 @@ def time_on_list(cols: Columns, ci: I64) -> I64:
 
     Waiting time is the ordinary fairness criterion of waiting lists (DOMAIN.md section
     6: municipal practice); ``waiting_points_per_month`` up to ``waiting_points_max``.
+    From ``overdue_after_months`` on (when the municipality sets it) the citizen is
+    overdue and gets ``overdue_points`` on top (:class:`matcher.policy.Weights`).
     """
     months = np.maximum(cols.waiting_days[ci], 0) // 30
     points: I64 = np.minimum(
         months * cols.weight_values(ci, "waiting_points_per_month"),
         cols.weight_values(ci, "waiting_points_max"),
     )
-    return points
+    after = cols.weight_values(ci, "overdue_after_months")
+    overdue = (after > 0) & (months >= after)
+    bonus: I64 = np.where(overdue, cols.weight_values(ci, "overdue_points"), 0)
+    return points + bonus
 
 
 def area_preference(cols: Columns, ci: I64, vi: I64) -> I64:

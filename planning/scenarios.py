@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal
 
 from kernel.policy import MunicipalityPolicy
-from matcher.policy import Policy
+from matcher.policy import Policy, Weights
 
 MatchingPolicy = Literal["optimiser", "greedy", "fcfs"]
 MATCHING_POLICIES: tuple[MatchingPolicy, ...] = ("optimiser", "greedy", "fcfs")
@@ -72,6 +72,10 @@ class Scenario:
     refusal_action : "remove", "review" or "none"
         ``remove`` takes the case off the list (Albertslund's practice); ``review`` and
         ``none`` keep the citizen waiting (a review does not change the queue here).
+    overdue_after_months : int or None [months]
+        The longest acceptable wait (:class:`matcher.policy.Weights`'s
+        ``overdue_after_months``): from then on a citizen comes before everyone who has
+        not waited as long, for any home they fit. None: no such limit (the default).
     """
 
     name: str = "baseline"
@@ -88,6 +92,7 @@ class Scenario:
     decline_rate: float = 0.15
     max_refusals: int = _SETTINGS.refusal.max_refusals
     refusal_action: RefusalAction = _SETTINGS.refusal.action
+    overdue_after_months: int | None = None
 
     def __post_init__(self) -> None:
         if self.policy not in MATCHING_POLICIES:
@@ -113,6 +118,8 @@ class Scenario:
             raise ValueError("rent_reduction_dkk must not be negative")
         if self.refusal_action not in ("remove", "review", "none"):
             raise ValueError(f"unknown refusal action {self.refusal_action!r}")
+        if self.overdue_after_months is not None and self.overdue_after_months < 1:
+            raise ValueError("overdue_after_months must be at least 1")
 
     def matcher_policy(self) -> Policy:
         """The matcher's policy under these levers (the other rules at their defaults)."""
@@ -120,6 +127,11 @@ class Scenario:
             max_rent_share=self.max_rent_share,
             min_left_per_adult_dkk=self.min_left_per_adult_dkk,
             min_left_per_child_dkk=self.min_left_per_child_dkk,
+            weights=(
+                None
+                if self.overdue_after_months is None
+                else Weights(overdue_after_months=self.overdue_after_months)
+            ),
         )
 
     def with_policy(self, policy: MatchingPolicy) -> Scenario:

@@ -7,6 +7,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from matcher_testkit import citizen, problem, problems, vacancy
 
+from matcher.api import solve_problem
 from matcher.policy import Weights, auto_housed_bonus
 from matcher.problem import parse_problem
 from matcher.scoring import FUNNEL_NAMES, PART_NAMES, find_components, score_problem
@@ -109,3 +110,57 @@ def test_funnel_counts_homes_left_after_each_rule() -> None:
     assert funnel["pets"] == 2
     assert funnel["affordability"] == 1
     assert funnel["not_excluded"] == 1
+
+
+def _overdue_race(**weights: Any) -> dict[str, Any]:
+    """One home; A is as urgent as can be, B has waited 21 months in a lower situation."""
+    # (The home fits both: two rooms for a parent and child, or one spare for B.)
+    urgent = citizen(
+        "A",
+        situation=1,
+        birth_year=2004,
+        household={"adults": 1, "children": 1},
+        deadline="2026-11-01",
+        registered_on="2026-10-01",
+        preferences={"areas": ["Vollsmose"], "place": {"lat": 55.41, "lon": 10.44}},
+    )
+    waited = citizen("B", situation=6, registered_on="2025-02-01", homeless_since="2025-01-01")
+    return problem([urgent, waited], [vacancy(rooms=2)], weights=weights)
+
+
+def test_an_overdue_citizen_comes_first_for_any_home_they_fit() -> None:
+    without = solve_problem(_overdue_race())
+    assert [a["citizen"] for a in without["assignments"]] == ["A"]
+    with_limit = solve_problem(_overdue_race(overdue_after_months=18))
+    assert [a["citizen"] for a in with_limit["assignments"]] == ["B"]
+    scored = score_problem(parse_problem(_overdue_race(overdue_after_months=18)))
+    time_parts = {
+        scored.cols.citizen_ids[c]: int(scored.parts["time_on_list"][k])
+        for k, c in enumerate(scored.pc)
+    }
+    weights = Weights(overdue_after_months=18)
+    # B: 21 whole months x 10 points, plus the automatic overdue points; A: one month.
+    assert time_parts == {
+        "A": 10,
+        "B": 210 + weights.max_other_parts() - weights.overdue_bonus() + 1,
+    }
+    assert weights.overdue_bonus() > Weights().max_other_parts()
+    # Not yet overdue (limit 24 months): the urgent citizen keeps the home.
+    later = solve_problem(_overdue_race(overdue_after_months=24))
+    assert [a["citizen"] for a in later["assignments"]] == ["A"]
+    # Explicit points are used as given; the housed bonus still outweighs everything.
+    explicit = score_problem(
+        parse_problem(_overdue_race(overdue_after_months=18, overdue_points=5))
+    )
+    b = list(explicit.cols.citizen_ids).index("B")
+    at = next(k for k, c in enumerate(explicit.pc) if c == b)
+    assert int(explicit.parts["time_on_list"][at]) == 215
+    assert explicit.housed_bonus > 2 * int((explicit.score - explicit.parts["housed"]).max())
+
+
+def test_the_alternate_reads_why_the_overdue_citizen_leads() -> None:
+    result = solve_problem(_overdue_race(overdue_after_months=18))
+    (offer,) = result["offers"]
+    first, second = offer["candidates"]
+    assert (first["citizen"], second["citizen"]) == ("B", "A")
+    assert "ventetid" in second["why"]

@@ -377,3 +377,30 @@ def test_a_wrong_scheduler_address_fails_cleanly_within_seconds() -> None:
     assert run.exit_code != 0
     assert "no Dask scheduler answers" in run.stderr and "Traceback" not in run.output
     assert time.perf_counter() - start < 15
+
+
+def test_the_longest_acceptable_wait_is_a_lever_of_the_optimiser() -> None:
+    """The lever reaches the matcher's weights; it changes who waits, not the arrivals."""
+    levers = Scenario(overdue_after_months=1)
+    weights = levers.matcher_policy().weights
+    assert weights is not None and weights.overdue_after_months == 1
+    assert Scenario().matcher_policy().weights is None
+    with pytest.raises(ValueError, match="overdue_after_months"):
+        Scenario(overdue_after_months=0)
+    params = replace(SMALL, months=8)
+    plain, limited = (
+        run_task(_task(Scenario(), params=params)),
+        run_task(_task(levers, params=params)),
+    )
+    pd.testing.assert_series_equal(
+        plain.citizens["registered_day"], limited.citizens["registered_day"]
+    )
+
+    # With a one-month limit nearly everyone waiting is overdue, so waiting time decides
+    # more of the order: those housed had waited longer on average.
+    def waited(result: object) -> float:
+        c = result.citizens  # type: ignore[attr-defined]
+        housed = c["housed_day"].notna()
+        return float((c.loc[housed, "housed_day"] - c.loc[housed, "registered_day"]).mean())
+
+    assert waited(limited) > waited(plain)
