@@ -567,8 +567,9 @@ def group_label(t: Callable[..., str]) -> Callable[[str, str], str]:
             return f"{group}: {t(f'situation_{group}')}"
         if dimension == "children":
             return t(group) if group in ("yes", "no") else group
-        if dimension == "support" and group == "none":
-            return t("support_none")
+        if dimension == "support":
+            words = t(f"support_{group}")
+            return group if words == f"support_{group}" else words
         if dimension == "income_type":
             return t(f"income_{group}")
         return group
