@@ -127,6 +127,32 @@ _TEXTS = {
 """The offers' sentences by language (CONTRACT.md: Danish by default)."""
 
 
+_WAIT_AT = _HEAD_NAMES.index("time_on_list")
+_WAITED = {
+    "en": (" ({months} month{s} on the list", ", over the limit of {limit})", ")"),
+    "da": (" ({months} md. på listen", ", over kommunens grænse på {limit} md.)", ")"),
+}
+
+
+def _waited_words(scored: ScoredProblem, citizens: I64, language: str) -> list[str]:
+    """What the time-on-list points stand for, per citizen: the whole months waited, and
+    whether that is beyond the municipality's longest acceptable wait (the overdue rule).
+
+    So a text reads "ventetid 3.181 (21 md. på listen, over kommunens grænse på 18 md.)"
+    rather than a bare number of points."""
+    cols = scored.cols
+    months = (np.maximum(cols.waiting_days[citizens], 0) // 30).tolist()
+    limits = np.broadcast_to(
+        cols.weight_values(citizens, "overdue_after_months"), citizens.shape
+    ).tolist()
+    opening, overdue, closing = _WAITED[language]
+    return [
+        opening.format(months=m, s="" if m == 1 else "s")
+        + (overdue.format(limit=limit) if 0 < limit <= m else closing)
+        for m, limit in zip(months, limits, strict=True)
+    ]
+
+
 def part_labels(language: str) -> dict[str, str]:
     """The score parts' names for people in ``language``."""
     return _LABELS_DA if language == "da" else _LABELS
@@ -442,15 +468,16 @@ def vacancy_offers(
     # each distinct number in words once (grouped formatting is slow)
     distinct = np.unique(head_parts).tolist()
     number = dict(zip(distinct, commas(distinct, language), strict=True))
+    waited = _waited_words(scored, rows_c[first], language)
     heads = [
         ", ".join(
             [
-                f"{label} {number[value]}"
-                for label, value in zip(head_labels, head, strict=True)
+                f"{label} {number[value]}{waited[i] if k == _WAIT_AT else ''}"
+                for k, (label, value) in enumerate(zip(head_labels, head, strict=True))
                 if value
             ]
         )
-        for head in head_parts.tolist()
+        for i, head in enumerate(head_parts.tolist())
     ]
     pair_parts = np.stack([scored.parts[n][rows] for n in _PAIR_NAMES], 1)
     # the pair parts in words, once per distinct combination (few: most are 0 or fixed)

@@ -163,4 +163,11 @@ def test_the_alternate_reads_why_the_overdue_citizen_leads() -> None:
     (offer,) = result["offers"]
     first, second = offer["candidates"]
     assert (first["citizen"], second["citizen"]) == ("B", "A")
-    assert "ventetid" in second["why"]
+    # Points stand with what they mean: the months waited and the limit passed.
+    assert "ventetid 3.181 (21 md. på listen, over kommunens grænse på 18 md.)" in first["why"]
+    assert "ventetid 10 (1 md. på listen)" in second["why"]
+    english = solve_problem({**_overdue_race(overdue_after_months=18), "language": "en"})
+    assert (
+        "(21 months on the list, over the limit of 18)"
+        in english["offers"][0]["candidates"][0]["why"]
+    )
