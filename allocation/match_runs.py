@@ -327,16 +327,18 @@ def run_match(
     return run
 
 
+def run_not_found(run_id: int) -> NotFound:
+    """The one answer for a run that is missing or another municipality's."""
+    return NotFound(
+        "match-run-not-found", "Match run not found", key="no_match_run", values={"run_id": run_id}
+    )
+
+
 def get_match_run(*, session: Session, run_id: int, municipality_code: str) -> MatchRun:
     """The run, if it belongs to ``municipality_code`` (otherwise :class:`NotFound`)."""
     run = session.get(MatchRun, run_id)
     if run is None or run.municipality_code != municipality_code:
-        raise NotFound(
-            "match-run-not-found",
-            "Match run not found",
-            key="no_match_run",
-            values={"run_id": run_id},
-        )
+        raise run_not_found(run_id)
     return run
 
 
@@ -581,12 +583,7 @@ def why_not(
         select(MatchRun.municipality_code, MatchRun.created_at).where(MatchRun.id == run_id)
     ).one_or_none()
     if row is None or row.municipality_code != municipality_code:
-        raise NotFound(
-            "match-run-not-found",
-            "Match run not found",
-            key="no_match_run",
-            values={"run_id": run_id},
-        )
+        raise run_not_found(run_id)
     database = session.connection().engine.url.render_as_string(hide_password=True)
     key = (database, run_id, row.created_at)
     with _INDEXES_LOCK:
@@ -625,12 +622,7 @@ def get_run_result(*, session: Session, run_id: int, municipality_code: str) -> 
     of the plan needs only the result)."""
     run = session.get(MatchRun, run_id, options=[defer(MatchRun.problem)])
     if run is None or run.municipality_code != municipality_code:
-        raise NotFound(
-            "match-run-not-found",
-            "Match run not found",
-            key="no_match_run",
-            values={"run_id": run_id},
-        )
+        raise run_not_found(run_id)
     return run
 
 
