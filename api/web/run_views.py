@@ -5,7 +5,7 @@ the page shows :data:`HOMES_PER_PAGE` homes (sorted by number, filterable by hom
 citizen), :data:`UNMATCHED_PER_PAGE` of the citizens the plan leaves without a home
 (with their reason in words, from the result's structured ``unmatched[].detail``), and
 one "why not" form that explains any pair from the stored snapshot
-(:func:`allocation.match_runs.explain_pair`). Nothing is repeated per home that grows
+(:func:`allocation.match_runs.why_not`). Nothing is repeated per home that grows
 with the number of citizens.
 
 Ranking is shown as staff can read it: each candidate's rank and points without the
