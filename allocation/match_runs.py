@@ -455,12 +455,6 @@ def run_weights(run: MatchRun | None) -> dict[str, Any] | None:
     return weights if isinstance(weights, dict) else None
 
 
-def run_housed_bonus(run: MatchRun | None) -> int | None:
-    """The automatic housed bonus ``run``'s solver used (for :func:`pair_problem`)."""
-    bonus = (run.result.get("stats") or {}).get("housed_bonus") if run is not None else None
-    return bonus if isinstance(bonus, int) else None
-
-
 def judge_pair(problem: dict[str, Any]) -> dict[str, Any]:
     """The matcher's verdict on a :func:`pair_problem`: feasible, score, breakdown, reasons."""
     pairs = solve(problem, explain=True).get("pairs") or []

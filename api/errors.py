@@ -72,6 +72,11 @@ DOMAIN_STATUS: dict[type[DomainError], int] = {
 }
 
 
+def request_language(request: Request) -> messages.Lang:
+    """The language the caller's ``Accept-Language`` prefers (Danish unless English)."""
+    return messages.pick_language(request.headers.get("accept-language"))
+
+
 class ProblemError(Exception):
     """An HTTP-level failure (authentication, headers, limits) with its status.
 
@@ -109,11 +114,13 @@ class ProblemError(Exception):
         Danish unless the caller prefers English; ``Content-Language`` says which, and
         ``Vary`` tells caches that the answer depends on the header.
         """
-        lang = messages.pick_language(request.headers.get("accept-language"))
-        detail = messages.detail(self.key, lang, self.values) if self.key else self.detail
+        lang = request_language(request)
+        title, detail = messages.localize(
+            self.type_slug, self.title, self.detail, self.key, self.values, lang
+        )
         body = Problem(
             type=PROBLEM_BASE + self.type_slug,
-            title=messages.title(self.type_slug, lang, self.title),
+            title=title,
             status=self.status,
             detail=detail,
             instance=request.url.path,
@@ -184,7 +191,7 @@ async def _on_http_exception(request: Request, exc: Exception) -> JSONResponse:
     if status == 400:
         # Only the framework raises a bare 400, for a body it cannot parse (bad JSON
         # bytes, broken multipart): one more invalid request, answered like validation.
-        lang = messages.pick_language(request.headers.get("accept-language"))
+        lang = request_language(request)
         problem = messages.field_problem("json_invalid", lang, {}, "not valid JSON or form data")
         return ProblemError(
             422,
@@ -211,7 +218,7 @@ def _field(location: Sequence[Any]) -> str:
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     """422 listing each invalid field; the rejected *input* is never echoed (it may be a CPR)."""
     assert isinstance(exc, RequestValidationError)
-    lang = messages.pick_language(request.headers.get("accept-language"))
+    lang = request_language(request)
     items = [
         ProblemItem(
             field=_field(error.get("loc", ())), problem=messages.validation_problem(error, lang)

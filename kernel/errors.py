@@ -73,8 +73,7 @@ class DomainError(Exception):
 
     def in_language(self, lang: messages.Lang) -> tuple[str, str | None]:
         """(title, detail) in ``lang``; a detail without a catalogued sentence stays as given."""
-        text = messages.detail(self.key, lang, self.values) if self.key else self.detail
-        return messages.title(self.code, lang, self.title), text
+        return messages.localize(self.code, self.title, self.detail, self.key, self.values, lang)
 
 
 class NotFound(DomainError):

@@ -299,6 +299,19 @@ def detail(key: str, lang: Lang, values: dict[str, object]) -> str:
     return DETAILS[key][index].format(**words)
 
 
+def localize(
+    code: str,
+    title_en: str,
+    detail_en: str | None,
+    key: str | None,
+    values: dict[str, object],
+    lang: Lang,
+) -> tuple[str, str | None]:
+    """(title, detail) of a problem in ``lang``: the title by its ``code``, the detail by
+    its message ``key``; an uncatalogued one keeps the English given."""
+    return title(code, lang, title_en), detail(key, lang, values) if key else detail_en
+
+
 def field_problem(kind: str, lang: Lang, context: dict[str, object], fallback: str) -> str:
     """A field-level problem of kind ``kind`` (pydantic's error type) in ``lang``.
 

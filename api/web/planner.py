@@ -25,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from api.auth import Principal, Role
+from api.web.i18n import translator
 from api.web.jobs import CHART_LOCK, SCENARIO_LEVERS, ScenarioRequest, jobs_of
 from api.web.pages import error_page, guard, lang_of, redirect, render, transaction
 from api.web.session import csrf_ok
@@ -585,7 +586,6 @@ def _job_page(request: Request, job_id: str, template: str) -> Response:
     job = jobs_of(request.app).get(job_id)
     if job is None:
         return error_page(request, 404, "job_not_found")
-    from api.web.i18n import translator
 
     t = translator(lang_of(request))
     return render(
@@ -733,7 +733,6 @@ def _municipality_code(value: str) -> str | None:
 def outcomes_page(request: Request, municipality: str = "461") -> Response:
     """Outcomes of one municipality: time to a home, refusals, still housed at 6/12 months."""
     from allocation.outcomes import ANCHOR, GROUPINGS, outcome_report
-    from api.web.i18n import translator
 
     principal = _planner(request)
     if isinstance(principal, Response):
