@@ -479,11 +479,18 @@ def summary_text(
     max_gross_rent_dkk: int,
     max_rent_share: float,
     rent_share_hard: bool = True,
+    language: str = "en",
 ) -> str:
     """The verdict's one-line summary from its numbers (:class:`Verdict` or
-    :class:`VerdictArrays`), so that both paths word a verdict alike."""
+    :class:`VerdictArrays`), so that both paths word a verdict alike; ``language`` ``da``
+    writes the caseworker's Danish (4.950 kr., "over halvdelen af indkomsten")."""
     rent_share_ok = gross_rent_dkk <= max_gross_rent_dkk
     affordable = (rent_share_ok or not rent_share_hard) and left_dkk >= required_left_dkk
+    if language == "da":
+        return _summary_text_da(
+            left_dkk, required_left_dkk, gross_rent_dkk, max_gross_rent_dkk, max_rent_share,
+            rent_share_hard, rent_share_ok, affordable,
+        )  # fmt: skip
     text = (
         f"{_kr(left_dkk)} kr. left after rent; this municipality requires {_kr(required_left_dkk)}"
     )
@@ -495,6 +502,39 @@ def summary_text(
         if not rent_share_hard:
             text += ", needs an overall assessment (boligstøtteloven § 15)"
     return f"{text}: {'affordable' if affordable else 'not affordable'}"
+
+
+def _kr_da(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".")
+
+
+def _summary_text_da(
+    left: int,
+    required: int,
+    gross: int,
+    max_gross: int,
+    share: float,
+    hard: bool,
+    share_ok: bool,
+    affordable: bool,
+) -> str:
+    """:func:`summary_text` in Danish: the failing part first, with its numbers."""
+    parts = []
+    if not share_ok:
+        share_words = "halvdelen" if share == 0.5 else f"{share * 100:g} %".replace(".", ",")
+        parts.append(
+            f"husleje {_kr_da(gross)} kr. er over {share_words} af indkomsten "
+            f"({_kr_da(max_gross)} kr.)"
+            + ("" if hard else ", kræver en samlet vurdering (boligstøtteloven § 15)")
+        )
+    enough = left >= required
+    parts.append(
+        f"borgeren har {_kr_da(left)} kr. tilbage at leve for efter boligudgiften; kommunen kræver "
+        f"{_kr_da(required)} kr."
+    )
+    if enough and share_ok:
+        parts.reverse()  # nothing fails: the money left first, as in the offer text
+    return f"{'; '.join(parts)}: {'kan betales' if affordable else 'kan ikke betales'}"
 
 
 def _summary(n: _Numbers, policy: AffordabilityPolicy) -> str:

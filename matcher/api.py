@@ -22,6 +22,7 @@ import numpy as np
 import pydantic_core
 
 from matcher.columns import I64
+from matcher.deposit import deposit_limits_source
 from matcher.explain import pair_verdicts, unmatched
 from matcher.offers import assignments, citizen_options, citizen_order, vacancy_offers
 from matcher.problem import RESULT_FORMAT, Problem, ProblemError, loads_problem, parse_problem
@@ -236,6 +237,7 @@ def build_result(
             "vacancies_unfilled": cols.n_vacancies - housed,
             "housed_bonus": scored.housed_bonus,
             "loss_basis": LOSS_BASIS,
+            "deposit_limits_source": deposit_limits_source(cols.as_of.year),
             "per_component": per_component,
         },
         "excluded": [list(pair) for pair in scored.excluded],

@@ -260,3 +260,9 @@ def deposit_loans_many(
         yearly_income_dkk=yearly,
         source=limits.source,
     )
+
+
+def deposit_limits_source(year: int) -> str | None:
+    """Where ``year``'s limits come from, or None when there are none for it."""
+    limits = DEPOSIT_LOAN_LIMITS.get(year)
+    return None if limits is None else limits.source

@@ -184,9 +184,8 @@ def money_rows(scored: ScoredProblem, rows: I64) -> tuple[list[Any], list[list[s
             deposit.pay_dkk.tolist(),
             deposit.yearly_income_dkk.tolist(),
         ]
-        source = deposit.source
     except InputError:  # no deposit-loan limits for the year: the offer says nothing of a loan
-        deposit_columns, source = None, ""
+        deposit_columns = None
     money_names = ("gross_rent_dkk", "housing_benefit_dkk", "left_dkk", "max_gross_rent_dkk",
                    "needs_assessment", "net_housing_cost_dkk", "required_left_dkk")  # fmt: skip
     after_names = ("affordable_after", "housing_benefit_after_dkk", "left_after_dkk",
@@ -212,7 +211,7 @@ def money_rows(scored: ScoredProblem, rows: I64) -> tuple[list[Any], list[list[s
             continue
         hit = deposit_objects.get(dep)
         if hit is None:
-            hit = deposit_objects[dep] = _deposit_object(dep, source, da)
+            hit = deposit_objects[dep] = _deposit_object(dep, da)
         gross, benefit, left, max_gross, _, net, required = numbers
         money[k] = {
             "deposit": hit[0],
@@ -243,7 +242,7 @@ def money_rows(scored: ScoredProblem, rows: I64) -> tuple[list[Any], list[list[s
         after = after_numbers if has_after else None
         dep = tuple(column[k] for column in deposit_columns) if deposit_columns else None
         money[k], flags[k], texts[k] = _money_entry(
-            income[c], disposable[c], numbers, after, dep, until[v] if after else None, source, da
+            income[c], disposable[c], numbers, after, dep, until[v] if after else None, da
         )
     return money, flags, texts
 
@@ -262,10 +261,12 @@ def _day(day: Any, da: bool) -> str:
     return day.strftime("%d.%m.%Y") if da else day.isoformat()
 
 
-def _deposit_object(
-    deposit: tuple[Any, ...] | None, source: str, da: bool = False
-) -> tuple[Any, str]:
-    """A deposit verdict as the ``money.deposit`` object and its sentence."""
+def _deposit_object(deposit: tuple[Any, ...] | None, da: bool = False) -> tuple[Any, str]:
+    """A deposit verdict as the ``money.deposit`` object and its sentence.
+
+    The limits' source is stated once per result (``stats.deposit_limits_source``), not in
+    each of the thousands of objects.
+    """
     if deposit is None:
         return None, ""
     amount, limit, loan, qualifies, pay, yearly = deposit
@@ -275,7 +276,6 @@ def _deposit_object(
         "loan_dkk": loan,
         "loan_qualifies": qualifies,
         "pay_dkk": pay,
-        "source": source,
         "yearly_income_dkk": yearly,
     }
     if amount == 0:
@@ -310,7 +310,6 @@ def _money_entry(
     after: tuple[int, ...] | None,
     deposit: tuple[Any, ...] | None,
     until: Any,
-    source: str,
     da: bool = False,
 ) -> tuple[dict[str, Any], list[str], str]:
     """One pair's ``money`` object (keys in sorted order), flags and words."""
@@ -360,7 +359,7 @@ def _money_entry(
             )
         if not ok_after:
             flags.append("unaffordable_after_reduction")
-    deposit_object, deposit_text = _deposit_object(deposit, source, da)
+    deposit_object, deposit_text = _deposit_object(deposit, da)
     text += deposit_text
     entry = {
         "deposit": deposit_object,

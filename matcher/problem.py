@@ -518,7 +518,6 @@ class Deposit(_Out):
     pay_dkk: int = Field(description="What the citizen must pay themselves [DKK].")
     income_limit_dkk: int = Field(description="The loan's household-income limit [DKK/year].")
     yearly_income_dkk: int = Field(description="The household income it is held against.")
-    source: str = Field(description="Where the limit comes from (UNCONFIRMED where it is).")
 
 
 class Money(_Out):
@@ -690,6 +689,12 @@ class Stats(_Out):
     vacancies_unfilled: int
     housed_bonus: int
     loss_basis: str
+    deposit_limits_source: str | None = Field(
+        description=(
+            "Where the beboerindskudslån limits of the offers' money.deposit come from "
+            "(UNCONFIRMED where they are), or null without limits for the year."
+        )
+    )
     per_component: list[ComponentStats]
 
 

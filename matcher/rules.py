@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -786,7 +786,7 @@ def _affordability_numbers(cols: Columns, ci: I64, vi: I64) -> dict[str, list[An
     return numbers | _income_numbers(cols, ci)
 
 
-def _summary_words(n: Values) -> str:
+def _summary_words(n: Values, language: str = "en") -> str:
     return summary_text(
         left_dkk=n["left_dkk"],
         required_left_dkk=n["required_left_dkk"],
@@ -794,7 +794,12 @@ def _summary_words(n: Values) -> str:
         max_gross_rent_dkk=n["max_gross_rent_dkk"],
         max_rent_share=n["max_rent_share"],
         rent_share_hard=n["rent_share_rule"] == "hard",
+        language=language,
     )
+
+
+def _summary_words_da(n: Values) -> str:
+    return _summary_words(n, "da")
 
 
 affordability = HardRule(
@@ -810,12 +815,30 @@ affordability = HardRule(
     overall assessment: with ``assessment`` the pair is flagged instead). Rates of the
     ``as_of`` year; kommuneskat of the citizen's municipality.
     """,
-    (Clause(_affordable, _summary_words),),
+    (Clause(_affordable, _summary_words, _summary_words_da),),
     _affordability_numbers,
 )
 
 
 # --- affordable after a temporary rent reduction (§ 98 f) -------------------------------
+
+
+def _after_reduction(n: Values) -> Values:
+    """The numbers once the reduction has ended, under the summary's names."""
+    return {**n, "left_dkk": n["left_after_dkk"], "gross_rent_dkk": n["rent_after_dkk"]}
+
+
+def _kr_da(amount: int) -> str:
+    """Whole kroner grouped the Danish way (4.950)."""
+    return f"{amount:,}".replace(",", ".")
+
+
+def _date_da(iso: str | None) -> str:
+    """An ISO date as 23.10.2026 (unchanged if absent or not a date)."""
+    try:
+        return date.fromisoformat(str(iso)).strftime("%d.%m.%Y")
+    except ValueError:
+        return str(iso)
 
 
 def reduction_end_verdicts(cols: Columns, ci: I64, vi: I64) -> VerdictArrays:
@@ -868,13 +891,14 @@ affordable_after_reduction = HardRule(
                 f"the temporary rent reduction (almenboligloven § 98 f) of "
                 f"{n['reduction_dkk']:,} kr. ends on {n['reduction_until']}; from "
                 f"{n['unaffordable_from']} the rent is {n['rent_after_dkk']:,} kr. and "
-                + _summary_words(
-                    {
-                        **n,
-                        "left_dkk": n["left_after_dkk"],
-                        "gross_rent_dkk": n["rent_after_dkk"],
-                    }
-                )
+                + _summary_words(_after_reduction(n))
+            ),
+            lambda n: (
+                f"den midlertidige huslejenedsættelse (almenboligloven § 98 f) på "
+                f"{_kr_da(n['reduction_dkk'])} kr. slutter {_date_da(n['reduction_until'])}; "
+                f"fra {_date_da(n['unaffordable_from'])} er huslejen "
+                f"{_kr_da(n['rent_after_dkk'])} kr., og "
+                + _summary_words(_after_reduction(n), "da")
             ),
         ),
     ),

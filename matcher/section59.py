@@ -197,16 +197,18 @@ def criteria_mask(citizen: Citizen, as_of: date) -> int:
     ):
         return 0  # no fact given: nothing to count (the common case, kept cheap)
     f = f or NO_FACTS
-    n = facts(citizen, as_of)
-    met = (
+    cash_months = max(
+        months_on(citizen.kontanthjaelp_since, as_of), months_on(f.hjemrejseydelse_since, as_of)
+    )
+    met = (  # the numbers of facts(), without building its dict and ISO texts
         within_law_months(release_day(citizen), as_of),
         within_law_months(f.secure_institution_released_on, as_of),
         within_law_months(f.lease_terminated_on, as_of),
         f.non_eu_citizen,
-        int(n["cash_benefit_months"]) >= LAW_MONTHS,
-        bool(n["foertidspension"]),
-        int(n["dagpenge_months"]) >= LAW_MONTHS,
-        int(n["hjemrejseydelse_months"]) >= LAW_MONTHS,
+        cash_months >= LAW_MONTHS,
+        receives_foertidspension(citizen),
+        months_on(f.dagpenge_since, as_of) >= LAW_MONTHS,
+        months_on(f.hjemrejseydelse_since, as_of) >= LAW_MONTHS,
     )
     return sum(1 << k for k, hit in enumerate(met) if hit)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from matcher import section59
-from matcher.affordability import AffordabilityPolicy, Home, assess
+from matcher.affordability import AffordabilityPolicy, Home, Verdict, assess, summary_text
 from matcher.affordability import Household as AffordabilityHousehold
 from matcher.columns import (
     citizen_income,
@@ -429,7 +429,26 @@ def affordability(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check
         as_of=ctx.as_of,
         policy=affordability_policy(ctx.policy),
     )
-    return Check("affordability", verdict.affordable, "" if verdict.affordable else verdict.summary)
+    return Check(
+        "affordability",
+        verdict.affordable,
+        "" if verdict.affordable else summary_in(verdict, ctx.policy, ctx.language),
+    )
+
+
+def summary_in(verdict: Verdict, policy: Policy, language: str) -> str:
+    """The scalar verdict's summary in ``language`` (``Verdict.summary`` is the English)."""
+    if language != "da":
+        return verdict.summary
+    return summary_text(
+        left_dkk=verdict.left_dkk,
+        required_left_dkk=verdict.required_left_dkk,
+        gross_rent_dkk=verdict.gross_rent_dkk,
+        max_gross_rent_dkk=verdict.max_gross_rent_dkk,
+        max_rent_share=policy.max_rent_share,
+        rent_share_hard=policy.rent_share_rule == "hard",
+        language="da",
+    )
 
 
 def affordable_after_reduction(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Check:
@@ -452,6 +471,16 @@ def affordable_after_reduction(citizen: Citizen, vacancy: Vacancy, ctx: RuleCont
         return Check("affordable_after_reduction", True)
     reduction = round_ore_to_dkk(hundredths(home.rent_reduction_dkk))
     until = home.rent_reduction_until
+    after_day = until + timedelta(days=1)
+    if ctx.language == "da":
+        return Check(
+            "affordable_after_reduction",
+            False,
+            f"den midlertidige huslejenedsættelse (almenboligloven § 98 f) på "
+            f"{reduction:_} kr. slutter {until:%d.%m.%Y}; fra {after_day:%d.%m.%Y} er "
+            f"huslejen {after.gross_rent_dkk:_} kr., og ".replace("_", ".")
+            + summary_in(after, ctx.policy, "da"),
+        )
     return Check(
         "affordable_after_reduction",
         False,

@@ -206,7 +206,7 @@ def test_deposit_loan_or_pay_is_stated_on_every_offer() -> None:
     assert deposit["loan_qualifies"] is True
     assert (deposit["deposit_dkk"], deposit["loan_dkk"], deposit["pay_dkk"]) == (12000, 12000, 0)
     assert (deposit["yearly_income_dkk"], deposit["income_limit_dkk"]) == (96564, 277956)
-    assert "UNCONFIRMED" in deposit["source"]
+    assert "UNCONFIRMED" in result["stats"]["deposit_limits_source"]
     assert "must lend it" in result["offers"][0]["candidates"][0]["why"]
 
     # Salary 30,000: after AM-bidrag 27,600 a month = 331,200 a year > 277,956: pays it all.
