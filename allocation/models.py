@@ -8,8 +8,9 @@ database never holds it in clear.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     CheckConstraint,
@@ -157,12 +158,33 @@ class CitizenCase(Base):
     @property
     def preferred_areas(self) -> list[str]:
         """Preferred districts, best first."""
-        ranked = [p for p in self.area_preferences if not p.avoid]
-        return [p.area for p in sorted(ranked, key=lambda p: p.rank or 0)]
+        return preferred_areas(self.area_preferences)
 
     @property
     def avoided_areas(self) -> list[str]:
-        return sorted(p.area for p in self.area_preferences if p.avoid)
+        return avoided_areas(self.area_preferences)
+
+
+class AreaChoice(Protocol):
+    """An area preference as stored: an ORM row, or a plain row of the same columns."""
+
+    @property
+    def area(self) -> str: ...
+    @property
+    def rank(self) -> int | None: ...
+    @property
+    def avoid(self) -> bool: ...
+
+
+def preferred_areas(preferences: Iterable[AreaChoice]) -> list[str]:
+    """Preferred districts, best first (stable for equal ranks: the stored order)."""
+    ranked = [p for p in preferences if not p.avoid]
+    return [p.area for p in sorted(ranked, key=lambda p: p.rank or 0)]
+
+
+def avoided_areas(preferences: Iterable[AreaChoice]) -> list[str]:
+    """Districts to avoid, alphabetically."""
+    return sorted(p.area for p in preferences if p.avoid)
 
 
 class CaseIncome(Base):

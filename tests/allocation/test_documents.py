@@ -71,3 +71,54 @@ def test_unit_facts_are_spelled_once() -> None:
     assert set(pb.MATCHER_UNIT_FACTS) == set(UNIT_FACTS) & set(mp.Vacancy.model_fields)
     assert tuple(n for n in UnitIn.model_fields if n not in NOT_ASKED) == UNIT_FIELDS
     assert set(NewUnitForm.model_fields) == {*UNIT_FIELDS, "available_from", "csrf"}
+
+
+def test_plain_row_cases_build_the_same_documents_as_orm_cases(
+    sessions: sessionmaker[Session],
+) -> None:
+    """A run reads cases as plain rows (``active_cases``); each document equals the one
+    built from the ORM case, including incomes of two people, ranked and avoided areas,
+    a preferred place and § 59 facts, and a closed case is left out."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from allocation.models import AreaPreference, CaseIncome, CaseStatus, CitizenCase, IncomeKind
+
+    world = generate(seed=12, n_citizens=120, n_vacancies=10, n_units=30)
+    with sessions() as s, s.begin():
+        load_world(s, world, cpr_secret="test-secret")
+        first, second, third = s.scalars(
+            select(CitizenCase).order_by(CitizenCase.case_ref).limit(3)
+        ).all()
+        first.adults = 2
+        first.income_items.append(CaseIncome(kind=IncomeKind.salary, monthly_dkk=9000, person=1))
+        first.area_preferences[:] = [
+            AreaPreference(area="Vollsmose", rank=2),
+            AreaPreference(area="Bolbro", rank=1),
+            AreaPreference(area="Tarup", avoid=True),
+            AreaPreference(area="Hjallese", avoid=True),
+        ]
+        first.preferred_lat, first.preferred_lon = 55.4, 10.4
+        first.released_from_prison_on = dt.date(2026, 9, 1)
+        first.non_eu_citizen = True
+        second.status = CaseStatus.closed
+        third.income_items.clear()
+    with sessions() as s:
+        rows = {c.case_ref: pb.citizen_document(c) for c in pb.active_cases(s, "461")}
+        orm = {
+            c.case_ref: pb.citizen_document(c)
+            for c in s.scalars(
+                select(CitizenCase).where(
+                    CitizenCase.municipality_code == "461",
+                    CitizenCase.status == CaseStatus.active,
+                )
+            )
+        }
+    assert list(rows) == sorted(orm) and len(rows) > 50
+    assert rows == orm
+    assert second.case_ref not in rows
+    assert rows[first.case_ref]["preferences"]["areas"] == ["Bolbro", "Vollsmose"]
+    assert rows[first.case_ref]["preferences"]["avoid_areas"] == ["Hjallese", "Tarup"]
+    assert [i["person"] for i in rows[first.case_ref]["income"]][-1] == 1
+    assert rows[third.case_ref]["income"] == []
