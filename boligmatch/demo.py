@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from allocation.models import CitizenCase
 from boligmatch.loading import load_world
 from inventory.models import Department, Municipality, Unit, Vacancy
+from kernel.cli_messages import cli_language, code_words, count, day_text, number, translator
+from kernel.messages import Lang
 from kernel.settings import get_settings
 from synthetic.population import DEMO_AS_OF, DEMO_MUNICIPALITY, generate
 
@@ -36,15 +38,15 @@ def ensure_demo_loaded(sessions: sessionmaker[Session], *, cpr_secret: str) -> b
     return True
 
 
-def _money(amount: float) -> str:
-    return f"{amount:,.0f}".replace(",", ".")
-
-
-def format_offers(result: dict[str, Any], vacancies: dict[str, Vacancy], limit: int = 3) -> str:
+def format_offers(
+    result: dict[str, Any], vacancies: dict[str, Vacancy], lang: Lang = "da", limit: int = 3
+) -> str:
     """A readable table of each vacancy's ranked candidates (offer to #1 first)."""
+    say = translator(lang)
     lines = [
-        f"{'vacancy':>7}  {'address':<26} {'area':<12} {'kind':<12} {'rooms':>5} "
-        f"{'rent kr.':>9}  offer to (score) · then, if declined",
+        f"{say('col_vacancy'):>7}  {say('col_address'):<26} {say('col_area'):<12} "
+        f"{say('col_kind'):<16} {say('col_rooms'):>8} {say('col_rent'):>11}  "
+        f"{say('col_offer_to')}",
     ]
     offers = sorted(result["offers"], key=lambda o: (len(o["vacancy"]), o["vacancy"]))
     for offer in offers:
@@ -53,22 +55,26 @@ def format_offers(result: dict[str, Any], vacancies: dict[str, Vacancy], limit: 
         rent = unit.rent_dkk - unit.rent_reduction_dkk
         candidates = offer["candidates"][:limit]
         if not candidates:
-            who = "no eligible citizen"
+            who = say("no_eligible")
         elif not candidates[0]["assigned"]:
-            who = "nobody planned; alternates " + ", ".join(
-                f"{c['citizen']} (planned for {c['planned_vacancy']})"
-                if c["planned_vacancy"]
-                else c["citizen"]
-                for c in candidates
+            who = say(
+                "nobody_planned",
+                alternates=", ".join(
+                    say("planned_for", citizen=c["citizen"], vacancy=c["planned_vacancy"])
+                    if c["planned_vacancy"]
+                    else c["citizen"]
+                    for c in candidates
+                ),
             )
         else:
             first, *rest = candidates
-            who = f"{first['citizen']} ({first['score']:,})"
+            who = f"{first['citizen']} ({number(first['score'], lang)})"
             if rest:
                 who += " · " + ", ".join(c["citizen"] for c in rest)
         lines.append(
             f"{offer['vacancy']:>7}  {unit.address[:26]:<26} {unit.area[:12]:<12} "
-            f"{unit.kind.value:<12} {unit.rooms:>5} {_money(rent):>9}  {who}"
+            f"{code_words('kind', unit.kind.value, lang):<16} {unit.rooms:>8} "
+            f"{number(rent, lang):>11}  {who}"
         )
     return "\n".join(lines)
 
@@ -78,10 +84,16 @@ def run_demo(
     *,
     echo: Callable[[str], None] = print,
     as_of: dt.date = DEMO_AS_OF,
+    lang: Lang | None = None,
 ) -> dict[str, Any]:
-    """Load, match, store and print; returns the result document."""
+    """Load, match, store and print (in ``lang``, default ``BOLIGMATCH_LANG``); returns the
+    result document."""
     from allocation.match_runs import run_match
+    from boligmatch.commands._common import band_line
     from planning.shortfall import ShortfallParameters, rent_band_summary
+
+    lang = lang or cli_language()
+    say = translator(lang)
 
     settings = get_settings()
     loaded = ensure_demo_loaded(sessions, cpr_secret=settings.cpr_hash_secret)
@@ -109,23 +121,45 @@ def run_demo(
         )
         run_id = run.id
     stats = result.get("stats", {})
-    echo(f"boligmatch demo: {municipality.name} ({municipality.code}), as of {as_of.isoformat()}")
+
+    def figure(value: object) -> str:
+        return number(value, lang) if isinstance(value, int | float) else "?"
+
     echo(
-        f"database: {settings.database_url} "
-        f"({'demo municipality loaded' if loaded else 'demo municipality already loaded'}; "
-        f"{len(vacancies)} open vacancies, {cases} citizens' cases)"
+        say(
+            "demo_title",
+            name=municipality.name,
+            code=municipality.code,
+            as_of=day_text(as_of, lang),
+        )
     )
     echo(
-        f"matcher: {run.method}; status {result['status']}; objective {result['objective']}; "
-        f"{len(result['assignments'])} of {len(vacancies)} vacancies assigned; "
-        f"{len(result['unmatched'])} citizens without a home this round; "
-        f"{stats.get('feasible_pairs', '?')} feasible pairs of {stats.get('pairs_evaluated', '?')}"
+        say(
+            "demo_database",
+            url=settings.database_url,
+            loaded=say("demo_loaded_now" if loaded else "demo_loaded_before"),
+            vacancies=count(len(vacancies), "open_vacancy", lang),
+            cases=count(cases or 0, "citizen_case", lang),
+        )
     )
-    echo(f"stored as match run {run_id}\n")
-    echo("Ranked offers (offer to the first; the others are alternates, a forecast):")
-    echo(format_offers(result, vacancies))
+    echo(
+        say(
+            "demo_matcher",
+            method=run.method,
+            status=code_words("status", result["status"], lang),
+            objective=figure(result["objective"]),
+            assigned=figure(len(result["assignments"])),
+            vacancies=figure(len(vacancies)),
+            unmatched=count(len(result["unmatched"]), "citizen", lang),
+            feasible=figure(stats.get("feasible_pairs")),
+            pairs=figure(stats.get("pairs_evaluated")),
+        )
+    )
+    echo(say("demo_stored", run_id=run_id) + "\n")
+    echo(say("demo_offers"))
+    echo(format_offers(result, vacancies, lang))
     echo("")
-    echo("Shortfall per rent band (homes with a municipal allocation right):")
+    echo(say("demo_bands"))
     for band in bands:
-        echo(f"  {band.line()}")
+        echo(f"  {band_line(band, lang)}")
     return result

@@ -29,6 +29,8 @@ TEST_SECRET = "test-secret-for-cpr-hashing-in-the-test-suite"
 os.environ.setdefault("BOLIGMATCH_ENVIRONMENT", "development")
 os.environ.setdefault("BOLIGMATCH_CPR_HASH_SECRET", TEST_SECRET)
 os.environ.setdefault("BOLIGMATCH_JWT_SECRET", TEST_SECRET)
+# The command line's words are asserted in its default language (Danish).
+os.environ.pop("BOLIGMATCH_LANG", None)
 
 DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import typer
 
-from boligmatch.commands._common import migrated_sessions
+from boligmatch.commands._common import fail, migrated_sessions
+from kernel.cli_messages import cli_language, count, say
 
 api_key_app = typer.Typer(help="Manage housing associations' API keys.", no_args_is_help=True)
 sessions_app = typer.Typer(help="Manage web sign-in sessions.", no_args_is_help=True)
@@ -33,8 +34,12 @@ def token(
     try:
         parsed = Role(role)
     except ValueError:
-        typer.echo(f"error: unknown role {role!r}; use one of {', '.join(Role)}", err=True)
-        raise typer.Exit(2) from None
+        fail(say("unknown_role", role=role, roles=", ".join(Role)))
+    # the rules of api.auth.issue_token, checked here to say them in the user's language
+    if parsed is Role.staff and municipality is None:
+        fail(say("staff_needs_municipality"))
+    if parsed is Role.association and association_id is None:
+        fail(say("association_needs_id"))
     try:
         typer.echo(
             issue_token(
@@ -46,8 +51,7 @@ def token(
             )
         )
     except ValueError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        fail(str(exc))
 
 
 @api_key_app.command("create")
@@ -62,9 +66,8 @@ def create(
     try:
         with sessions() as session, session.begin():
             key = create_api_key(session, association=association, name=name)
-    except LookupError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+    except LookupError:
+        fail(say("no_association", name=association), code=1)
     typer.echo(key)
 
 
@@ -77,9 +80,8 @@ def revoke(prefix: str = typer.Argument(..., help="the key's prefix (after 'bm_'
     with sessions() as session, session.begin():
         found = revoke_api_key(session, prefix=prefix)
     if not found:
-        typer.echo(f"error: no active API key with prefix {prefix!r}", err=True)
-        raise typer.Exit(1)
-    typer.echo(f"revoked {prefix}")
+        fail(say("no_api_key", prefix=prefix), code=1)
+    typer.echo(say("api_key_revoked", prefix=prefix))
 
 
 @sessions_app.command("revoke")
@@ -91,8 +93,10 @@ def revoke_sessions(
 
     sessions = migrated_sessions()
     with sessions() as session, session.begin():
-        count = revoke_sessions_of(session, subject)
-    typer.echo(f"revoked {count} session(s) of {subject}")
+        revoked = revoke_sessions_of(session, subject)
+    typer.echo(
+        say("sessions_revoked", sessions=count(revoked, "session", cli_language()), subject=subject)
+    )
 
 
 def register(app: typer.Typer) -> None:

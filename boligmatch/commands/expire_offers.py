@@ -15,12 +15,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from boligmatch.commands._common import day_or_today, print_json
+from boligmatch.commands._common import day_or_today, fail_failed, print_json
+from kernel.cli_messages import cli_language, count, day_text, say
 
 if TYPE_CHECKING:
     from allocation.workflow import ExpiryReport
-
-EXIT_FAILED = 1
 
 
 def report_document(report: ExpiryReport, today: dt.date) -> dict[str, Any]:
@@ -63,8 +62,7 @@ def command(
             report = expire_overdue(session=session, today=day, actor=SYSTEM_ACTOR)
             document = report_document(report, day)
     except SQLAlchemyError as error:
-        typer.echo(f"expire-offers failed: {type(error).__name__}: {error.args[0]}", err=True)
-        raise typer.Exit(EXIT_FAILED) from None
+        fail_failed("expire-offers", error)
     finally:
         engine.dispose()
     if as_json:
@@ -72,4 +70,12 @@ def command(
         return
     expired = document["expired"]
     proposed = sum(1 for e in expired if e["next_offer_id"] is not None)
-    typer.echo(f"{day}: {len(expired)} offer(s) expired, {proposed} next proposal(s) made")
+    lang = cli_language()
+    typer.echo(
+        say(
+            "offers_expired",
+            day=day_text(day, lang),
+            expired=count(len(expired), "offer", lang),
+            proposed=count(proposed, "next_proposal", lang),
+        )
+    )

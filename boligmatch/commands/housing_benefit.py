@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
+from kernel.cli_messages import cli_language, number, say
 from matcher.errors import InputError
 from matcher.housing_benefit import (
     HEATING_MODES,
@@ -198,15 +199,23 @@ def command(
         result = estimate(inp)
     except InputError as error:
         option = OPTION_OF_FIELD.get(error.field, error.field)
-        typer.echo(f"Error: {option}: {error.problem}", err=True)
+        typer.echo(say("option_problem", option=option, problem=error.problem), err=True)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     if json_output:
         typer.echo(json.dumps(estimate_document(inp, result), ensure_ascii=False, indent=2))
         return
+    lang = cli_language()
     typer.echo(
-        f"{result.kind.capitalize()} ({year} rates): {result.monthly_benefit_dkk:,} kr./month "
-        f"({result.yearly_benefit_dkk:,} kr./year); net rent {result.net_rent_dkk:,} kr./month."
+        say(
+            "benefit_headline",
+            kind=say(f"benefit_{result.kind}"),
+            year=year,
+            monthly=number(result.monthly_benefit_dkk, lang),
+            yearly=number(result.yearly_benefit_dkk, lang),
+            net=number(result.net_rent_dkk, lang),
+        )
     )
+    typer.echo(say("benefit_steps"))
     for step in result.steps:
         typer.echo(f"  - {step}")
 

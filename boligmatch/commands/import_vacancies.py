@@ -6,12 +6,25 @@ from pathlib import Path
 
 import typer
 
-from boligmatch.commands._common import migrated_sessions
-from inventory.importer import COLUMNS, ImportFailed, import_vacancy_list
+from boligmatch.commands._common import fail, migrated_sessions
+from inventory.importer import COLUMNS, ImportFailed, RowError, import_vacancy_list
+from kernel.cli_messages import cli_language, count, number, say
+from kernel.messages import Lang
 
 _COLUMN_HELP = "\n".join(
     f"  {c.name}{'' if c.required else ' (optional)'}: {c.doc}" for c in COLUMNS
 )
+
+
+def row_error(error: RowError, lang: Lang) -> str:
+    """One problem of the list: where (row, column as the file heads it) and what."""
+    where = []
+    if error.row is not None:
+        where.append(say("import_row", row=error.row))
+    column = error.column_label(lang)
+    if column is not None:
+        where.append(say("import_column", column=column))
+    return f"{', '.join(where) or say('import_file')}: {error.text(lang)}"
 
 
 def command(
@@ -21,22 +34,30 @@ def command(
 
     Re-importing the same list updates the units and their open vacancies in place.
     """
+    lang = cli_language()
     if not file.is_file():
-        typer.echo(f"error: {file}: no such file", err=True)
-        raise typer.Exit(2)
+        fail(say("no_such_file", file=file))
     sessions = migrated_sessions()
     try:
         with sessions() as session, session.begin():
             summary = import_vacancy_list(session, file.read_bytes(), file.name)
     except ImportFailed as failure:
-        typer.echo(f"error: {file.name}: {failure}", err=True)
+        problems = count(failure.total, "problem", lang)
+        rejected = say("import_rejected", file=file.name, problems=problems)
+        typer.echo(say("error", message=rejected), err=True)
         for error in failure.errors:
-            typer.echo(f"  {error}", err=True)
+            typer.echo(f"  {row_error(error, lang)}", err=True)
         raise typer.Exit(1) from None
     typer.echo(
-        f"imported {summary.rows} rows from {file.name}: "
-        f"{summary.units_created} new units, {summary.units_updated} updated; "
-        f"{summary.vacancies_created} new vacancies, {summary.vacancies_updated} updated"
+        say(
+            "imported",
+            rows=count(summary.rows, "row", lang),
+            file=file.name,
+            units_new=number(summary.units_created, lang),
+            units_updated=number(summary.units_updated, lang),
+            vacancies_new=number(summary.vacancies_created, lang),
+            vacancies_updated=number(summary.vacancies_updated, lang),
+        )
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from boligmatch.commands._common import migrated_sessions
+from kernel.cli_messages import say
 
 
 def command(
@@ -18,4 +19,4 @@ def command(
         upgrade(get_settings().database_url, revision)
     else:
         migrated_sessions()
-    typer.echo(f"database migrated to {revision}")
+    typer.echo(say("migrated", revision=revision))

@@ -12,6 +12,9 @@ from typing import Annotated
 
 import typer
 
+from boligmatch.commands._common import fail_failed
+from kernel.cli_messages import cli_language, count, say
+
 
 def command(
     as_json: Annotated[bool, typer.Option("--json", help="print a JSON summary")] = False,
@@ -28,11 +31,10 @@ def command(
         with transaction(session_factory(engine)) as session:
             done = anonymise_expired(session)
     except SQLAlchemyError as error:
-        typer.echo(f"purge-personal-data failed: {type(error).__name__}: {error.args[0]}", err=True)
-        raise typer.Exit(1) from None
+        fail_failed("purge-personal-data", error)
     finally:
         engine.dispose()
     if as_json:
         typer.echo(json.dumps({"anonymised_case_ids": done}))
     else:
-        typer.echo(f"{len(done)} case(s) anonymised")
+        typer.echo(say("cases_anonymised", cases=count(len(done), "case", cli_language())))

@@ -16,9 +16,8 @@ from typing import Annotated
 
 import typer
 
-from boligmatch.commands._common import day_or_today, print_json
-
-EXIT_FAILED = 1
+from boligmatch.commands._common import day_or_today, fail_failed, print_json
+from kernel.cli_messages import cli_language, day_text, number, say
 
 
 def command(
@@ -61,8 +60,7 @@ def command(
         with sessions() as session:
             totals = outbox.counts(session)
     except SQLAlchemyError as error:
-        typer.echo(f"send-notices failed: {type(error).__name__}: {error.args[0]}", err=True)
-        raise typer.Exit(EXIT_FAILED) from None
+        fail_failed("send-notices", error)
     finally:
         engine.dispose()
     document = {
@@ -77,7 +75,14 @@ def command(
     if as_json:
         print_json(document)
         return
+    lang = cli_language()
     typer.echo(
-        f"{day}: {len(report.sent)} sent, {len(report.retrying)} to retry, "
-        f"{len(report.failed)} failed" + (f"; print batch {batch}" if batch else "")
+        say(
+            "notices_sent",
+            day=day_text(day, lang),
+            sent=number(len(report.sent), lang),
+            retrying=number(len(report.retrying), lang),
+            failed=number(len(report.failed), lang),
+        )
+        + (say("print_batch", path=batch) if batch else "")
     )

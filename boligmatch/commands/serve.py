@@ -8,6 +8,7 @@ import typer
 from pydantic import ValidationError
 
 from boligmatch.commands._common import fail, migrated_sessions
+from kernel.cli_messages import say
 from kernel.logging import configure_logging
 from kernel.settings import Settings, get_settings
 
@@ -32,7 +33,7 @@ def settings_or_exit() -> Settings:
             + e["msg"].removeprefix("Value error, ")
             for e in exc.errors(include_input=False, include_url=False, include_context=False)
         )
-        fail(f"invalid settings: {problems}")
+        fail(say("invalid_settings", problems=problems))
 
 
 def command(
@@ -51,10 +52,7 @@ def command(
     """
     settings = settings_or_exit()
     if settings.uses_default_secrets and not is_loopback(host):
-        fail(
-            f"refusing to listen on {host} with the default development secrets: set "
-            "BOLIGMATCH_CPR_HASH_SECRET and BOLIGMATCH_JWT_SECRET, or listen on 127.0.0.1"
-        )
+        fail(say("default_secrets_exposed", host=host))
 
     import uvicorn
 

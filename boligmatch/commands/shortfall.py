@@ -15,45 +15,52 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from boligmatch.commands._common import fail, migrated_sessions, reflow_help
+from boligmatch.commands._common import band_line, fail, migrated_sessions, reflow_help
+from kernel.cli_messages import cli_language, day_text, number, percent, say, translator
+from kernel.messages import Lang
 
 if TYPE_CHECKING:
     from planning.schemas import ShortfallReport
 
 
-def _num(value: float | None, digits: int = 1) -> str:
-    return "null" if value is None else f"{value:,.{digits}f}"
-
-
-def table(report: ShortfallReport) -> str:
+def table(report: ShortfallReport, lang: Lang) -> str:
     """The report as a fixed-width table, one line per municipality, totals last."""
+    say_ = translator(lang)
+
+    def num(value: float | None, digits: int = 1) -> str:
+        return say_("sf_missing") if value is None else number(value, lang, digits)
+
     shares = report.parameters.allocation_shares
     head = (
-        f"{'code':>4} {'municipality':<18} {'2022':>5} {'2024':>5} {'src':>4} "
-        f"{'demand/yr':>9} {'supply/yr':>9} {'gap/yr':>9} "
-        + " ".join(f"{'yrs@' + format(s, '.0%'):>8}" for s in shares)
+        f"{say_('sf_code'):>4} {say_('sf_municipality'):<18} {'2022':>5} {'2024':>5} "
+        f"{say_('sf_source'):>5} {say_('sf_demand'):>9} {say_('sf_supply'):>9} "
+        f"{say_('sf_gap'):>9} "
+        + " ".join(f"{say_('sf_years_at', share=percent(s, lang)):>8}" for s in shares)
     )
     lines = [head, "-" * len(head)]
     for r in report.municipalities:
         lines.append(
-            f"{r.code:>4} {r.name[:18]:<18} {r.homeless_2022:>5} {r.homeless_2024:>5} "
-            f"{r.demand_source:>4} {_num(r.yearly_demand):>9} {_num(r.supply_per_year):>9} "
-            f"{_num(r.gap_per_year):>9} "
-            + " ".join(f"{_num(s.years_to_clear):>8}" for s in r.shares)
+            f"{r.code:>4} {r.name[:18]:<18} {num(r.homeless_2022, 0):>5} "
+            f"{num(r.homeless_2024, 0):>5} {r.demand_source:>5} {num(r.yearly_demand):>9} "
+            f"{num(r.supply_per_year):>9} {num(r.gap_per_year):>9} "
+            + " ".join(f"{num(s.years_to_clear):>8}" for s in r.shares)
             + (" *" if r.suppressed else "")
         )
     t = report.totals
     lines.append("-" * len(head))
     lines.append(
-        f"{'':>4} {'total':<18} {t.homeless_2022:>5} {t.homeless_2024:>5} {'':>4} "
-        f"{_num(t.yearly_demand):>9} {_num(t.supply_per_year):>9} {_num(t.gap_per_year):>9}"
+        f"{'':>4} {say_('sf_total'):<18} {num(t.homeless_2022, 0):>5} "
+        f"{num(t.homeless_2024, 0):>5} {'':>5} {num(t.yearly_demand):>9} "
+        f"{num(t.supply_per_year):>9} {num(t.gap_per_year):>9}"
     )
     p = report.parameters
     lines.append(
-        f"as of {p.as_of}; demand = VIVE 2024 count x {p.yearly_factor:g} (src vive) or the "
-        f"live case list (src live); supply = lettings/year (turnover {p.turnover_rate:.0%}) "
-        "of municipal-right homes affordable to at least one benefit group; yrs@share = "
-        "queue / (share x affordable lettings). * = small live counts suppressed (null)."
+        say_(
+            "sf_note",
+            as_of=day_text(p.as_of, lang),
+            factor=number(p.yearly_factor, lang, 1).removesuffix(",0").removesuffix(".0"),
+            turnover=percent(p.turnover_rate, lang),
+        )
     )
     return "\n".join(lines) + "\n"
 
@@ -95,19 +102,22 @@ def command(
     from planning.shortfall import ShortfallParameters, rent_band_summary, shortfall, to_csv
 
     try:
-        day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+        as_of_day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    except ValueError:
+        fail(say("bad_as_of", value=as_of))
+    try:
         params = ShortfallParameters(
-            as_of=day,
+            as_of=as_of_day,
             turnover_rate=turnover_rate,
             yearly_factor=yearly_factor,
             demand_source=demand_source,
         )
     except ValueError as error:
-        fail(str(error))
+        fail(say("invalid_parameters", problem=error))
     if turnover_rate is not None and not 0 < turnover_rate < 1:
-        fail("--turnover-rate must be between 0 and 1")
+        fail(say("turnover_range"))
     if bands and municipality is None:
-        fail("--bands needs --municipality")
+        fail(say("bands_need_municipality"))
     try:
         if no_database:
             report = shortfall(None, municipality=municipality, params=params)
@@ -120,8 +130,10 @@ def command(
                     if bands and municipality
                     else []
                 )
-    except KeyError as error:
-        fail(str(error.args[0]))
+    except KeyError:
+        if municipality is None:  # not the unknown code, a real bug: let it show
+            raise
+        fail(say("unknown_municipality", codes=municipality))
     if csv_path is not None:
         csv_path.write_text(to_csv(report), encoding="utf-8")
     if png_path is not None:
@@ -131,9 +143,10 @@ def command(
     if json_output:
         typer.echo(json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2))
         return
-    typer.echo(table(report), nl=False)
+    lang = cli_language()
+    typer.echo(table(report, lang), nl=False)
     for band in band_rows:
-        typer.echo(band.line())
+        typer.echo(band_line(band, lang))
 
 
 reflow_help(command)

@@ -24,6 +24,9 @@ import pandas as pd
 import typer
 
 from boligmatch.commands._common import fail, reflow_help
+from kernel.cli_messages import cli_language, code_words, count, number, say, translator
+from kernel.messages import LANGS, Lang
+from kernel.reference import municipality_counts
 from planning.model import ModelLevers
 from planning.outcomes import outcome_table
 from planning.runner import (
@@ -68,18 +71,27 @@ SUMMARY_COLUMNS = (
 )
 
 
-def _cell(value: object) -> str:
+def _cell(value: object, lang: Lang) -> str:
+    if isinstance(value, bool):
+        return str(value)
     if isinstance(value, float):
         if math.isnan(value):
-            return "n/a"
-        return f"{value:.2f}" if abs(value) < 10 else f"{value:,.0f}"
+            return translator(lang)("sim_missing")
+        return number(value, lang, 2 if abs(value) < 10 else 0)
+    if isinstance(value, int):
+        return number(value, lang)
     return str(value)
 
 
-def summary_table(summary: pd.DataFrame) -> str:
+def heading(column: str, lang: Lang) -> str:
+    """A column's heading in ``lang`` (one word, so the columns stay apart)."""
+    return code_words("sim", column, lang)
+
+
+def summary_table(summary: pd.DataFrame, lang: Lang) -> str:
     """A fixed-width table of :func:`planning.runner.summarise`'s output."""
-    columns = list(summary.columns)
-    cells = [[_cell(v) for v in row] for row in summary.itertuples(index=False)]
+    columns = [heading(str(c), lang) for c in summary.columns]
+    cells = [[_cell(v, lang) for v in row] for row in summary.itertuples(index=False)]
     widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
     lines = ["  ".join(c.rjust(w) for c, w in zip(columns, widths, strict=True))]
     lines += ["  ".join(v.rjust(w) for v, w in zip(r, widths, strict=True)) for r in cells]
@@ -134,7 +146,11 @@ def command(
     exit_mean_days: float = typer.Option(
         365.25, "--exit-mean-days", help="Mean days until a citizen leaves without a home."
     ),
-    lang: str = typer.Option("da", "--lang", help="Chart labels: da (default) or en."),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        help="Chart labels and printed words: da or en (default: BOLIGMATCH_LANG, else da).",
+    ),
     template_pool: int = typer.Option(
         256, "--template-pool", min=1, help="Citizen/unit templates drawn per task (variety)."
     ),
@@ -176,17 +192,27 @@ def command(
     --dask-local N starts a local Dask cluster, --scheduler ADDRESS uses an existing
     one (CONTRACT.md section 6). Results are identical on every executor.
     """
+    if lang is not None and lang not in LANGS:
+        fail(say("unknown_lang", lang=lang))
+    words: Lang = "en" if lang == "en" else "da" if lang == "da" else cli_language()
+    say_ = translator(words)
     policies = [p.strip() for p in policy.split(",") if p.strip()]
     bad = [p for p in policies if p not in MATCHING_POLICIES]
     if bad or not policies:
-        fail(f"unknown policy {', '.join(bad) or '(none)'}; use {', '.join(MATCHING_POLICIES)}")
+        fail(
+            say_(
+                "unknown_policy",
+                policies=", ".join(bad) or say_("no_policy"),
+                known=", ".join(MATCHING_POLICIES),
+            )
+        )
     if sum(x is not None and x is not False for x in (scheduler, dask_local, serial)) > 1:
-        fail("choose one of --scheduler, --dask-local and --serial")
+        fail(say_("one_executor"))
     # checked before the run, so that a typo does not cost a whole simulation
     keys = ["scenario"] + [b.strip() for b in by.split(",") if b.strip()]
     unknown = set(keys) - {"scenario", "age_band", "situation", "benefit_group", "municipality"}
     if unknown:
-        fail(f"unknown --by column(s): {', '.join(sorted(unknown))}")
+        fail(say_("unknown_by", columns=", ".join(sorted(unknown))))
     try:
         levers = Scenario(
             name="levers",
@@ -208,10 +234,8 @@ def command(
             yearly_factor=yearly_factor,
         )
         levers_model = ModelLevers(exit_mean_days=exit_mean_days)
-        if lang not in ("da", "en"):
-            raise ValueError(f"unknown --lang {lang!r}; use da or en")
     except ValueError as error:
-        fail(str(error))
+        fail(say_("invalid_levers", problem=error))
     default = Scenario()
     changed = {k: v for k, v in levers.as_dict().items() if getattr(default, k) != v}
     changed.pop("name", None)
@@ -240,9 +264,13 @@ def command(
             levers=levers_model,
         )
     except KeyError as error:
-        fail(str(error.args[0]))
+        if not municipality:  # not an unknown code, a real bug: let it show
+            raise
+        known = {m.code for m in municipality_counts()}
+        unknown_codes = [m for m in municipality if m not in known] or [str(error.args[0])]
+        fail(say_("unknown_municipality", codes=", ".join(unknown_codes)))
     except SchedulerUnreachable as error:
-        fail(str(error))
+        fail(say_("scheduler_unreachable", problem=error))
     results.to_parquet(out)
     outcomes = outcome_table(
         results.citizens, results.vacancies, end_day=int(results.meta["horizon_days"])
@@ -269,7 +297,7 @@ def command(
     if png_path is not None:
         from planning.charts import simulation_png
 
-        simulation_png(results, png_path, lang=lang)
+        simulation_png(results, png_path, lang=words)
     if json_output:
         document = {
             "format": "boligmatch.simulation-summary/1",
@@ -281,16 +309,19 @@ def command(
             document["by"] = json.loads(detail.to_json(orient="records"))
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
-    typer.echo(summary_table(pooled), nl=False)
+    typer.echo(summary_table(pooled, words), nl=False)
     if detail is not None:
         typer.echo()
-        typer.echo(summary_table(detail), nl=False)
+        typer.echo(summary_table(detail, words), nl=False)
     typer.echo(
-        f"{results.meta['tasks']} tasks, {replications} replication(s), "
-        f"{len(results.meta['municipalities'])} municipalities, {months} months; "
-        "days = registration to home, Kaplan-Meier (still waiting = censored; n/a = "
-        "longer than the run shows); figures are means over replications (lo/hi: 95 % "
-        f"interval); records and outcomes.csv/.json (per municipality and group) in {out}/"
+        say_(
+            "sim_note",
+            tasks=count(int(results.meta["tasks"]), "task", words),
+            replications=count(replications, "replication", words),
+            municipalities=count(len(results.meta["municipalities"]), "municipality", words),
+            months=count(months, "month", words),
+            out=out,
+        )
     )
 
 

@@ -16,32 +16,50 @@ from typing import Any
 import typer
 
 from boligmatch.commands._common import fail
+from kernel.cli_messages import cli_language, code_words, number, say, translator
+from kernel.messages import Lang
 
 
-def _table(result: dict[str, Any]) -> str:
+def _table(result: dict[str, Any], lang: Lang) -> str:
     """The plan as a plain-text table: assignments, then unmatched citizens by reason."""
+    say_ = translator(lang)
     stats = result["stats"]
+
+    def n(value: float) -> str:
+        return number(value, lang)
+
     lines = [
-        f"status {result['status']}  objective {result['objective']:,}  housed "
-        f"{stats['housed']:,} of {stats['citizens']:,} citizens  vacancies "
-        f"{stats['vacancies']:,} ({stats['vacancies_unfilled']:,} unfilled)  components "
-        f"{stats['components']}",
+        say_(
+            "solve_summary",
+            status=code_words("status", result["status"], lang),
+            objective=n(result["objective"]),
+            housed=n(stats["housed"]),
+            citizens=n(stats["citizens"]),
+            vacancies=n(stats["vacancies"]),
+            unfilled=n(stats["vacancies_unfilled"]),
+            components=n(stats["components"]),
+        ),
         "",
-        f"{'vacancy':<16} {'citizen':<16} {'score':>12}  next if declined",
+        f"{say_('col_vacancy'):<16} {say_('col_citizen'):<16} {say_('col_score'):>12}  "
+        f"{say_('col_next')}",
     ]
     offers = {offer["vacancy"]: offer["candidates"] for offer in result["offers"]}
     for a in sorted(result["assignments"], key=lambda a: a["vacancy"]):
         alternates = [c["citizen"] for c in offers.get(a["vacancy"], []) if not c["assigned"]]
         lines.append(
-            f"{a['vacancy']:<16} {a['citizen']:<16} {a['score']:>12,}  "
+            f"{a['vacancy']:<16} {a['citizen']:<16} {n(a['score']):>12}  "
             f"{', '.join(alternates[:3]) or '-'}"
         )
     if result["unmatched"]:
         counts: dict[str, int] = {}
         for u in result["unmatched"]:
             counts[u["reason"]] = counts.get(u["reason"], 0) + 1
-        lines += ["", "unmatched citizens by reason:"]
-        lines += [f"  {reason:<28} {n:>6,}" for reason, n in sorted(counts.items())]
+        words = {reason: code_words("reason", reason, lang) for reason in counts}
+        width = max(28, *(len(w) for w in words.values()))
+        lines += ["", say_("unmatched_by_reason")]
+        lines += [
+            f"  {words[reason]:<{width}} {n(count):>6}" for reason, count in sorted(counts.items())
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -57,23 +75,27 @@ def command(
     try:
         text = problem_file.read_text(encoding="utf-8")
     except OSError as error:
-        fail(f"{problem_file}: cannot read the file ({error.strerror or error})")
+        fail(say("cannot_read", file=problem_file, why=error.strerror or error))
     try:
         result, timings = solve_timed(text, explain=explain)
     except json.JSONDecodeError as error:
         fail(
-            f"{problem_file}: not valid JSON "
-            f"(line {error.lineno}, column {error.colno}: {error.msg})"
+            say(
+                "not_json",
+                file=problem_file,
+                line=error.lineno,
+                column=error.colno,
+                why=error.msg,
+            )
         )
     except ProblemError as error:
         for path, message in error.issues:
-            typer.echo(f"error: {path}: {message}", err=True)
+            typer.echo(say("problem_field", path=path, message=message), err=True)
         raise typer.Exit(code=2) from None
     if json_output:
         sys.stdout.write(dumps_result(result))
         return
-    typer.echo(_table(result), nl=False)
-    typer.echo(
-        "timings [s]: " + ", ".join(f"{name} {seconds:.3f}" for name, seconds in timings.items()),
-        err=True,
-    )
+    lang = cli_language()
+    typer.echo(_table(result, lang), nl=False)
+    stages = ", ".join(f"{name} {number(seconds, lang, 3)}" for name, seconds in timings.items())
+    typer.echo(say("timings", stages=stages), err=True)

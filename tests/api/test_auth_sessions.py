@@ -37,7 +37,7 @@ def test_sessions_revoke_ends_every_session_of_a_person(
         _register()
         done = CliRunner().invoke(cli, ["sessions", "revoke", "--subject", KIM.subject])
         assert done.exit_code == 0, done.output
-        assert "revoked 2 session(s)" in done.output
+        assert f"2 sessioner for {KIM.subject} er afsluttet" in done.output
     finally:
         monkeypatch.undo()
         get_settings.cache_clear()

@@ -44,7 +44,7 @@ def test_generated_demo_municipality_solves(tmp_path: Path) -> None:
     path = write(tmp_path, generate_problem(seed=2, n_citizens=120, n_vacancies=40))
     run = CliRunner().invoke(app, [str(path)])
     assert run.exit_code == 0, run.output
-    assert "status OPTIMAL" in run.stdout and "unmatched citizens by reason" in run.stdout
+    assert "status optimal" in run.stdout and "borgere uden bolig, efter grund" in run.stdout
 
 
 def test_bad_field_is_named_on_stderr(tmp_path: Path) -> None:
@@ -59,6 +59,6 @@ def test_bad_json_and_missing_file(tmp_path: Path) -> None:
     path = tmp_path / "broken.json"
     path.write_text("{not json", encoding="utf-8")
     run = CliRunner().invoke(app, [str(path)])
-    assert run.exit_code == 2 and "not valid JSON" in run.stderr
+    assert run.exit_code == 2 and "fejl:" in run.stderr and "ikke gyldig JSON" in run.stderr
     run = CliRunner().invoke(app, [str(tmp_path / "missing.json")])
-    assert run.exit_code == 2 and "cannot read" in run.stderr
+    assert run.exit_code == 2 and "kan ikke læses" in run.stderr

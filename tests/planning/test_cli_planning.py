@@ -56,7 +56,7 @@ def test_shortfall_json_lists_all_98(configured: str, tmp_path: Path) -> None:
 def test_shortfall_table_and_bands(configured: str) -> None:
     run = CliRunner().invoke(app, ["shortfall", "-m", "461", "--bands", "--as-of", "2026-11-02"])
     assert run.exit_code == 0, run.output
-    assert "Odense" in run.stdout and "<3,500 kr." in run.stdout
+    assert "Odense" in run.stdout and "under 3.500 kr." in run.stdout
     bad = CliRunner().invoke(app, ["shortfall", "-m", "999"])
     assert bad.exit_code == 2 and "999" in bad.stderr
 

@@ -351,7 +351,7 @@ def test_the_test_environment_is_gone() -> None:
 def test_development_with_default_secrets_serves_loopback_only() -> None:
     done = _serve({"BOLIGMATCH_ENVIRONMENT": "development"}, "--host", "0.0.0.0")
     assert done.returncode != 0
-    assert "refusing to listen on 0.0.0.0 with the default development secrets" in done.stderr
+    assert "lytter ikke på 0.0.0.0 med udviklingshemmelighederne" in done.stderr
     assert DEVELOPMENT_SECRET not in done.stderr
 
 
