@@ -230,7 +230,7 @@ CLI: dict[str, tuple[str, str]] = {
     ),
     "benefit_boligsikring": ("Boligsikring", "Boligsikring"),
     "benefit_boligydelse": ("Boligydelse", "Boligydelse"),
-    "benefit_steps": ("Beregningen (lovens trin, på engelsk):", "The calculation:"),
+    "benefit_steps": ("Beregningen:", "The calculation:"),
     # demo
     "demo_title": (
         "boligmatch demo: {name} ({code}), pr. {as_of}",

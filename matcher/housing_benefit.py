@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
@@ -371,6 +372,14 @@ def _money(value: int, per_dkk: int) -> str:
     return f"{amount:,.2f}"
 
 
+_DIGIT_MARK = re.compile(r"(?<=\d)[.,](?=\d)")
+"""A thousands or decimal mark between digits, which Danish writes the other way round."""
+
+
+def _swap_mark(match: re.Match[str]) -> str:
+    return "." if match.group() == "," else ","
+
+
 def _pct(share: Decimal) -> str:
     return f"{(share * 100).normalize():f} %"
 
@@ -396,13 +405,16 @@ def max_expense_units(s: _SchemeInts, children: int, special: bool) -> tuple[int
     return raise_pm, raised
 
 
-def estimate(inp: HousingBenefitInput) -> HousingBenefitEstimate:
+def estimate(inp: HousingBenefitInput, language: str = "en") -> HousingBenefitEstimate:
     """Estimate the housing benefit of one household in one home, with explanations.
 
     Parameters
     ----------
     inp : HousingBenefitInput
         Validated when it was constructed.
+    language : str
+        The steps' language: ``en`` (default) or ``da``, the caseworker's Danish with
+        Danish number forms (60.000 kr., 35,00); the numbers are the same.
 
     Returns
     -------
@@ -419,38 +431,59 @@ def estimate(inp: HousingBenefitInput) -> HousingBenefitEstimate:
     area_c = hundredths(inp.area_m2)
     persons = inp.adults + inp.children
 
+    da = language == "da"
+
+    def say(english: str, danish: str) -> str:
+        return danish if da else english
+
     # 1. Housing expense with the per-m² adjustments.
     rent_year_u = 12 * rent_ore * _U_PER_ORE
-    text = (
-        f"Housing expense B: 12 × rent {_money(rent_ore, 100)} = {_money(rent_year_u, _U_PER_DKK)}"
+    text = say("Housing expense B: 12 × rent", "Boligudgift B: 12 × husleje") + (
+        f" {_money(rent_ore, 100)} = {_money(rent_year_u, _U_PER_DKK)}"
     )
     if inp.heating == "included":
         per_m2 = -(s.heating_deduction_ore + s.hot_water_deduction_ore)
-        text += (
-            f"; heating and hot water included in the rent: − ({r.per_m2.heating_deduction}"
-            f" + {r.per_m2.hot_water_deduction}) × {_m2(area_c)} m²"
-        )
+        text += say(
+            "; heating and hot water included in the rent: − (",
+            "; varme og varmt vand betales i huslejen: − (",
+        ) + (f"{r.per_m2.heating_deduction} + {r.per_m2.hot_water_deduction}) × {_m2(area_c)} m²")
     else:
         per_m2 = s.heating_addition_ore
-        text += f"; heating paid separately: + {r.per_m2.heating_addition} × {_m2(area_c)} m²"
+        text += say("; heating paid separately: + ", "; varme betales særskilt: + ") + (
+            f"{r.per_m2.heating_addition} × {_m2(area_c)} m²"
+        )
     if inp.electricity_included:
         per_m2 -= s.electricity_deduction_ore
-        text += f"; electricity included: − {r.per_m2.electricity_deduction} × {_m2(area_c)} m²"
+        text += say("; electricity included: − ", "; el betales i huslejen: − ") + (
+            f"{r.per_m2.electricity_deduction} × {_m2(area_c)} m²"
+        )
     expense_u = max(0, rent_year_u + area_c * per_m2)
-    steps.append(f"{text} → {_money(expense_u, _U_PER_DKK)} kr./year.")
+    steps.append(f"{text} → {_money(expense_u, _U_PER_DKK)} " + say("kr./year.", "kr./år."))
 
     # 2. Area cap, then the maximum housing expense.
     cap_c = s.first_person_c + s.per_extra_person_c * (persons - 1)
-    who = "1 person" if persons == 1 else f"{persons} persons"
+    who = say(
+        "1 person" if persons == 1 else f"{persons} persons",
+        f"{persons} person" + ("" if persons == 1 else "er"),
+    )
     if area_c > cap_c:
         scaled_u = _scale_half_up(expense_u, cap_c, area_c)
         steps.append(
-            f"Area {_m2(area_c)} m² is above the cap of {_m2(cap_c)} m² for {who}: "
-            f"B scaled by {_m2(cap_c)}/{_m2(area_c)} to {_money(scaled_u, _U_PER_DKK)}."
+            say(
+                f"Area {_m2(area_c)} m² is above the cap of {_m2(cap_c)} m² for {who}: "
+                f"B scaled by {_m2(cap_c)}/{_m2(area_c)} to {_money(scaled_u, _U_PER_DKK)}.",
+                f"Arealet {_m2(area_c)} m² er over grænsen på {_m2(cap_c)} m² for {who}: "
+                f"B nedsættes med {_m2(cap_c)}/{_m2(area_c)} til {_money(scaled_u, _U_PER_DKK)}.",
+            )
         )
     else:
         scaled_u = expense_u
-        steps.append(f"Area {_m2(area_c)} m² is within the cap of {_m2(cap_c)} m² for {who}.")
+        steps.append(
+            say(
+                f"Area {_m2(area_c)} m² is within the cap of {_m2(cap_c)} m² for {who}.",
+                f"Arealet {_m2(area_c)} m² er inden for grænsen på {_m2(cap_c)} m² for {who}.",
+            )
+        )
     caps = inp.caps_apply
     raise_pm, max_expense_u = max_expense_units(s, inp.children, inp.special_needs)
     max_expense = _money(max_expense_u, _U_PER_DKK)
@@ -458,27 +491,52 @@ def estimate(inp: HousingBenefitInput) -> HousingBenefitEstimate:
         reasons = []
         if inp.children:
             n = min(inp.children, s.expense_children_max)
-            reasons.append(f"{n} × {s.expense_per_child_pm // 10} % for children (§ 14 stk. 1)")
+            reasons.append(
+                f"{n} × {s.expense_per_child_pm // 10} % "
+                + say("for children (§ 14 stk. 1)", "for børn (§ 14 stk. 1)")
+            )
         if inp.special_needs:
-            why = "mobility impairment" if inp.mobility_impaired else "døgnhjælp"
+            why = (
+                say("mobility impairment", "stærkt bevægelseshæmmet")
+                if inp.mobility_impaired
+                else "døgnhjælp"
+            )
             para = "stk. 2" if inp.mobility_impaired else "stk. 3"
             reasons.append(f"{s.special_expense_pm // 10} % for {why} (§ 14 {para})")
-        max_expense += (
+        max_expense += say(
             f" ({_money(s.max_expense_u, _U_PER_DKK)} raised by {' + '.join(reasons)}, "
-            "rounded to the nearest 100 kr.)"
+            "rounded to the nearest 100 kr.)",
+            f" ({_money(s.max_expense_u, _U_PER_DKK)} forhøjet med {' + '.join(reasons)}, "
+            "afrundet til nærmeste 100 kr.)",
         )
     if not caps:
         b_u = scaled_u
         steps.append(
-            "No maximum housing expense or maximum benefit: the municipality allocates this "
-            "almen bolig to someone entitled to boligydelse (§ 14 stk. 4 nr. 2, § 23 stk. 2)."
+            say(
+                "No maximum housing expense or maximum benefit: the municipality allocates "
+                "this almen bolig to someone entitled to boligydelse (§ 14 stk. 4 nr. 2, "
+                "§ 23 stk. 2).",
+                "Ingen maksimal boligudgift og ingen maksimal støtte: kommunen anviser denne "
+                "almene bolig til en, der har ret til boligydelse (§ 14 stk. 4 nr. 2, "
+                "§ 23 stk. 2).",
+            )
         )
     elif scaled_u > max_expense_u:
         b_u = max_expense_u
-        steps.append(f"B capped at the maximum housing expense {max_expense} (§ 14).")
+        steps.append(
+            say(
+                f"B capped at the maximum housing expense {max_expense} (§ 14).",
+                f"B nedsættes til den maksimale boligudgift {max_expense} (§ 14).",
+            )
+        )
     else:
         b_u = scaled_u
-        steps.append(f"B is within the maximum housing expense {max_expense} (§ 14).")
+        steps.append(
+            say(
+                f"B is within the maximum housing expense {max_expense} (§ 14).",
+                f"B er inden for den maksimale boligudgift {max_expense} (§ 14).",
+            )
+        )
 
     # 3. Income with the wealth supplement.
     band_ore = s.wealth_upper_ore - s.wealth_lower_ore
@@ -486,16 +544,20 @@ def estimate(inp: HousingBenefitInput) -> HousingBenefitEstimate:
     above_ore = max(0, wealth_ore - s.wealth_upper_ore)
     wealth_v = (s.wealth_lower_pm * between_ore + s.wealth_upper_pm * above_ore) * 100
     income_v = 12 * income_ore * _V_PER_ORE + wealth_v
-    text = f"Income I: 12 × {_money(income_ore, 100)}"
+    text = say("Income I", "Indkomst I") + f": 12 × {_money(income_ore, 100)}"
     if wealth_v:
         w = r.wealth
-        text += (
+        text += say(
             f" + {_pct(w.lower_share)} of wealth between {w.lower_limit_dkk:,} and "
             f"{w.upper_limit_dkk:,} + {_pct(w.upper_share)} of wealth above "
             f"{w.upper_limit_dkk:,} ({_money(wealth_v, 10**7)} for wealth "
-            f"{_money(wealth_ore, 100)})"
+            f"{_money(wealth_ore, 100)})",
+            f" + {_pct(w.lower_share)} af formuen mellem {w.lower_limit_dkk:,} og "
+            f"{w.upper_limit_dkk:,} + {_pct(w.upper_share)} af formuen over "
+            f"{w.upper_limit_dkk:,} ({_money(wealth_v, 10**7)} for en formue på "
+            f"{_money(wealth_ore, 100)})",
         )
-    steps.append(f"{text} = {_money(income_v, 10**7)} kr./year.")
+    steps.append(f"{text} = {_money(income_v, 10**7)} " + say("kr./year.", "kr./år."))
 
     # 4. The formula, the minimum own payment, the maximum and the 15 % cap.
     extra_children = min(max(inp.children - 1, 0), s.extra_children_counted)
@@ -503,27 +565,44 @@ def estimate(inp: HousingBenefitInput) -> HousingBenefitEstimate:
     excess_v = max(0, income_v - threshold_v)
     formula_n = s.rent_pm * (b_u + s.supplement_u) * 1000 - s.income_pm * excess_v
     f = r.formula
+    of = say("of", "af")
     share_of = (
-        f"{_pct(f.rent_share)} of (B + {f.expense_supplement_dkk:,})"
+        f"{_pct(f.rent_share)} {of} (B + {f.expense_supplement_dkk:,})"
         if f.expense_supplement_dkk
-        else f"{_pct(f.rent_share)} of B"
+        else f"{_pct(f.rent_share)} {of} B"
     )
     steps.append(
         f"{share_of} = {_money(s.rent_pm * (b_u + s.supplement_u) * 1000, _N_PER_DKK)} − "
-        f"{_pct(f.income_share)} of income above {_money(threshold_v, 10**7)}"
-        + (f" (raised for {extra_children} children beyond the first)" if extra_children else "")
+        f"{_pct(f.income_share)} "
+        + say("of income above", "af indkomsten over")
+        + f" {_money(threshold_v, 10**7)}"
+        + (
+            say(
+                f" (raised for {extra_children} "
+                f"{'child' if extra_children == 1 else 'children'} beyond the first)",
+                f" (forhøjet for {extra_children} "
+                f"{'barn' if extra_children == 1 else 'børn'} ud over det første)",
+            )
+            if extra_children
+            else ""
+        )
         + f" ({_money(s.income_pm * excess_v, _N_PER_DKK)}) = {_money(formula_n, _N_PER_DKK)}."
     )
     own_n = max(s.own_income_pm * income_v, s.own_min_u * _N_PER_U)
     own_limit_n = b_u * _N_PER_U - own_n
     if s.own_income_pm:
-        own_text = (
+        own_text = say(
             f"the larger of {_pct(f.own_payment_income_share)} of I and "
-            f"{f.min_own_payment_dkk:,} ({_money(own_n, _N_PER_DKK)})"
+            f"{f.min_own_payment_dkk:,} ({_money(own_n, _N_PER_DKK)})",
+            f"det største af {_pct(f.own_payment_income_share)} af I og "
+            f"{f.min_own_payment_dkk:,} ({_money(own_n, _N_PER_DKK)})",
         )
     else:
         own_text = f"{f.min_own_payment_dkk:,}"
-    steps.append(f"B − minimum own payment {own_text} = {_money(own_limit_n, _N_PER_DKK)}.")
+    steps.append(
+        say("B − minimum own payment", "B − mindste egenbetaling")
+        + f" {own_text} = {_money(own_limit_n, _N_PER_DKK)}."
+    )
     candidates = [formula_n, own_limit_n]
     if caps:
         raised = inp.children >= s.max_increase_from_children
@@ -534,53 +613,93 @@ def estimate(inp: HousingBenefitInput) -> HousingBenefitEstimate:
         candidates.append(max_n)
         increases: list[str] = []
         if raised:
-            increases.append(f"+{s.max_increase_pm // 10} % for {inp.children} children")
+            increases.append(
+                f"+{s.max_increase_pm // 10} % for {inp.children} " + say("children", "børn")
+            )
         if inp.special_needs:
-            need = "mobility impairment" if inp.mobility_impaired else "døgnhjælp"
+            need = (
+                say("mobility impairment", "stærkt bevægelseshæmmet")
+                if inp.mobility_impaired
+                else "døgnhjælp"
+            )
             increases.append(f"+{s.special_benefit_pm // 10} % for {need}")
         steps.append(
-            f"Maximum benefit {_money(max_n, _N_PER_DKK)}"
+            say("Maximum benefit", "Maksimal støtte")
+            + f" {_money(max_n, _N_PER_DKK)}"
             + (f" ({', '.join(increases)}; § 23 stk. 1)." if increases else " (§ 23 stk. 1).")
         )
     if inp.children == 0 and s.childless_cap_pm >= 0:
         exemptions = [
             text
             for flag, text in (
-                (inp.receives_foertidspension, "receives førtidspension"),
-                (inp.receives_seniorpension, "receives seniorpension"),
-                (inp.mobility_impaired, "is severely mobility-impaired in a suitable home"),
-                (inp.doegnhjaelp, "receives døgnhjælp"),
+                (
+                    inp.receives_foertidspension,
+                    say("receives førtidspension", "får førtidspension"),
+                ),
+                (inp.receives_seniorpension, say("receives seniorpension", "får seniorpension")),
+                (
+                    inp.mobility_impaired,
+                    say(
+                        "is severely mobility-impaired in a suitable home",
+                        "er stærkt bevægelseshæmmet i en egnet bolig",
+                    ),
+                ),
+                (inp.doegnhjaelp, say("receives døgnhjælp", "får døgnhjælp")),
             )
             if flag
         ]
+        cap_share = _pct(f.childless_cap_share or Decimal(0))
         if exemptions:
             steps.append(
-                f"No children, but a member {' and '.join(exemptions)}: the "
-                f"{_pct(f.childless_cap_share or Decimal(0))} cap does not apply (§ 22 stk. 3)."
+                say(
+                    f"No children, but a member {' and '.join(exemptions)}: the "
+                    f"{cap_share} cap does not apply (§ 22 stk. 3).",
+                    f"Ingen børn, men et medlem af husstanden {' og '.join(exemptions)}: "
+                    f"loftet på {cap_share} gælder ikke (§ 22 stk. 3).",
+                )
             )
         else:
             cap_n = s.childless_cap_pm * b_u * 1000
             candidates.append(cap_n)
             steps.append(
-                f"No children: at most {_pct(f.childless_cap_share or Decimal(0))} of B "
-                f"= {_money(cap_n, _N_PER_DKK)} (§ 22 stk. 3)."
+                say(
+                    f"No children: at most {cap_share} of B",
+                    f"Ingen børn: højst {cap_share} af B",
+                )
+                + f" = {_money(cap_n, _N_PER_DKK)} (§ 22 stk. 3)."
             )
     yearly_n = max(0, min(candidates))
 
     # 5. Whole kroner per month, and the minimum payout.
     monthly = (2 * yearly_n + 12 * _N_PER_DKK) // (24 * _N_PER_DKK)
     steps.append(
-        f"Yearly benefit {_money(yearly_n, _N_PER_DKK)} kr. / 12 = "
-        f"{_money(yearly_n, 12 * _N_PER_DKK)} → {monthly:,} kr./month (half up to whole kroner)."
+        say(
+            f"Yearly benefit {_money(yearly_n, _N_PER_DKK)} kr. / 12 = "
+            f"{_money(yearly_n, 12 * _N_PER_DKK)} → {monthly:,} kr./month (half up to whole "
+            "kroner).",
+            f"Årlig støtte {_money(yearly_n, _N_PER_DKK)} kr. / 12 = "
+            f"{_money(yearly_n, 12 * _N_PER_DKK)} → {monthly:,} kr./md. (afrundet til hele "
+            "kroner, halve op).",
+        )
     )
     if 0 < 12 * monthly < s.min_payout_dkk:
         steps.append(
-            f"12 × {monthly:,} = {12 * monthly:,} kr./year is below the minimum payout of "
-            f"{s.min_payout_dkk:,} kr./year: nothing is paid."
+            say(
+                f"12 × {monthly:,} = {12 * monthly:,} kr./year is below the minimum payout of "
+                f"{s.min_payout_dkk:,} kr./year: nothing is paid.",
+                f"12 × {monthly:,} = {12 * monthly:,} kr./år er under mindste udbetaling på "
+                f"{s.min_payout_dkk:,} kr./år: der udbetales intet.",
+            )
         )
         monthly = 0
     rent_dkk = round_ore_to_dkk(rent_ore)
-    steps.append(f"Net rent: {rent_dkk:,} − {monthly:,} = {rent_dkk - monthly:,} kr./month.")
+    steps.append(
+        say("Net rent", "Husleje efter støtte")
+        + f": {rent_dkk:,} − {monthly:,} = {rent_dkk - monthly:,} "
+        + say("kr./month.", "kr./md.")
+    )
+    if da:  # Danish number forms: 60.000 and 35,00
+        steps = [_DIGIT_MARK.sub(_swap_mark, step) for step in steps]
     return HousingBenefitEstimate(
         kind=kind,
         monthly_benefit_dkk=monthly,

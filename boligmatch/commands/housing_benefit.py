@@ -216,7 +216,7 @@ def command(
         )
     )
     typer.echo(say("benefit_steps"))
-    for step in result.steps:
+    for step in estimate(inp, language=lang).steps:
         typer.echo(f"  - {step}")
 
 

@@ -8,6 +8,7 @@ yearly housing expense, I the yearly income, "/12 → x" the monthly amount roun
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from typing import Any
@@ -622,7 +623,30 @@ def test_cli_without_json_explains(app: typer.Typer) -> None:
     )
     assert result.exit_code == 0
     assert "926 kr./md." in result.stdout  # Danish by default (BOLIGMATCH_LANG)
-    assert "15 % of B = 11,115" in result.stdout  # the matcher's steps are English
+    assert "Ingen børn: højst 15 % af B = 11.115 (§ 22 stk. 3)." in result.stdout
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"heating": "included", "electricity_included": True, "children": 3, "adults": 2},
+        {"wealth_dkk": 900_000, "area_m2": 140},
+        {"pensioner": True, "receives_foertidspension": True, "mobility_impaired": True},
+        {"pensioner": True, "municipal_allocation": True, "doegnhjaelp": True},
+        {"income_dkk": 40_000, "rent_dkk": 3_000},  # below the minimum payout
+    ],
+)
+def test_danish_steps_say_the_same_numbers_in_the_same_order(changes: dict[str, Any]) -> None:
+    """The Danish steps are the English ones in Danish words and number forms."""
+    inp = HousingBenefitInput(
+        **({"income_dkk": 12_000, "rent_dkk": 6_000, "area_m2": 60, "year": 2026} | changes)
+    )
+    english, danish = estimate(inp).steps, estimate(inp, language="da").steps
+    assert len(english) == len(danish) >= 7
+    for en, da in zip(english, danish, strict=True):
+        assert re.findall(r"\d+", en.replace(",", "")) == re.findall(r"\d+", da.replace(".", ""))
+        assert " of " not in da and "kr./year" not in da and "kr./month" not in da
 
 
 @pytest.mark.parametrize(
