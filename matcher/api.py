@@ -345,10 +345,12 @@ def _canonical_records(records: list[dict[Any, Any]]) -> list[dict[Any, Any]]:
     """Dicts in sorted key order, values canonical (the same list if already so)."""
     shapes = list(map(tuple, records))
     distinct = set(shapes)
-    if len(distinct) > 1:  # one group per key sequence
+    if len(distinct) > 1:  # one group per key sequence, gathered in one pass
         out = list(records)
-        for shape in distinct:
-            at = [i for i, s in enumerate(shapes) if s == shape]
+        groups: dict[tuple[Any, ...], list[int]] = {shape: [] for shape in distinct}
+        for i, shape in enumerate(shapes):
+            groups[shape].append(i)
+        for at in groups.values():
             new = _canonical_records([records[i] for i in at])
             for i, v in zip(at, new, strict=True):
                 out[i] = v
