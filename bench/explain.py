@@ -53,9 +53,11 @@ def timed(repeat: int, run: Callable[[], Any]) -> tuple[float, Any]:
     return best, value
 
 
-def whole_run(text: str, **options: bool) -> tuple[str, dict[str, float]]:
+def whole_run(
+    text: str, *, explain: bool = False, explain_compact: bool = False
+) -> tuple[str, dict[str, float]]:
     """End to end: the result's JSON text and the stage timings (with ``dumps_result``)."""
-    result, timings = solve_timed(text, **options)
+    result, timings = solve_timed(text, explain=explain, explain_compact=explain_compact)
     start = time.perf_counter()
     written = dumps_result(result)
     timings["dumps_result"] = time.perf_counter() - start
