@@ -23,11 +23,12 @@ import pydantic_core
 
 from matcher.columns import I64
 from matcher.deposit import deposit_limits_source
-from matcher.explain import pair_verdicts, unmatched
+from matcher.explain import unmatched
 from matcher.offers import assignments, citizen_options, citizen_order, vacancy_offers
 from matcher.problem import RESULT_FORMAT, Problem, ProblemError, loads_problem, parse_problem
 from matcher.scoring import ScoredProblem, score_problem
 from matcher.solver import DEFAULT_TIME_LIMIT_S, ComponentSolution, solve_component
+from matcher.verdicts import compact_verdicts, pair_verdicts
 
 DEFAULT_MAX_ALTERNATES = 5
 """Alternates listed per vacancy after the assigned citizen."""
@@ -59,6 +60,7 @@ def solve_timed(
     document: str | bytes | dict[str, Any] | Problem,
     *,
     explain: bool = False,
+    explain_compact: bool = False,
     exclude: Iterable[tuple[str, str]] = frozenset(),
     max_alternates: int = DEFAULT_MAX_ALTERNATES,
     max_options: int = DEFAULT_MAX_OPTIONS,
@@ -97,6 +99,7 @@ def solve_timed(
             scored,
             solutions,
             explain=explain,
+            explain_compact=explain_compact,
             max_alternates=max_alternates,
             max_options=max_options,
         )
@@ -124,6 +127,7 @@ def solve_problem(
     doc: dict[str, Any] | Problem,
     *,
     explain: bool = False,
+    explain_compact: bool = False,
     exclude: Iterable[tuple[str, str]] = frozenset(),
     max_alternates: int = DEFAULT_MAX_ALTERNATES,
     max_options: int = DEFAULT_MAX_OPTIONS,
@@ -139,6 +143,10 @@ def solve_problem(
     explain : bool
         Add the ``pairs`` section: every citizen-vacancy pair's verdict (grows as
         citizens x vacancies).
+    explain_compact : bool
+        Add the ``pairs_compact`` section: per citizen the hard-rule funnel, each rule's
+        failed homes and the closest home out of reach (grows as citizens; for problems
+        too large for ``pairs``).
     exclude : iterable of (citizen id, vacancy id)
         Pairs never to propose, e.g. declined offers.
     max_alternates, max_options : int
@@ -157,6 +165,7 @@ def solve_problem(
     return solve_timed(
         doc,
         explain=explain,
+        explain_compact=explain_compact,
         exclude=exclude,
         max_alternates=max_alternates,
         max_options=max_options,
@@ -190,6 +199,7 @@ def build_result(
     explain: bool,
     max_alternates: int,
     max_options: int,
+    explain_compact: bool = False,
 ) -> dict[str, Any]:
     """Assemble the result document from the solved components."""
     cols = scored.cols
@@ -250,6 +260,8 @@ def build_result(
     }
     if explain:
         result["pairs"] = pair_verdicts(scored)
+    if explain_compact:
+        result["pairs_compact"] = compact_verdicts(scored)
     return result
 
 
@@ -333,10 +345,12 @@ def _canonical_records(records: list[dict[Any, Any]]) -> list[dict[Any, Any]]:
     """Dicts in sorted key order, values canonical (the same list if already so)."""
     shapes = list(map(tuple, records))
     distinct = set(shapes)
-    if len(distinct) > 1:  # one group per key sequence
+    if len(distinct) > 1:  # one group per key sequence, gathered in one pass
         out = list(records)
-        for shape in distinct:
-            at = [i for i, s in enumerate(shapes) if s == shape]
+        groups: dict[tuple[Any, ...], list[int]] = {shape: [] for shape in distinct}
+        for i, shape in enumerate(shapes):
+            groups[shape].append(i)
+        for at in groups.values():
             new = _canonical_records([records[i] for i in at])
             for i, v in zip(at, new, strict=True):
                 out[i] = v

@@ -1,8 +1,9 @@
 """Explanations staff can read to a citizen and defend in an appeal.
 
 Two kinds: every pair's verdict (``--explain``: each broken hard rule in plain words
-with its numbers, or the score part by part), from each rule's reasons
-(:meth:`matcher.rules.HardRule.checks`); and, for every citizen the plan leaves without
+with its numbers, or the score part by part), computed column-wise in
+:mod:`matcher.verdicts` (:func:`pair_verdicts_reference` is the one-pair-at-a-time path
+the tests hold it to); and, for every citizen the plan leaves without
 a home, the binding reason with its numbers, read from the hard-rule funnel: the first
 rule after which no home was left, or, when feasible homes existed, who got them and
 what housing this citizen instead would cost the plan. Each reason also comes as data
@@ -21,6 +22,7 @@ from matcher.columns import I64, B, Columns
 from matcher.offers import _first_per_group, citizen_order, commas, home_of
 from matcher.rules import HARD_RULE_NAMES, HARD_RULES, Values
 from matcher.scoring import FUNNEL_NAMES, ScoredProblem, score_pair
+from matcher.verdicts import declined_reason
 
 REASON_BY_RULE = {
     "allocation_right": "no_home_in_municipality",
@@ -483,13 +485,14 @@ def _outranked_detail(cols: Columns, c: int, first: int, stop: int, n: _Named) -
     }
 
 
-def pair_verdicts(scored: ScoredProblem) -> list[dict[str, Any]]:
-    """Every citizen-vacancy pair's verdict, sorted by ids, each failure with its reason.
+def pair_verdicts_reference(scored: ScoredProblem) -> list[dict[str, Any]]:
+    """Every pair's verdict one pair at a time: the reference the column-wise
+    :func:`matcher.verdicts.pair_verdicts` is tested against (the tests and
+    ``bench/explain.py`` call it, the solver does not).
 
-    Each hard rule runs once over every pair (:meth:`matcher.rules.HardRule.checks`);
-    ``reasons`` words the failures, ``failed`` gives the same failures as structured
-    data (rule name and numbers). Grows as citizens x vacancies: meant for a
-    municipality's problem, not a nation's.
+    Each hard rule runs once over every pair (:meth:`matcher.rules.HardRule.checks`,
+    which words each failure on its own); each feasible pair is scored on its own
+    (:func:`matcher.scoring.score_pair`). About 25,000 pairs a second.
     """
     cols = scored.cols
     n_c, n_v = cols.n_citizens, cols.n_vacancies
@@ -497,11 +500,7 @@ def pair_verdicts(scored: ScoredProblem) -> list[dict[str, Any]]:
     vi = np.tile(np.arange(n_v, dtype=np.int64), n_c)
     per_rule = [rule.checks(cols, ci, vi) for rule in HARD_RULES] if ci.size else []
     titles = {rule.name: rule.title(cols.language) for rule in HARD_RULES}
-    declined = (
-        "Udelukket: parret er udelukket (afslået tilbud)"
-        if cols.language == "da"
-        else "Excluded: the pair is excluded (declined offer)"
-    )
+    declined = declined_reason(cols.language)
     excluded = set(scored.excluded)
     out = []
     for k, (c, v) in enumerate(zip(ci.tolist(), vi.tolist(), strict=True)):

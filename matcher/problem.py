@@ -633,6 +633,44 @@ class PairVerdict(_Out):
     )
 
 
+class ClosestHome(_Out):
+    """The home a citizen comes closest to without getting it, and why not."""
+
+    vacancy: str
+    money_gap_dkk: int = Field(
+        description=(
+            "DKK a month the home is out of reach by: how much less is left to live on "
+            "than required, plus how far the gross rent is above the municipality's maximum "
+            "share of income where rent_share_rule is 'hard'; 0 when it is affordable."
+        )
+    )
+    reasons: list[str] = Field(description="Each failed rule in plain words, as in 'pairs'.")
+    failed: list[RuleDetail] = Field(description="The reasons as data, in the same order.")
+
+
+class CompactVerdict(_Out):
+    """One citizen's verdicts in short (``--explain-compact``): counts, not every pair."""
+
+    citizen: str
+    feasible_vacancies: int
+    funnel: dict[str, int] = Field(
+        description="Homes left after each hard rule, in order (as 'unmatched[].funnel')."
+    )
+    failed_by_rule: dict[str, int] = Field(
+        description=(
+            "Per hard rule, how many of the component's homes it fails on its own (a home "
+            "may fail several rules)."
+        )
+    )
+    closest: ClosestHome | None = Field(
+        description=(
+            "The closest home the citizen cannot get: the fewest failed rules (a declined "
+            "offer's exclusion counts as one), then the smallest money_gap_dkk, then the "
+            "lowest vacancy id; null when every home of the component is feasible."
+        )
+    )
+
+
 class Unmatched(_Out):
     citizen: str
     reason: Literal[
@@ -711,6 +749,16 @@ class Result(_Out):
     offers: list[Offer]
     options: list[Options]
     pairs: list[PairVerdict] | None = None
+    pairs_compact: list[CompactVerdict] | None = Field(
+        None,
+        description=(
+            "Only with --explain-compact: per citizen the hard-rule funnel, each rule's "
+            "failed homes and the closest home out of reach (grows as citizens, where "
+            "'pairs' grows as citizens x vacancies). Only the homes of the citizen's "
+            "component count (the homes of their municipality, and of any municipality a "
+            "department cap joins to it); other municipalities' homes are left out."
+        ),
+    )
     unmatched: list[Unmatched]
 
 

@@ -532,9 +532,12 @@ def _listed_numbers(cols: Columns, ci: I64, vi: I64) -> dict[str, list[Any]]:
             for m, a in zip(masks, categories, strict=True)
         ],
     }
-    facts = [section59.facts(cols.citizens[c], cols.as_of) for c in ci.tolist()]
+    # the facts are the citizen's: built once per citizen, then handed to each pair
+    citizens, inverse = np.unique(ci, return_inverse=True)
+    facts = [section59.facts(cols.citizens[c], cols.as_of) for c in citizens.tolist()]
+    at = inverse.tolist()
     for name in facts[0] if facts else ():
-        numbers[name] = [f[name] for f in facts]
+        numbers[name] = list(map([f[name] for f in facts].__getitem__, at))
     return numbers
 
 

@@ -243,7 +243,7 @@ def score_problem(
     empty = np.zeros(0, dtype=np.int64)
     blocks: list[tuple[I64, I64]] = []  # each component's pairs left before affordability
     try:
-        afford_now = _affordability_columns(cols)
+        afford_now = affordability_columns(cols)
         for comp in components:
             cs, vs = comp.citizens, comp.vacancies
             comp.pairs_evaluated = int(cs.size * vs.size)
@@ -359,7 +359,7 @@ def _after_reduction(
     return out
 
 
-def _affordability_columns(cols: Columns) -> tuple[HouseholdColumns, HomeColumns] | None:
+def affordability_columns(cols: Columns) -> tuple[HouseholdColumns, HomeColumns] | None:
     """Every citizen's and vacancy's validated affordability columns, or None on bad input.
 
     With None the funnel calls :func:`matcher.rules.assess_pairs` per pair instead, which

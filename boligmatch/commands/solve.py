@@ -67,6 +67,11 @@ def command(
     problem_file: Path = typer.Argument(..., help="Problem document (boligmatch.problem/1 JSON)."),
     json_output: bool = typer.Option(False, "--json", help="Print the result document as JSON."),
     explain: bool = typer.Option(False, "--explain", help="Add every pair's verdict ('pairs')."),
+    explain_compact: bool = typer.Option(
+        False,
+        "--explain-compact",
+        help="Add per citizen the rule funnel and the closest home out of reach ('pairs_compact').",
+    ),
 ) -> None:
     """Solve a problem file: assignments, ranked offers and reasons, no database."""
     from matcher.api import dumps_result, solve_timed
@@ -77,7 +82,7 @@ def command(
     except OSError as error:
         fail(say("cannot_read", file=problem_file, why=error.strerror or error))
     try:
-        result, timings = solve_timed(text, explain=explain)
+        result, timings = solve_timed(text, explain=explain, explain_compact=explain_compact)
     except json.JSONDecodeError as error:
         fail(
             say(

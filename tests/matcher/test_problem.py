@@ -158,5 +158,6 @@ def test_results_validate_against_the_result_schema() -> None:
     from synthetic.population import generate_problem
 
     document = generate_problem(seed=5, n_citizens=30, n_vacancies=12)
-    result = solve_problem(document, explain=True)
+    result = solve_problem(document, explain=True, explain_compact=True)
+    assert result["pairs"] and result["pairs_compact"]
     jsonschema.validate(json.loads(json.dumps(result)), result_schema())
