@@ -1,4 +1,8 @@
-"""`boligmatch solve PROBLEM.json [--json] [--explain]` (CONTRACT.md section 3).
+"""`boligmatch solve PROBLEM.json [--json] [--explain] [--explain-compact]` (CONTRACT.md 3).
+
+``--explain`` adds every pair's verdict (``pairs``); ``--explain-compact`` adds, per
+citizen, the homes each rule rules out and the closest one (``pairs_compact``), which
+stays small for a national problem.
 
 Solves a self-contained problem document without a database. With ``--json`` it prints
 the result document exactly as :func:`matcher.api.dumps_result` writes it (the same input
