@@ -61,7 +61,7 @@ def _cases(municipality_code: str) -> Select[CitizenCase]:
 
 
 def _cpr_problem(problem: str) -> Invalid:
-    return invalid("The CPR number is not valid.", field="body.cpr", problem=problem)
+    return invalid(key="cpr_invalid", field="body.cpr", problem=problem)
 
 
 def _income_rows(items: list[IncomeItem]) -> list[CaseIncome]:
@@ -78,13 +78,13 @@ def _preference_rows(preferences: Preferences) -> list[AreaPreference]:
 def _check_dates(homeless_since: dt.date, registered_on: dt.date, deadline: dt.date | None) -> None:
     if homeless_since > registered_on:
         raise invalid(
-            "A case cannot be registered before the homelessness began.",
+            key="registered_before_homeless",
             field="body.homeless_since",
             problem="after registered_on",
         )
     if deadline is not None and deadline < homeless_since:
         raise invalid(
-            "The deadline lies before the homelessness began.",
+            key="deadline_before_homeless",
             field="body.deadline",
             problem="before homeless_since",
         )
@@ -258,7 +258,7 @@ def search_cases(
     """
     if sort not in CASE_SORTS:
         raise invalid(
-            "Unknown sort order.", field="query.sort", problem=f"not one of {sorted(CASE_SORTS)}"
+            key="unknown_sort", field="query.sort", problem=f"not one of {sorted(CASE_SORTS)}"
         )
     query = _filtered(_cases(municipality_code), filters)
     total = session.scalar(
@@ -347,7 +347,7 @@ def update_case(
         changed.append("benefit_facts")
     if any(item.person >= case.adults for item in case.income_items):
         raise invalid(
-            "An income item names an adult the household does not have.",
+            key="income_person_missing",
             field="body.income",
             problem="person must be below the number of adults",
         )

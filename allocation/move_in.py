@@ -38,7 +38,7 @@ from allocation.models import (
 from inventory.models import Vacancy
 from kernel.audit import record
 from kernel.db import utcnow
-from kernel.errors import Conflict, Invalid, NotFound, ProblemItem
+from kernel.errors import Conflict, Invalid, NotFound, ProblemItem, day_values
 from kernel.settings import get_settings
 
 #: The steps, in the order they are shown.
@@ -146,7 +146,12 @@ def _scoped_step(session: Session, step_id: int, municipality_code: str) -> Move
         .with_for_update(of=MoveInStep)
     )
     if step is None:
-        raise NotFound("step-not-found", "Step not found", f"No move-in step {step_id}.")
+        raise NotFound(
+            "step-not-found",
+            "Step not found",
+            key="no_move_in_step",
+            values={"step_id": step_id},
+        )
     return step
 
 
@@ -166,14 +171,19 @@ def complete_step(
     """
     step = _scoped_step(session, step_id, municipality_code)
     if step.done_on is not None:
-        raise Conflict("step-done", "Step already done", f"Step {step_id} was done {step.done_on}.")
+        raise Conflict(
+            "step-done",
+            "Step already done",
+            key="step_done",
+            values={"step_id": step_id, **day_values("done_on", step.done_on)},
+        )
     detail = (detail or "").strip() or None
     if step.kind == "support_started" and detail is None:
         raise Invalid(
             "team-required",
             "Name the support team",
-            "Support started needs the team (CTI, ICM or ACT) named.",
             errors=[ProblemItem(field="detail", problem="required for support_started")],
+            key="team_required",
         )
     step.done_on = done_on
     step.detail = detail[:120] if detail else None
@@ -253,10 +263,13 @@ def record_follow_up(
     )
     if follow_up is None:
         raise NotFound(
-            "follow-up-not-found", "Follow-up not found", f"No follow-up {follow_up_id}."
+            "follow-up-not-found",
+            "Follow-up not found",
+            key="no_follow_up",
+            values={"follow_up_id": follow_up_id},
         )
     if follow_up.outcome is not None:
-        raise Conflict("follow-up-recorded", "Already recorded", "This follow-up is recorded.")
+        raise Conflict("follow-up-recorded", "Already recorded", key="follow_up_recorded")
     follow_up.outcome = outcome
     follow_up.outcome_on = outcome_on
     follow_up.recorded_at = utcnow()
@@ -309,12 +322,12 @@ def reopen_case(
     """
     old = session.get(CitizenCase, case_id, with_for_update=True)
     if old is None or old.municipality_code != municipality_code:
-        raise NotFound("case-not-found", "Case not found", "No such case.")
+        raise NotFound("case-not-found", "Case not found", key="no_such", values={"what": "case"})
     if not can_reopen(session, old):
         raise Conflict(
             "case-not-reopenable",
             "Case cannot be reopened",
-            "Only a housed or closed case whose follow-up found the person homeless again.",
+            key="case_not_reopenable",
         )
     homeless_since = session.scalar(
         select(FollowUp.outcome_on)

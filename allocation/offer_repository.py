@@ -16,7 +16,7 @@ transitions in :mod:`allocation.workflow`, the read views in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +29,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from allocation.models import CaseStatus, CitizenCase, Offer, OfferStatus
 from allocation.offer_states import OPEN_OFFER_STATUSES, REFUSED_OFFER_STATUSES
 from inventory.models import Department, Municipality, Unit, Vacancy
+from kernel import messages
 from kernel.audit import record
 from kernel.errors import Conflict, NotFound
 from kernel.errors import check_version as check_entity_version
@@ -37,19 +38,26 @@ OFFER_ENTITY = "offer"
 
 
 @contextmanager
-def race_is_conflict(what: str) -> Iterator[None]:
+def race_is_conflict(key: str, values: Mapping[str, object] | None = None) -> Iterator[None]:
     """Turn a lost race into :class:`Conflict`: a stale version, a deadlock or a unique index.
 
     Each means another transaction changed the same rows first; the caller's
     transaction must be rolled back and the request may be retried on fresh state.
+    ``key`` and ``values`` name what was being done (a ``doing_*`` entry of
+    :mod:`kernel.messages`), which starts the conflict's detail in either language.
     """
+    doing = {
+        "doing_da": messages.detail(key, "da", dict(values or {})),
+        "doing_en": messages.detail(key, "en", dict(values or {})),
+    }
     try:
         yield
     except StaleDataError:
         raise Conflict(
             "version-conflict",
             "Changed by someone else",
-            f"{what}: the data changed while the request ran; reload and try again.",
+            key="race_version_conflict",
+            values={**doing},
         ) from None
     except OperationalError as error:
         # PostgreSQL gave up one of two transactions waiting on each other's rows.
@@ -58,14 +66,15 @@ def race_is_conflict(what: str) -> Iterator[None]:
         raise Conflict(
             "concurrent-update",
             "Changed by someone else",
-            f"{what}: another request was changing the same rows; try again.",
+            key="race_concurrent_update",
+            values={**doing},
         ) from None
     except IntegrityError as error:
         raise Conflict(
             "integrity-conflict",
             "Conflicts with another answer",
-            f"{what}: the database refused the change ({type(error.orig).__name__}); "
-            "a home can be accepted once and a citizen can accept one home.",
+            key="race_integrity_conflict",
+            values={**doing, "error": type(error.orig).__name__},
         ) from None
 
 
@@ -128,7 +137,7 @@ def lock_offer(session: Session, offer_id: int, municipality_code: str | None) -
     in between, that is a lost race (409).
     """
     keys = offer_keys(session, offer_id, municipality_code)
-    with race_is_conflict(f"Locking offer {offer_id}"):
+    with race_is_conflict(key="doing_lock_offer", values={"offer_id": offer_id}):
         vacancy = lock_vacancy(session, keys.vacancy_id)
         case = session.get(CitizenCase, keys.case_id, with_for_update=True, populate_existing=True)
         locked = session.get(Offer, offer_id, with_for_update=True, populate_existing=True)
@@ -145,7 +154,9 @@ def lock_vacancy_and_case(
     session: Session, vacancy_id: int, case_id: int
 ) -> tuple[Vacancy | None, CitizenCase | None]:
     """A home and a case for a pair staff chose, locked in the fixed order."""
-    with race_is_conflict(f"Locking vacancy {vacancy_id} and case {case_id}"):
+    with race_is_conflict(
+        key="doing_lock_pair", values={"vacancy_id": vacancy_id, "case_id": case_id}
+    ):
         vacancy = lock_vacancy(session, vacancy_id)
         case = session.get(CitizenCase, case_id, with_for_update=True, populate_existing=True)
     return vacancy, case

@@ -27,7 +27,7 @@ from typing import Literal
 
 from allocation.models import OfferStatus
 from inventory.models import VacancyStatus
-from kernel.errors import Conflict, Invalid, ProblemItem
+from kernel.errors import Conflict, Invalid, ProblemItem, either
 
 
 class OfferEvent(StrEnum):
@@ -149,12 +149,13 @@ def decline_reason(reason: str) -> DeclineReason:
     try:
         return DeclineReason(reason)
     except ValueError:
-        allowed_reasons = ", ".join(r.value for r in DeclineReason)
+        allowed_da, allowed_reasons = either([r.value for r in DeclineReason])
         raise Invalid(
             "invalid-decline-reason",
             "Unknown decline reason",
-            f"{reason!r} is not one of: {allowed_reasons}.",
             errors=[ProblemItem(field="reason", problem=f"must be one of: {allowed_reasons}")],
+            key="decline_reason_unknown",
+            values={"reason": repr(reason), "allowed": allowed_reasons, "allowed_da": allowed_da},
         ) from None
 
 

@@ -50,9 +50,10 @@ from allocation.offer_states import (
 )
 from allocation.problem_builder import citizen_document, vacancy_document
 from inventory.models import Vacancy, VacancyStatus
+from kernel import messages
 from kernel.audit import record
 from kernel.db import utcnow
-from kernel.errors import Conflict, Invalid, NotFound, ProblemItem, invalid
+from kernel.errors import Conflict, Invalid, NotFound, ProblemItem, day_values, invalid
 from kernel.settings import get_settings
 from kernel.types import free_text_problem
 
@@ -185,19 +186,25 @@ def _reopen(session: Session, vacancy: Vacancy, *, actor: str, why: str) -> None
 
 
 def pair_verdict(
-    session: Session, case: CitizenCase, vacancy: Vacancy, *, today: dt.date
+    session: Session,
+    case: CitizenCase,
+    vacancy: Vacancy,
+    *,
+    today: dt.date,
+    language: messages.Lang = messages.DEFAULT_LANG,
 ) -> dict[str, Any]:
     """The matcher's verdict on one citizen and one home, on today's data.
 
     A one-citizen, one-home problem with the municipality's policy and the latest
     run's weights and housed bonus (so the score compares with the plan's), solved
     with explanations: ``feasible``, ``score`` and, when infeasible, every broken
-    rule in plain words with its numbers.
+    rule in plain words with its numbers (in ``language``).
     """
     terms = latest_run_terms(session, case.municipality_code)
     base: dict[str, Any] = {
         "format": "boligmatch.problem/1",
         "as_of": today.isoformat(),
+        "language": language,
         "policy": matcher_policy(get_settings().policy_for(case.municipality_code)),
     }
     if terms.weights is not None:
@@ -241,12 +248,19 @@ def _check_can_send(session: Session, locked: Locked, *, today: dt.date) -> dict
     verdict = pair_verdict(session, case, vacancy, today=today)
     if not verdict.get("feasible"):
         reasons = [str(r) for r in verdict.get("reasons", [])]
+        # The same rules once more in English, for the English detail (a refusal is rare).
+        english = pair_verdict(session, case, vacancy, today=today, language="en")
         raise Invalid(
             "pair-infeasible",
             "Home does not fit the citizen",
-            f"Vacancy {vacancy.id} cannot be offered to case {case.case_ref}: "
-            + "; ".join(reasons),
             errors=[ProblemItem(field="vacancy_id", problem=r) for r in reasons],
+            key="pair_infeasible",
+            values={
+                "vacancy_id": vacancy.id,
+                "case_ref": case.case_ref,
+                "reasons_da": "; ".join(reasons),
+                "reasons_en": "; ".join(str(r) for r in english.get("reasons", [])),
+            },
         )
     return verdict
 
@@ -260,7 +274,7 @@ def _send_locked(
         _check_can_send(session, locked, today=today)
     days = get_settings().policy_for(case.municipality_code).answer_deadline_days
     before = repo.offer_state(offer)
-    with repo.race_is_conflict(f"Sending offer {offer.id}"):
+    with repo.race_is_conflict(key="doing_send_offer", values={"offer_id": offer.id}):
         _set_offer_status(offer, OfferEvent.send)
         offer.sent_at = utcnow()
         offer.answer_deadline = answer_deadline(today, days)
@@ -354,7 +368,7 @@ def _expire_locked(
     """Expire an overdue sent offer; not answering counts as a refusal (DOMAIN.md 6)."""
     offer, vacancy, case = locked.offer, locked.vacancy, locked.case
     before = repo.offer_state(offer)
-    with repo.race_is_conflict(f"Expiring offer {offer.id}"):
+    with repo.race_is_conflict(key="doing_expire_offer", values={"offer_id": offer.id}):
         _set_offer_status(offer, OfferEvent.expire)
         offer.answered_at = utcnow()
         session.flush()
@@ -372,17 +386,23 @@ def _expire_locked(
 
 
 def _expire_and_refuse(
-    session: Session, locked: Locked, *, actor: str, today: dt.date, wanted: str
+    session: Session, locked: Locked, *, actor: str, today: dt.date, wanted: OfferEvent
 ) -> Conflict:
     """Expire an offer found overdue while answering it; the caller raises the result."""
     _expire_locked(session, locked, actor=actor, today=today)
     propose_next(session=session, vacancy_id=locked.vacancy.id, actor=actor, today=today)
     deadline = locked.offer.answer_deadline
+    assert deadline is not None  # only an offer with a deadline can be overdue
     return Conflict(
         "offer-expired",
         "Offer has expired",
-        f"Offer {locked.offer.id} had to be answered by {deadline}; it cannot be {wanted}.",
         persist=True,
+        key="offer_answer_overdue",
+        values={
+            "offer_id": locked.offer.id,
+            **day_values("deadline", deadline),
+            "event": wanted.value,
+        },
     )
 
 
@@ -411,7 +431,9 @@ def accept_offer(
     locked = repo.lock_offer(session, offer_id, municipality_code)
     offer, vacancy, case = locked.offer, locked.vacancy, locked.case
     if _overdue(locked, today):
-        raise _expire_and_refuse(session, locked, actor=actor, today=today, wanted="accepted")
+        raise _expire_and_refuse(
+            session, locked, actor=actor, today=today, wanted=OfferEvent.accept
+        )
     transition(offer.id, offer.status, OfferEvent.accept)
     repo.check_version(offer, expected_version)
     if vacancy.status in (VacancyStatus.let, VacancyStatus.withdrawn):
@@ -424,7 +446,7 @@ def accept_offer(
             values={"case_ref": case.case_ref, "status": case.status.value},
         )
     before = repo.offer_state(offer)
-    with repo.race_is_conflict(f"Accepting offer {offer.id}"):
+    with repo.race_is_conflict(key="doing_accept_offer", values={"offer_id": offer.id}):
         for other in repo.open_offers(session, vacancy_id=vacancy.id, exclude_offer=offer.id):
             withdraw_offer(session, other, actor=actor, why=f"home let through offer {offer.id}")
         reopen: list[int] = []
@@ -485,15 +507,17 @@ def decline_offer(
     """
     why = decline_reason(reason)
     if (problem := free_text_problem(note)) is not None:  # the API's `FreeText` rule, for forms
-        raise invalid("The note is not accepted.", field="note", problem=problem)
+        raise invalid(key="note_refused", field="note", problem=problem)
     locked = repo.lock_offer(session, offer_id, municipality_code)
     offer, vacancy, case = locked.offer, locked.vacancy, locked.case
     if _overdue(locked, today):
-        raise _expire_and_refuse(session, locked, actor=actor, today=today, wanted="declined")
+        raise _expire_and_refuse(
+            session, locked, actor=actor, today=today, wanted=OfferEvent.decline
+        )
     transition(offer.id, offer.status, OfferEvent.decline)
     repo.check_version(offer, expected_version)
     before = repo.offer_state(offer)
-    with repo.race_is_conflict(f"Declining offer {offer.id}"):
+    with repo.race_is_conflict(key="doing_decline_offer", values={"offer_id": offer.id}):
         _set_offer_status(offer, OfferEvent.decline)
         offer.decline_reason = why.value
         offer.decline_note = note
@@ -538,7 +562,7 @@ def withdraw_open_offers(
     if (vacancy_id is None) == (case_id is None):
         raise ValueError("give exactly one of vacancy_id and case_id")
     withdrawn = []
-    with repo.race_is_conflict("Withdrawing offers"):
+    with repo.race_is_conflict(key="doing_withdraw_offers"):
         # Homes first (the lock order): those the citizen holds a sent offer of.
         reopen: list[Vacancy] = []
         if case_id is not None:

@@ -126,7 +126,7 @@ def ready(request: Request) -> Health:
             503,
             "service-unavailable",
             "Service Unavailable",
-            "The database does not answer.",
+            key="database_not_answering",
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         ) from None
     return Health(status="ok")

@@ -33,6 +33,7 @@ from api.models import ApiKey
 from api.ratelimit import check_write
 from inventory.models import HousingAssociation
 from kernel.db import utcnow
+from kernel.errors import either
 from kernel.settings import get_settings
 
 JWT_ALGORITHM = "HS256"
@@ -44,6 +45,15 @@ class Role(StrEnum):
     association = "association"
     planner = "planner"
     admin = "admin"
+
+
+# The roles in Danish words, for the 403's detail ("Det kræver rollen planlægger ...").
+ROLE_DA: dict[Role, str] = {
+    Role.staff: "anvisningsmedarbejder",
+    Role.association: "boligorganisation",
+    Role.planner: "planlægger",
+    Role.admin: "administrator",
+}
 
 
 @dataclass(frozen=True)
@@ -74,12 +84,13 @@ class Principal:
         return f"{self.subject}|{self.scope}"
 
 
-def _unauthorized(detail: str) -> ProblemError:
+def _unauthorized(key: str) -> ProblemError:
+    """The 401 problem; ``key`` names its detail in :mod:`kernel.messages`."""
     return ProblemError(
         401,
         "unauthorized",
         "Unauthorized",
-        detail,
+        key=key,
         headers={"WWW-Authenticate": 'Bearer realm="boligmatch"'},
     )
 
@@ -128,19 +139,19 @@ def principal_from_token(token: str) -> Principal:
             options={"require": ["sub", "role", "exp", "iat"]},
         )
     except jwt.ExpiredSignatureError:
-        raise _unauthorized("The token has expired.") from None
+        raise _unauthorized(key="token_expired") from None
     except jwt.PyJWTError:
-        raise _unauthorized("The token is not valid.") from None
+        raise _unauthorized(key="token_invalid") from None
     try:
         role = Role(claims["role"])
     except ValueError:
-        raise _unauthorized("The token names an unknown role.") from None
+        raise _unauthorized(key="token_unknown_role") from None
     municipality = claims.get("mun")
     association = claims.get("assoc")
     if role is Role.staff and not isinstance(municipality, str):
-        raise _unauthorized("A staff token must name a municipality.")
+        raise _unauthorized(key="staff_token_without_municipality")
     if role is Role.association and not isinstance(association, int):
-        raise _unauthorized("An association token must name an association.")
+        raise _unauthorized(key="association_token_without_association")
     return Principal(
         subject=str(claims["sub"]),
         role=role,
@@ -181,7 +192,7 @@ def principal_from_api_key(sessions: sessionmaker[Session], key: str) -> Princip
     body = key.removeprefix(API_KEY_PREFIX)
     prefix, _, secret = body.partition("_")
     if not key.startswith(API_KEY_PREFIX) or not prefix or not secret:
-        raise _unauthorized("The API key is not valid.")
+        raise _unauthorized(key="api_key_invalid")
     with sessions() as session:
         row = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
     if (
@@ -189,7 +200,7 @@ def principal_from_api_key(sessions: sessionmaker[Session], key: str) -> Princip
         or row.revoked_at is not None
         or not hmac.compare_digest(row.key_hash, hash_api_key(key))
     ):
-        raise _unauthorized("The API key is not valid.")
+        raise _unauthorized(key="api_key_invalid")
     return Principal(
         subject=f"api-key:{row.prefix}", role=Role.association, association_id=row.association_id
     )
@@ -225,7 +236,7 @@ def authenticate(
     elif bearer is not None:
         principal = principal_from_token(bearer.credentials)
     else:
-        raise _unauthorized("Send a bearer token or an X-API-Key header.")
+        raise _unauthorized(key="credentials_missing")
     request.state.principal = principal  # for the request log line
     check_write(request, principal.credential)  # 429 when this credential writes too fast
     return principal
@@ -237,11 +248,14 @@ def require(*roles: Role) -> Callable[..., Principal]:
 
     def dependency(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
         if principal.role not in allowed:
+            roles_da = either([ROLE_DA[role] for role in sorted(allowed)])[0]
+            roles = " or ".join(sorted(allowed))
             raise ProblemError(
                 403,
                 "forbidden",
                 "Forbidden",
-                f"This needs the role {' or '.join(sorted(allowed))}.",
+                key="role_required",
+                values={"roles": roles, "roles_da": roles_da},
             )
         return principal
 

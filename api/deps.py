@@ -58,7 +58,7 @@ def expected_version(if_match: str | None) -> int:
             428,
             "precondition-required",
             "Precondition Required",
-            "Send If-Match with the ETag of your last read so concurrent changes are not lost.",
+            key="if_match_missing",
         )
     if _WEAK.match(if_match):
         # RFC 9110 13.1.1: If-Match compares strongly, and a weak tag never matches.
@@ -66,7 +66,7 @@ def expected_version(if_match: str | None) -> int:
             412,
             "precondition-failed",
             "Precondition Failed",
-            "If-Match needs the strong ETag of your last read (without W/).",
+            key="if_match_weak",
         )
     match = _ETAG.match(if_match)
     if match is None:
@@ -74,7 +74,7 @@ def expected_version(if_match: str | None) -> int:
             412,
             "precondition-failed",
             "Precondition Failed",
-            "If-Match does not name a version of this resource.",
+            key="if_match_unknown",
         )
     return int(match.group(1))
 

@@ -32,6 +32,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import ProblemError
+from kernel import messages
 from kernel.settings import get_settings
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -77,12 +78,16 @@ class BodyTooLarge(StarletteHTTPException):
     """The request body passed the limit while streaming (answered 413 by api.errors)."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(413, detail=_too_large_detail(limit))
+        super().__init__(
+            413, detail=messages.detail("body_too_large", "en", _too_large_values(limit))
+        )
         self.limit = limit
 
 
-def _too_large_detail(limit: int) -> str:
-    return f"The request body is larger than the limit of {limit / 1_048_576:g} MB."
+def _too_large_values(limit: int) -> dict[str, object]:
+    """The values of the 413's detail ``body_too_large``: the limit in MB (Danish: 0,5)."""
+    megabytes = f"{limit / 1_048_576:g}"
+    return {"limit_mb": megabytes, "limit_mb_da": megabytes.replace(".", ",")}
 
 
 class HardeningMiddleware:
@@ -144,8 +149,9 @@ def _too_large(request: Request, limit: int) -> Response:
         413,
         "content-too-large",
         "Content Too Large",
-        _too_large_detail(limit),
         headers={"Connection": "close"},
+        key="body_too_large",
+        values=_too_large_values(limit),
     ).response(request)
 
 

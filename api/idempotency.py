@@ -155,7 +155,7 @@ def _claim_or_stored(sessions: sessionmaker[Session], claim: _Claim) -> int | _S
                         422,
                         "idempotency-key-reused",
                         "Idempotency-Key reused",
-                        "This Idempotency-Key was used for a different request body.",
+                        key="idempotency_key_reused",
                     )
                 if record.status_code is not None and record.response_body is not None:
                     return _Stored(
@@ -184,8 +184,7 @@ def _claim_or_stored(sessions: sessionmaker[Session], claim: _Claim) -> int | _S
                 409,
                 "idempotency-key-in-use",
                 "Idempotency-Key in use",
-                "The first request with this Idempotency-Key is still being processed; "
-                "retry shortly to get its answer.",
+                key="idempotency_key_in_use",
                 headers={"Retry-After": str(retry)},
             )
         time.sleep(pause)

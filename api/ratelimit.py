@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from fastapi import Request
@@ -69,15 +69,26 @@ class RateLimiter:
             del self._buckets[key]
 
 
-def too_many(wait_seconds: float, what: str) -> ProblemError:
-    """The 429 problem, with ``Retry-After`` rounded up to whole seconds."""
+def too_many(
+    wait_seconds: float, *, key: str, values: Mapping[str, object] | None = None
+) -> ProblemError:
+    """The 429 problem, with ``Retry-After`` rounded up to whole seconds.
+
+    The detail is the catalogue's sentence ``key``, which may name the wait as ``retry``
+    (whole seconds) or ``retry_da`` ("1 sekund", "5 sekunder").
+    """
     retry = max(1, math.ceil(wait_seconds))
     return ProblemError(
         429,
         "too-many-requests",
         "Too Many Requests",
-        f"Too many {what} from this credential; retry after {retry} seconds.",
         headers={"Retry-After": str(retry)},
+        key=key,
+        values={
+            **(values or {}),
+            "retry": retry,
+            "retry_da": f"{retry} sekund" if retry == 1 else f"{retry} sekunder",
+        },
     )
 
 
@@ -99,7 +110,7 @@ def check_write(request: Request, credential: str) -> None:
         "write", credential, per_minute=limits.writes_per_minute, burst=limits.writes_burst
     )
     if wait:
-        raise too_many(wait, "changing requests")
+        raise too_many(wait, key="too_many_writes")
 
 
 def client_address(request: Request) -> str:

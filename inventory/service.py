@@ -297,7 +297,7 @@ def _own_department(session: Session, *, scope: VacancyScope, department_id: int
         scope.association_id is not None and department.association_id != scope.association_id
     ):
         raise invalid(
-            "The unit's department is not one of yours.",
+            key="department_not_yours",
             field="body.unit.department_id",
             problem="unknown department",
         )
@@ -313,14 +313,12 @@ def _new_unit(session: Session, *, scope: VacancyScope, body: VacancyCreate) -> 
     )
     if clash is not None:
         raise conflict(
-            "unit-exists",
-            f"Unit '{spec.unit_ref}' already exists in this department (id {clash}); "
-            "create the vacancy with its unit_id.",
+            "unit-exists", key="unit_exists", values={"unit_ref": spec.unit_ref, "unit_id": clash}
         )
     area = spec.area or district_at(session, department.municipality_code, spec.lat, spec.lon)
     if area is None:
         raise invalid(
-            "The unit's area could not be found.",
+            key="unit_area_unknown",
             field="body.unit.area",
             problem="no area given and the point lies in no known district",
         )
@@ -329,7 +327,7 @@ def _new_unit(session: Session, *, scope: VacancyScope, body: VacancyCreate) -> 
         allocation_code = department.municipality_code
     if allocation_code is not None and session.get(Municipality, allocation_code) is None:
         raise invalid(
-            "Unknown municipality code.",
+            key="municipality_code_unknown",
             field="body.unit.allocation_municipality_code",
             problem="unknown municipality",
         )
@@ -350,18 +348,14 @@ def create_vacancy(
             select(Unit).join(Unit.department).where(Unit.id == body.unit_id, _visible(scope))
         )
         if unit is None:
-            raise invalid(
-                "The unit is not one of yours.", field="body.unit_id", problem="unknown unit"
-            )
+            raise invalid(key="unit_not_yours", field="body.unit_id", problem="unknown unit")
         active = session.scalar(
             select(Vacancy.id).where(
                 Vacancy.unit_id == unit.id, Vacancy.status.in_(ACTIVE_VACANCY_STATUSES)
             )
         )
         if active is not None:
-            raise conflict(
-                "vacancy-exists", f"The unit already has an open or offered vacancy (id {active})."
-            )
+            raise conflict("vacancy-exists", key="vacancy_exists", values={"vacancy_id": active})
     else:
         unit = _new_unit(session, scope=scope, body=body)
     vacancy = Vacancy(unit=unit, available_from=body.available_from, status=VacancyStatus.open)
@@ -382,7 +376,8 @@ def _require_open(vacancy: Vacancy) -> None:
     if vacancy.status is not VacancyStatus.open:
         raise conflict(
             "vacancy-not-open",
-            f"The vacancy is {vacancy.status.value}; only an open vacancy can be changed.",
+            key="vacancy_not_open_for_change",
+            values={"status": vacancy.status.value},
         )
 
 
@@ -417,7 +412,7 @@ def update_vacancy(
             setattr(target, name, value)
     if unit.rent_reduction_dkk > unit.rent_dkk:
         raise invalid(
-            "The rent reduction would exceed the rent.",
+            key="rent_reduction_exceeds_rent",
             field="body.rent_reduction_dkk",
             problem="exceeds rent_dkk",
         )
@@ -482,20 +477,21 @@ def import_vacancies(
     if scope.association_id is not None:
         association = session.get(HousingAssociation, scope.association_id)
         if association is None:
-            raise Forbidden("forbidden", "Forbidden", "Your association is not known.")
+            raise Forbidden("forbidden", "Forbidden", key="association_unknown")
         only_association = association.name
     elif not scope.unrestricted:
-        raise Forbidden("forbidden", "Forbidden", "You may not import vacancy lists.")
+        raise Forbidden("forbidden", "Forbidden", key="import_not_allowed")
     try:
         summary = import_vacancy_list(session, data, filename, only_association=only_association)
     except ImportFailed as failed:
         raise Invalid(
             "import-failed",
             "Vacancy list rejected",
-            f"{failed.total} problem(s) in the list; nothing was imported.",
             errors=[
                 ProblemItem(row=e.row, column=e.column, problem=e.problem) for e in failed.errors
             ],
+            key="import_failed",
+            values={"total": failed.total},
         ) from None
     audit.record(
         session,

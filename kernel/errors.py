@@ -9,6 +9,7 @@ people, and a ``detail`` with the ids and numbers, never personal data.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -125,17 +126,37 @@ def conflict(
     return Conflict(code, "Conflict", detail, key=key, values=values)
 
 
-def invalid(detail: str, *, field: str, problem: str) -> Invalid:
+def invalid(
+    *,
+    key: str,
+    field: str,
+    problem: str,
+    values: Mapping[str, object] | None = None,
+) -> Invalid:
     """One bad request ``field`` that only the service can judge (it needs the data).
 
-    Same code and title as the API's schema validation errors, so clients handle both alike.
+    Same code and title as the API's schema validation errors, so clients handle both
+    alike; the detail is the catalogue's sentence ``key`` (:mod:`kernel.messages`).
     """
     return Invalid(
         "validation-error",
         "Invalid request",
-        detail,
+        key=key,
+        values=values,
         errors=[ProblemItem(field=field, problem=problem)],
     )
+
+
+def day_values(name: str, day: dt.date) -> dict[str, object]:
+    """A date for a detail sentence: ``name`` in ISO form (English), ``name_da`` as 23.10.2026."""
+    return {name: day.isoformat(), f"{name}_da": f"{day.day:02d}.{day.month:02d}.{day.year}"}
+
+
+def either(items: Sequence[str], *, en: str = ", ") -> tuple[str, str]:
+    """``items`` as a Danish choice ("a, b eller c") and as English joins them (``en``)."""
+    items = list(items)
+    danish = items[0] if len(items) == 1 else f"{', '.join(items[:-1])} eller {items[-1]}"
+    return danish, en.join(items)
 
 
 def check_version(what: str, *, current: int, expected: int | None) -> None:

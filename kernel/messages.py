@@ -175,6 +175,181 @@ DETAILS: dict[str, tuple[str, str]] = {
         "Der gik noget galt hos os. Fejlen er logget.",
         "Something went wrong on our side. The error has been logged.",
     ),
+    # --- details added for issue 14 (every error in Danish) ---
+    # What a lost race interrupted (``race_is_conflict(key=...)``): the start of the
+    # race_* sentences below, not sentences of their own.
+    "doing_lock_offer": ("Tilbud {offer_id} kunne ikke låses", "Locking offer {offer_id}"),
+    "doing_lock_pair": (
+        "Bolig {vacancy_id} og sag {case_id} kunne ikke låses",
+        "Locking vacancy {vacancy_id} and case {case_id}",
+    ),
+    "doing_send_offer": ("Tilbud {offer_id} kunne ikke sendes", "Sending offer {offer_id}"),
+    "doing_expire_offer": (
+        "Tilbud {offer_id} kunne ikke markeres som udløbet",
+        "Expiring offer {offer_id}",
+    ),
+    "doing_accept_offer": ("Tilbud {offer_id} kunne ikke accepteres", "Accepting offer {offer_id}"),
+    "doing_decline_offer": ("Tilbud {offer_id} kunne ikke afslås", "Declining offer {offer_id}"),
+    "doing_withdraw_offers": ("Tilbuddene kunne ikke trækkes tilbage", "Withdrawing offers"),
+    "race_version_conflict": (
+        "{doing_da}, fordi data blev ændret, mens forespørgslen kørte; "
+        "hent dem igen, og prøv igen.",
+        "{doing_en}: the data changed while the request ran; reload and try again.",
+    ),
+    "race_concurrent_update": (
+        "{doing_da}, fordi en anden forespørgsel ændrede de samme data samtidig; prøv igen.",
+        "{doing_en}: another request was changing the same rows; try again.",
+    ),
+    "race_integrity_conflict": (
+        "{doing_da}, fordi databasen afviste ændringen ({error}); en bolig kan kun tages imod "
+        "én gang, og en borger kan kun tage imod én bolig.",
+        "{doing_en}: the database refused the change ({error}); "
+        "a home can be accepted once and a citizen can accept one home.",
+    ),
+    # Offers.
+    "offer_answer_overdue": (
+        "Tilbud {offer_id} skulle være besvaret senest den {deadline_da}; "
+        "det kan ikke længere {event_da}.",
+        "Offer {offer_id} had to be answered by {deadline}; it cannot be {event_en}.",
+    ),
+    "pair_infeasible": (
+        "Bolig {vacancy_id} kan ikke tilbydes sag {case_ref}: {reasons_da}",
+        "Vacancy {vacancy_id} cannot be offered to case {case_ref}: {reasons_en}",
+    ),
+    "decline_reason_unknown": (
+        "{reason} er ikke en kendt grund til afslag; brug {allowed_da}.",
+        "{reason} is not one of: {allowed}.",
+    ),
+    "note_refused": ("Noten kan ikke gemmes.", "The note is not accepted."),
+    # Move-in steps and follow-ups.
+    "no_move_in_step": ("Indflytningstrin {step_id} findes ikke.", "No move-in step {step_id}."),
+    "step_done": (
+        "Trin {step_id} blev allerede udført den {done_on_da}.",
+        "Step {step_id} was done {done_on}.",
+    ),
+    "team_required": (
+        "Når støtten er startet, skal teamet (CTI, ICM eller ACT) angives.",
+        "Support started needs the team (CTI, ICM or ACT) named.",
+    ),
+    "no_follow_up": ("Opfølgning {follow_up_id} findes ikke.", "No follow-up {follow_up_id}."),
+    "follow_up_recorded": (
+        "Denne opfølgning er allerede registreret.",
+        "This follow-up is recorded.",
+    ),
+    "case_not_reopenable": (
+        "Kun en boligplaceret eller lukket sag, hvor en opfølgning har vist, at personen "
+        "igen er hjemløs, kan genåbnes.",
+        "Only a housed or closed case whose follow-up found the person homeless again.",
+    ),
+    # Cases.
+    "cpr_invalid": ("CPR-nummeret er ikke gyldigt.", "The CPR number is not valid."),
+    "registered_before_homeless": (
+        "En sag kan ikke registreres, før hjemløsheden begyndte.",
+        "A case cannot be registered before the homelessness began.",
+    ),
+    "deadline_before_homeless": (
+        "Fristen ligger før den dato, hjemløsheden begyndte.",
+        "The deadline lies before the homelessness began.",
+    ),
+    "unknown_sort": ("Ukendt sortering.", "Unknown sort order."),
+    "income_person_missing": (
+        "En indtægt hører til en voksen, som husstanden ikke har.",
+        "An income item names an adult the household does not have.",
+    ),
+    # Homes and vacancy lists.
+    "department_not_yours": (
+        "Boligens afdeling hører ikke til jer.",
+        "The unit's department is not one of yours.",
+    ),
+    "unit_exists": (
+        "Boligen '{unit_ref}' findes allerede i denne afdeling (id {unit_id}); "
+        "meld den ledig med dens unit_id.",
+        "Unit '{unit_ref}' already exists in this department (id {unit_id}); "
+        "create the vacancy with its unit_id.",
+    ),
+    "unit_area_unknown": (
+        "Boligens område kunne ikke findes.",
+        "The unit's area could not be found.",
+    ),
+    "municipality_code_unknown": ("Ukendt kommunekode.", "Unknown municipality code."),
+    "unit_not_yours": ("Boligen hører ikke til jer.", "The unit is not one of yours."),
+    "vacancy_exists": (
+        "Boligen er allerede meldt ledig eller tilbudt (id {vacancy_id}).",
+        "The unit already has an open or offered vacancy (id {vacancy_id}).",
+    ),
+    "vacancy_not_open_for_change": (
+        "Boligen er {status_da}; kun en ledig bolig kan ændres.",
+        "The vacancy is {status_en}; only an open vacancy can be changed.",
+    ),
+    "rent_reduction_exceeds_rent": (
+        "Nedsættelsen af huslejen ville blive større end selve huslejen.",
+        "The rent reduction would exceed the rent.",
+    ),
+    "association_unknown": (
+        "Jeres boligorganisation er ikke kendt.",
+        "Your association is not known.",
+    ),
+    "import_not_allowed": (
+        "Du må ikke indlæse lister over ledige boliger.",
+        "You may not import vacancy lists.",
+    ),
+    "import_failed": (
+        "Der er {total} fejl i listen; intet blev indlæst.",
+        "{total} problem(s) in the list; nothing was imported.",
+    ),
+    "vacancy_list_too_large": (
+        "En liste over ledige boliger må højst fylde {max_mb} MB.",
+        "A vacancy list may be at most {max_mb} MB.",
+    ),
+    # Signing in, roles and HTTP-level limits.
+    "token_expired": ("Tokenet er udløbet.", "The token has expired."),
+    "token_invalid": ("Tokenet er ikke gyldigt.", "The token is not valid."),
+    "token_unknown_role": ("Tokenet angiver en ukendt rolle.", "The token names an unknown role."),
+    "staff_token_without_municipality": (
+        "Et medarbejdertoken skal angive en kommune.",
+        "A staff token must name a municipality.",
+    ),
+    "association_token_without_association": (
+        "Et token til en boligorganisation skal angive boligorganisationen.",
+        "An association token must name an association.",
+    ),
+    "api_key_invalid": ("API-nøglen er ikke gyldig.", "The API key is not valid."),
+    "credentials_missing": (
+        "Send et bearer-token eller en X-API-Key-header.",
+        "Send a bearer token or an X-API-Key header.",
+    ),
+    "role_required": ("Det kræver rollen {roles_da}.", "This needs the role {roles}."),
+    "too_many_writes": (
+        "For mange ændringer på kort tid fra denne bruger; prøv igen om {retry_da}.",
+        "Too many changing requests from this credential; retry after {retry} seconds.",
+    ),
+    "idempotency_key_reused": (
+        "Denne Idempotency-Key er allerede brugt til en forespørgsel med et andet indhold.",
+        "This Idempotency-Key was used for a different request body.",
+    ),
+    "idempotency_key_in_use": (
+        "Den første forespørgsel med denne Idempotency-Key er ved at blive behandlet; "
+        "prøv igen om lidt for at få dens svar.",
+        "The first request with this Idempotency-Key is still being processed; "
+        "retry shortly to get its answer.",
+    ),
+    "body_too_large": (
+        "Forespørgslens indhold er større end grænsen på {limit_mb_da} MB.",
+        "The request body is larger than the limit of {limit_mb} MB.",
+    ),
+    "if_match_missing": (
+        "Send If-Match med ETag'en fra din seneste læsning, så samtidige ændringer ikke går tabt.",
+        "Send If-Match with the ETag of your last read so concurrent changes are not lost.",
+    ),
+    "if_match_weak": (
+        "If-Match skal være den stærke ETag fra din seneste læsning (uden W/).",
+        "If-Match needs the strong ETag of your last read (without W/).",
+    ),
+    "if_match_unknown": (
+        "If-Match angiver ikke en version af denne ressource.",
+        "If-Match does not name a version of this resource.",
+    ),
+    "database_not_answering": ("Databasen svarer ikke.", "The database does not answer."),
 }
 
 # Things a caller may look for (``not_found(what)``): (Danish with article, English).

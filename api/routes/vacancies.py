@@ -138,7 +138,8 @@ def import_vacancies(
             413,
             "content-too-large",
             "Content Too Large",
-            f"A vacancy list may be at most {MAX_UPLOAD_BYTES // 1_048_576} MB.",
+            key="vacancy_list_too_large",
+            values={"max_mb": MAX_UPLOAD_BYTES // 1_048_576},
         )
     filename = file.filename or "upload"
 

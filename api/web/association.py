@@ -377,7 +377,8 @@ def upload(
         ]
         return _upload_page(
             request,
-            problems=shown or [{"row": None, "column": None, "problem": problem.detail}],
+            problems=shown
+            or [{"row": None, "column": None, "problem": problem.in_language(lang_of(request))[1]}],
             total=len(shown) or 1,
             filename=file.filename,
             status_code=422,

@@ -130,7 +130,7 @@ def test_association_reports_a_vacancy_with_messages_next_to_the_fields(
     page.locator("#unit_id").select_option(option.get_attribute("value"))
     page.locator("#available_from").fill(SOON)
     page.get_by_role("button", name="Gem").click()
-    expect(page.locator("#unit_id-err")).to_contain_text("already has an open or offered vacancy")
+    expect(page.locator("#unit_id-err")).to_contain_text("allerede meldt ledig eller tilbudt")
     expect(page.locator("#available_from-err")).to_have_count(0)
 
     # A free unit with a date: saved, and listed on the start page.
