@@ -41,7 +41,7 @@ class SituationPoints(BaseModel):
     that the time parts (:class:`Weights`) can outweigh it.
     """
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
     street: int = Field(400, ge=0, le=100_000, description="Situation 1: living on the street.")
     night_shelter: int = Field(350, ge=0, le=100_000, description="Situation 2: night shelter.")
@@ -123,7 +123,7 @@ class Weights(BaseModel):
       points stay exact integers and show in the time-on-list part of the breakdown.
     """
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
     housed: int | None = Field(
         None,
@@ -305,7 +305,7 @@ class Weights(BaseModel):
 class Policy(BaseModel):
     """One municipality's settings for the hard rules and, optionally, its own weights."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
     max_rent_share: float = Field(
         0.5,

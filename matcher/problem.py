@@ -73,7 +73,7 @@ AreaCategory = Literal["none", "udsat", "parallelsamfund", "omdannelse", "foreby
 Language = Literal["da", "en"]
 """The language of the texts in the result (explanations, reasons, offers)."""
 
-_STRICT = ConfigDict(extra="forbid", strict=True)
+_STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
 class ProblemError(ValueError):

@@ -69,9 +69,14 @@ def test_dumps_result_is_json_dumps_with_sorted_keys(document: dict[str, Any]) -
         {"b": [{"d": {"f": 1, "e": 2}}, {"d": None}, {"c": 1}], "a": (1, (2, {"y": 0, "x": 1}))},
         {"a": np.int64(3)},
         {"a": "\ud800"},
+        # floats orjson writes in other forms: the text is written again by json
+        {"b": [1e-05, 2.5e-07], "a": 0.5},
+        {"a": 1e16, "b": -1.2345678901234568e17, "c": 1e22},
+        {"a": "0.00001 in a text", "b": "1e5 in a text"},
     ],
 )
 def test_dumps_result_of_any_document(value: dict[str, Any]) -> None:
+    """Byte for byte json.dumps, whichever serialiser wrote it."""
     original = json.loads(json.dumps(value, default=int)) if "a" in value else None
     try:
         expected = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -108,3 +113,25 @@ def test_lexorder_is_lexsort(rows: list[tuple[int, int, bool, int]]) -> None:
 @given(st.lists(st.integers(-(10**12), 10**12) | st.integers(-5000, 5000), max_size=60))
 def test_commas_is_grouped_format(values: list[int]) -> None:
     assert commas(values) == [f"{value:,}" for value in values]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), max_size=20))
+def test_dumps_result_writes_every_float_as_json_does(values: list[float]) -> None:
+    document = {"values": values, "text": "ø"}
+    expected = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert dumps_result(document) == expected + "\n"
+
+
+def test_problem_refuses_nan_and_infinity() -> None:
+    """A result never holds NaN or infinities, because the problem refuses them."""
+    from matcher_testkit import citizen, problem, vacancy
+
+    from matcher.problem import ProblemError, loads_problem
+
+    text = json.dumps(problem([citizen("C1")], [vacancy("V1")]))
+    for bad in ("NaN", "Infinity"):
+        broken = text.replace('"size_m2": 45.0', f'"size_m2": {bad}', 1)
+        assert broken != text
+        with pytest.raises(ProblemError, match="size_m2"):
+            loads_problem(broken)
