@@ -11,8 +11,8 @@ import datetime as dt
 from enum import Enum
 from typing import Any, NotRequired, TypedDict, cast
 
-from sqlalchemy import Row, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, Row, select
+from sqlalchemy.orm import Session
 
 from allocation.models import (
     AreaPreference,
@@ -22,7 +22,7 @@ from allocation.models import (
     avoided_areas,
     preferred_areas,
 )
-from inventory.models import Department, Unit, Vacancy, VacancyStatus
+from inventory.models import Department, HousingAssociation, Unit, Vacancy, VacancyStatus
 from inventory.schemas import UNIT_FACTS
 
 # --- the documents' shapes (matcher/problem.py's models, as the builders fill them) -----
@@ -155,17 +155,36 @@ def vacancy_document(vacancy: Vacancy) -> VacancyDocument:
     """A vacancy as the matcher sees it; ``id`` is the vacancy's database id as text."""
     unit: Unit = vacancy.unit
     department: Department = unit.department
-    facts = {name: _plain(getattr(unit, name)) for name in MATCHER_UNIT_FACTS}
+    return _vacancy_document(
+        vacancy.id,
+        vacancy.available_from,
+        {name: getattr(unit, name) for name in MATCHER_UNIT_FACTS},
+        unit.allocation_municipality_code or department.municipality_code,
+        f"{department.association.name}/{department.number}",
+        department.listed_area,
+        department.area_category,
+    )
+
+
+def _vacancy_document(
+    vacancy_id: int,
+    available_from: dt.date,
+    unit_facts: dict[str, Any],
+    municipality_code: str,
+    department: str,
+    listed_area: bool,
+    area_category: str | None,
+) -> VacancyDocument:
+    """The document from its parts, read from ORM objects or from one joined row."""
     document: dict[str, Any] = {
-        "id": str(vacancy.id),
-        "municipality_code": unit.allocation_municipality_code or department.municipality_code,
-        **facts,
-        "available_from": vacancy.available_from.isoformat(),
-        "department": f"{department.association.name}/{department.number}",
-        "listed_area": department.listed_area,
+        "id": str(vacancy_id),
+        "municipality_code": municipality_code,
+        **{name: _plain(value) for name, value in unit_facts.items()},
+        "available_from": available_from.isoformat(),
+        "department": department,
+        "listed_area": listed_area,
         # null on the department: listed_area decides, as before issue 12
-        "area_category": department.area_category
-        or ("udsat" if department.listed_area else "none"),
+        "area_category": area_category or ("udsat" if listed_area else "none"),
     }
     # The matcher's field order (the stored snapshot reads as the schema does).
     return cast(VacancyDocument, {name: document[name] for name in VacancyDocument.__annotations__})
@@ -224,23 +243,47 @@ def citizen_document(case: CitizenCase | CaseRow) -> CitizenDocument:
     )
 
 
-def open_vacancies(session: Session, municipality_code: str) -> list[Vacancy]:
-    """Open vacancies on which ``municipality_code`` holds the allocation right."""
-    stmt = (
-        select(Vacancy)
+def _open_here(municipality_code: str) -> tuple[ColumnElement[bool], ...]:
+    return (
+        Vacancy.status == VacancyStatus.open,
+        Unit.allocation_municipality_code == municipality_code,
+    )
+
+
+def open_vacancy_documents(session: Session, municipality_code: str) -> list[VacancyDocument]:
+    """Open vacancies on which ``municipality_code`` holds the allocation right, as
+    documents from one joined query of plain rows (no ORM objects: a re-offer reads them
+    on every decline)."""
+    rows = session.execute(
+        select(
+            Vacancy.id,
+            Vacancy.available_from,
+            *(getattr(Unit, name) for name in MATCHER_UNIT_FACTS),
+            Unit.allocation_municipality_code,
+            Department.municipality_code.label("department_municipality_code"),
+            Department.number,
+            Department.listed_area,
+            Department.area_category,
+            HousingAssociation.name.label("association_name"),
+        )
         .join(Vacancy.unit)
-        .where(
-            Vacancy.status == VacancyStatus.open,
-            Unit.allocation_municipality_code == municipality_code,
-        )
-        .options(
-            selectinload(Vacancy.unit)
-            .selectinload(Unit.department)
-            .selectinload(Department.association)
-        )
+        .join(Unit.department)
+        .join(Department.association)
+        .where(*_open_here(municipality_code))
         .order_by(Vacancy.id)
     )
-    return list(session.scalars(stmt))
+    return [
+        _vacancy_document(
+            row.id,
+            row.available_from,
+            {name: getattr(row, name) for name in MATCHER_UNIT_FACTS},
+            row.allocation_municipality_code or row.department_municipality_code,
+            f"{row.association_name}/{row.number}",
+            row.listed_area,
+            row.area_category,
+        )
+        for row in rows
+    ]
 
 
 _CASE_FIELDS = (
@@ -328,7 +371,7 @@ def build_problem(
         format="boligmatch.problem/1",
         as_of=as_of.isoformat(),
         citizens=[citizen_document(c) for c in active_cases(session, municipality_code)],
-        vacancies=[vacancy_document(v) for v in open_vacancies(session, municipality_code)],
+        vacancies=open_vacancy_documents(session, municipality_code),
     )
     if policy is not None:
         document["policy"] = policy

@@ -122,3 +122,38 @@ def test_plain_row_cases_build_the_same_documents_as_orm_cases(
     assert rows[first.case_ref]["preferences"]["avoid_areas"] == ["Hjallese", "Tarup"]
     assert [i["person"] for i in rows[first.case_ref]["income"]][-1] == 1
     assert rows[third.case_ref]["income"] == []
+
+
+def test_plain_row_vacancies_build_the_same_documents_as_orm_vacancies(
+    sessions: sessionmaker[Session],
+) -> None:
+    """Open vacancies read as one joined query of rows give the ORM-built documents:
+    an allocation right held through the unit, department facts, only open homes."""
+    from sqlalchemy import select
+
+    from inventory.models import Unit, Vacancy, VacancyStatus
+
+    world = generate(seed=13, n_citizens=10, n_vacancies=30, n_units=60)
+    with sessions() as s, s.begin():
+        load_world(s, world, cpr_secret="test-secret")
+        first, second = s.scalars(select(Vacancy).order_by(Vacancy.id).limit(2)).all()
+        first.unit.department.area_category = "forebyggelse"
+        second.status = VacancyStatus.withdrawn
+    with sessions() as s:
+        rows = pb.open_vacancy_documents(s, "461")
+        orm = [
+            pb.vacancy_document(v)
+            for v in s.scalars(
+                select(Vacancy)
+                .join(Vacancy.unit)
+                .where(
+                    Vacancy.status == VacancyStatus.open,
+                    Unit.allocation_municipality_code == "461",
+                )
+                .order_by(Vacancy.id)
+            )
+        ]
+    assert len(rows) > 10 and rows == orm
+    assert [d["id"] for d in rows] == sorted((d["id"] for d in rows), key=int)
+    assert str(second.id) not in {d["id"] for d in rows}
+    assert next(d for d in rows if d["id"] == str(first.id))["area_category"] == "forebyggelse"
