@@ -219,8 +219,13 @@ def report(
                 where = ".".join(str(p) for p in error.get("loc", ()))
                 errors[_field_of(where)] = validation_problem(error, lang_of(request))
         except DomainError as problem:
+            _, detail = problem.in_language(lang_of(request))
             for item in problem.errors or []:
-                errors[_field_of(item.field or "")] = item.problem
+                # a keyed refusal's detail is in the page's language; the item's own
+                # words are the API's (English)
+                errors[_field_of(item.field or "")] = (
+                    detail if problem.key and detail else item.problem
+                )
             if not problem.errors:
                 errors["unit_id"] = problem_text(problem, lang_of(request))
         if errors:

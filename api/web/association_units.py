@@ -296,10 +296,13 @@ def new_unit_form(request: Request) -> Response:
 def _service_messages(problem: DomainError, say: Callable[..., str], lang: Lang) -> dict[str, str]:
     """The service's refusal, next to the field it names (in the page's words)."""
     errors: dict[str, str] = {}
+    _, detail = problem.in_language(lang)
     for item in problem.errors or []:
         field = _field_of((item.field or "").split("."), item.problem)
         key = PROBLEM_KEYS.get(field)
-        errors.setdefault(field, say(key) if key else say("could_not_save", detail=item.problem))
+        # a keyed refusal's detail is in the page's language; the item's words are English
+        words = detail if problem.key and detail else item.problem
+        errors.setdefault(field, say(key) if key else say("could_not_save", detail=words))
     if not problem.errors:
         if problem.code == "unit-exists":
             errors["unit_ref"] = say("unit_exists")

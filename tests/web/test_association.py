@@ -358,3 +358,31 @@ def test_new_unit_numbers_take_a_decimal_comma_and_messages_exist_in_both_langua
     assert decimal_text("55.3959") == "55.3959"  # a point is a decimal point elsewhere
     assert decimal_text("12 000", money=True) == "12000"
     assert not MESSAGE_KEYS - set(STRINGS)
+
+
+def test_a_vacancy_on_another_associations_unit_is_refused_in_danish(site: Site) -> None:
+    """The service's refusal stands next to the field in the page's language."""
+    engine = make_engine(site.db_url)
+    with engine.connect() as conn:
+        foreign = conn.execute(
+            select(func.min(Unit.id))
+            .join(Department, Department.id == Unit.department_id)
+            .where(Department.association_id != site.association_id)
+        ).scalar_one()
+    engine.dispose()
+    session_id = session_cookie(
+        site,
+        Principal("web-test-association", Role.association, association_id=site.association_id),
+    )
+    cookies = {"bm_auth": session_id, "bm_sid": "a-session-id", "bm_lang": "da"}
+    with httpx.Client(base_url=site.base_url, cookies=cookies) as client:
+        form = client.get("/association/report")
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', form.text)
+        assert csrf is not None
+        refused = client.post(
+            "/association/report",
+            data={"unit_id": str(foreign), "available_from": SOON, "csrf": csrf.group(1)},
+        )
+    assert refused.status_code == 422
+    message = re.search(r'<p id="unit_id-err" class="field-error">([^<]*)</p>', refused.text)
+    assert message is not None and message.group(1) == "Boligen hører ikke til jer."
