@@ -467,8 +467,9 @@ def judge_pair(problem: dict[str, Any]) -> dict[str, Any]:
 class RunIndex:
     """A stored run's documents, indexed for "why (not) this pair" lookups.
 
-    A run's snapshot never changes once stored (a re-plan is a new run), so the index of a
-    run can be kept and reused: building it parses the run's documents, which for a
+    A run's snapshot does not change once stored (a re-plan is a new run; only retention
+    scrubs an anonymised case from it, and marks the run), so the index of a run can be
+    kept and reused: building it parses the run's documents, which for a
     2,000 x 450 municipality takes far longer than judging one pair.
     """
 
@@ -558,7 +559,7 @@ def explain_indexed(index: RunIndex, citizen: str, vacancy: str) -> dict[str, An
     }
 
 
-_INDEXES: OrderedDict[tuple[str, int, dt.datetime], RunIndex] = OrderedDict()
+_INDEXES: OrderedDict[tuple[str, int, dt.datetime, str | None], RunIndex] = OrderedDict()
 _INDEXES_KEPT = 4  # runs whose index a process keeps (a large one is some tens of MB)
 _INDEXES_LOCK = threading.Lock()
 
@@ -568,18 +569,25 @@ def why_not(
 ) -> dict[str, Any]:
     """:func:`explain_pair` for a stored run, answered from this process's index of it.
 
-    Only the run's id, owner and time are read per call; the documents are read and
-    indexed on the first question about a run and kept for the next (the few most
-    recently asked runs; a stored run does not change). The key names the database as
-    well, so two databases' runs with one id are never confused.
+    Only the run's id, owner, time and scrub time are read per call; the documents are
+    read and indexed on the first question about a run and kept for the next (the few
+    most recently asked runs; a stored run changes only when retention scrubs it). The
+    key names the database as well, so two databases' runs with one id are never
+    confused.
     """
     row = session.execute(
-        select(MatchRun.municipality_code, MatchRun.created_at).where(MatchRun.id == run_id)
+        select(
+            MatchRun.municipality_code,
+            MatchRun.created_at,
+            MatchRun.stats["scrubbed_at"].as_string().label("scrubbed_at"),
+        ).where(MatchRun.id == run_id)
     ).one_or_none()
     if row is None or row.municipality_code != municipality_code:
         raise run_not_found(run_id)
     database = session.connection().engine.url.render_as_string(hide_password=True)
-    key = (database, run_id, row.created_at)
+    # A run changes only when retention scrubs an anonymised case from it (its stats say
+    # when): the key names that too, so no process answers from the unscrubbed documents.
+    key = (database, run_id, row.created_at, row.scrubbed_at)
     with _INDEXES_LOCK:
         index = _INDEXES.get(key)
         if index is not None:
