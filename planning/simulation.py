@@ -65,7 +65,7 @@ from numpy.typing import NDArray
 
 from kernel.reference import MunicipalityCount, municipality_counts
 from matcher.affordability import assess_many
-from matcher.columns import Columns, build_columns, citizen_income
+from matcher.columns import Columns, build_columns
 from matcher.greedy import first_come_first_served, greedy_priority
 from matcher.policy import Policy, Weights
 from matcher.problem import Citizen as CitizenModel
@@ -338,12 +338,7 @@ def _templates(
         for kind in levers.kind_shares
     }
     households = {
-        "income": np.array([citizen_income(c) for c in models], dtype=np.float64),
-        "adults": np.array([c.household.adults for c in models], dtype=np.int64),
-        "children": np.array([c.household.children for c in models], dtype=np.int64),
-        "wealth": np.array([c.wealth_dkk for c in models], dtype=np.float64),
-        "pensioner": np.array([any(i.kind == "folkepension" for i in c.income) for c in models]),
-        "foertid": np.array([any(i.kind == "foertidspension" for i in c.income) for c in models]),
+        # the money facts come from the matcher's own columns (_static_feasibility)
         "kh": np.array([kh for _, _, kh in offsets], dtype=np.bool_),
     }
     return _Templates(
@@ -876,8 +871,13 @@ class _Run:
         missing = sorted(set(keys) - self._afford.keys())
         if missing:
             units = [self.templates.units[t] for t, _ in missing]
-            c = self.templates.households
-            n = c["income"].size
+            # The templates' columns as the matcher builds them: both incomes of
+            # DOMAIN.md 5 (the minimum left is judged after tax in the citizen's
+            # municipality) and the housing-benefit facts, from the same functions.
+            cols = self._template_cols
+            assert cols is not None  # built with the static feasibility, before this
+            n = cols.n_citizens
+            policy = self.policy
 
             def per_citizen(column: NDArray[Any]) -> NDArray[Any]:
                 return np.tile(column, len(missing))
@@ -886,20 +886,29 @@ class _Run:
                 return np.repeat(np.array(values, dtype=np.float64), n)
 
             verdict = assess_many(
-                monthly_income_dkk=per_citizen(c["income"]),
-                adults=per_citizen(c["adults"]),
-                children=per_citizen(c["children"]),
-                wealth_dkk=per_citizen(c["wealth"]),
-                pensioner=per_citizen(c["pensioner"]),
-                receives_foertidspension=per_citizen(c["foertid"]),
+                monthly_income_dkk=per_citizen(cols.income),
+                housing_benefit_income_dkk=per_citizen(cols.hb_income),
+                disposable_income_dkk=per_citizen(cols.disposable),
+                adults=per_citizen(cols.adults),
+                children=per_citizen(cols.children),
+                wealth_dkk=per_citizen(cols.wealth),
+                pensioner=per_citizen(cols.pensioner),
+                receives_foertidspension=per_citizen(cols.foertid),
+                mobility_impaired=per_citizen(cols.mobility_impaired),
+                doegnhjaelp=per_citizen(cols.doegnhjaelp),
+                receives_seniorpension=per_citizen(cols.seniorpension),
+                foertidspension_before_2003=per_citizen(cols.foertid_before_2003),
                 rent_dkk=per_home([u.rent_dkk for u in units]),
                 utilities_dkk=per_home([u.utilities_dkk for u in units]),
                 size_m2=per_home([u.size_m2 for u in units]),
                 rent_reduction_dkk=per_home([r for _, r in missing]),
                 heating_included=False,
-                max_rent_share=self.policy.max_rent_share,
-                min_left_per_adult_dkk=self.policy.min_left_per_adult_dkk,
-                min_left_per_child_dkk=self.policy.min_left_per_child_dkk,
+                municipal_allocation=True,  # every simulated home is municipally allocated
+                max_rent_share=policy.max_rent_share,
+                min_left_per_adult_dkk=policy.min_left_per_adult_dkk,
+                min_left_per_child_dkk=policy.min_left_per_child_dkk,
+                rent_share_hard=policy.rent_share_rule == "hard",
+                boligydelse_caps_apply=policy.boligydelse_caps_apply,
                 year=self.anchor.year,
             )
             table = np.asarray(verdict.affordable, dtype=np.bool_).reshape(len(missing), n)

@@ -404,3 +404,30 @@ def test_the_longest_acceptable_wait_is_a_lever_of_the_optimiser() -> None:
         return float((c.loc[housed, "housed_day"] - c.loc[housed, "registered_day"]).mean())
 
     assert waited(limited) > waited(plain)
+
+
+def test_the_shortlist_judges_affordability_as_the_matcher_does() -> None:
+    """The simulation's affordability shortlist is the matcher's rule on the same
+    templates: money left after tax in the municipality, the housing-benefit income,
+    and § 14 stk. 4 for municipally allocated homes (issue 12)."""
+    from matcher.rules import affordability
+    from planning.simulation import _Home, _static_feasibility
+
+    run = _Run(_task(Scenario(), code="101", params=replace(SMALL, template_pool=96)))
+    run._static, run._template_cols = _static_feasibility(run.templates, run.anchor, run.policy)
+    cols = run._template_cols
+    homes = [
+        _Home(no=t, template=t, source="template", announce=0, available=0,
+              reduction_dkk=float(cols.reduction[t]), reduction_until=None)
+        for t in range(len(run.templates.units))
+    ]  # fmt: skip
+    shortlist = run._affordable_templates(homes)
+    n_c = cols.n_citizens
+    for home, allowed in zip(homes, shortlist, strict=True):
+        ci = np.arange(n_c, dtype=np.int64)
+        vi = np.full(n_c, home.template, dtype=np.int64)
+        matcher = np.asarray(affordability(cols, ci, vi), dtype=np.bool_)
+        assert np.array_equal(allowed, matcher), home.template
+    # the templates hold households whose gross income would pass and whose income after
+    # tax does not: the shortlist is stricter than a gross-income one
+    assert not np.array_equal(cols.disposable, np.round(cols.income))
