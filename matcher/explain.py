@@ -22,7 +22,7 @@ from matcher.columns import I64, B, Columns
 from matcher.offers import _first_per_group, citizen_order, commas, home_of
 from matcher.rules import HARD_RULE_NAMES, HARD_RULES, Values
 from matcher.scoring import FUNNEL_NAMES, ScoredProblem, score_pair
-from matcher.verdicts import declined_reason
+from matcher.verdicts import declined_reason, pair_money
 
 REASON_BY_RULE = {
     "allocation_right": "no_home_in_municipality",
@@ -492,7 +492,8 @@ def pair_verdicts_reference(scored: ScoredProblem) -> list[dict[str, Any]]:
 
     Each hard rule runs once over every pair (:meth:`matcher.rules.HardRule.checks`,
     which words each failure on its own); each feasible pair is scored on its own
-    (:func:`matcher.scoring.score_pair`). About 25,000 pairs a second.
+    (:func:`matcher.scoring.score_pair`), and its money comes from the offers' money
+    function (:func:`matcher.verdicts.pair_money`). About 25,000 pairs a second.
     """
     cols = scored.cols
     n_c, n_v = cols.n_citizens, cols.n_vacancies
@@ -502,7 +503,8 @@ def pair_verdicts_reference(scored: ScoredProblem) -> list[dict[str, Any]]:
     titles = {rule.name: rule.title(cols.language) for rule in HARD_RULES}
     declined = declined_reason(cols.language)
     excluded = set(scored.excluded)
-    out = []
+    out: list[dict[str, Any]] = []
+    feasible: list[tuple[int, int, int]] = []  # (entry, citizen, vacancy)
     for k, (c, v) in enumerate(zip(ci.tolist(), vi.tolist(), strict=True)):
         citizen, vacancy = cols.citizen_ids[c], cols.vacancy_ids[v]
         failed = [checks[k] for checks in per_rule if not checks[k].ok]
@@ -522,5 +524,15 @@ def pair_verdicts_reference(scored: ScoredProblem) -> list[dict[str, Any]]:
             total, parts = score_pair(scored, c, v)
             entry["score"] = total
             entry["breakdown"] = parts
+            feasible.append((len(out), c, v))
         out.append(entry)
+    # the money of the feasible pairs from the one money function, in one call
+    at = [k for k, _, _ in feasible]
+    money, flags = pair_money(
+        scored,
+        np.array([c for _, c, _ in feasible], dtype=np.int64),
+        np.array([v for _, _, v in feasible], dtype=np.int64),
+    )
+    for k, cash, flagged in zip(at, money, flags, strict=True):
+        out[k]["money"], out[k]["flags"] = cash, flagged
     return out

@@ -627,6 +627,12 @@ class PairVerdict(_Out):
     feasible: bool
     score: int | None = None
     breakdown: Breakdown | None = None
+    money: Money | None = Field(
+        None, description="A feasible pair's money, as its offer would state it (issue 12)."
+    )
+    flags: list[OfferFlag] | None = Field(
+        None, description="A feasible pair's flags, as its offer would carry them."
+    )
     reasons: list[str]
     failed: list[RuleDetail] | None = Field(
         None, description="The reasons as data, in the same order: each failed rule's numbers."

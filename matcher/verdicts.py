@@ -30,6 +30,7 @@ import numpy as np
 
 from matcher.affordability import HomeColumns, HouseholdColumns, assess_indexed
 from matcher.columns import I64, B, Columns
+from matcher.offers import money_rows
 from matcher.rules import HARD_RULES, MONEY_RULES, HardRule, affordability, assess_pairs
 from matcher.scoring import (
     FUNNEL_NAMES,
@@ -281,18 +282,46 @@ def pair_verdicts(scored: ScoredProblem) -> list[dict[str, Any]]:
     ]
     good = np.flatnonzero(feasible)
     totals, breakdowns = scores_of(scored, ci[good], vi[good])
-    for k, total, parts in zip(good.tolist(), totals, breakdowns, strict=True):
+    money, flags = pair_money(scored, ci[good], vi[good])
+    for k, total, parts, cash, flagged in zip(
+        good.tolist(), totals, breakdowns, money, flags, strict=True
+    ):
         entry = out[k]
         out[k] = {
             "breakdown": parts,
             "citizen": entry["citizen"],
             "failed": entry["failed"],
             "feasible": True,
+            "flags": flagged,
+            "money": cash,
             "reasons": entry["reasons"],
             "score": total,
             "vacancy": entry["vacancy"],
         }
     return out
+
+
+def pair_money(scored: ScoredProblem, ci: I64, vi: I64) -> tuple[list[Any], list[list[str]]]:
+    """Feasible pairs' money (rent, benefit, left after tax, the § 98 f end and the rent
+    after it, the deposit) and flags, as an offer states them (:func:`matcher.offers.money_rows`).
+    """
+    if ci.size == 0 or scored.n_pairs == 0:
+        return [None] * ci.size, [[] for _ in range(ci.size)]
+    width = max(scored.cols.n_vacancies, 1)
+    keys = scored.pc * width + scored.pv
+    order = np.argsort(keys, kind="stable")
+    wanted = ci * width + vi
+    at = np.minimum(np.searchsorted(keys[order], wanted), keys.size - 1)
+    rows = order[at]
+    found = keys[rows] == wanted  # all, unless the rules and the funnel disagree
+    money: list[Any] = [None] * ci.size
+    flags: list[list[str]] = [[] for _ in range(ci.size)]
+    if found.any():
+        where = np.flatnonzero(found)
+        got_money, got_flags, _ = money_rows(scored, rows[where])
+        for k, cash, flagged in zip(where.tolist(), got_money, got_flags, strict=True):
+            money[k], flags[k] = cash, flagged
+    return money, flags
 
 
 # --- the compact form ----------------------------------------------------------------------

@@ -175,3 +175,21 @@ def test_cli_explain_compact(tmp_path: Path) -> None:
     assert "pairs" not in result and len(result["pairs_compact"]) == 1
     full = json.loads(CliRunner().invoke(app, [str(path), "--json", "--explain"]).stdout)
     assert "pairs_compact" not in full and len(full["pairs"]) == 2
+
+
+def test_feasible_pairs_state_the_money_their_offer_states() -> None:
+    """Issue 12: every explanation of a feasible pair carries its money (the § 98 f end
+    and the rent after it included), the same object as the pair's offer."""
+    document = generate_problem(seed=9, n_citizens=120, n_vacancies=40, national=False)
+    result = solve_problem(document, explain=True)
+    by_pair = {(p["citizen"], p["vacancy"]): p for p in result["pairs"]}
+    feasible = [p for p in result["pairs"] if p["feasible"]]
+    assert feasible and all(p["money"] is not None for p in feasible)
+    assert all("money" not in p for p in result["pairs"] if not p["feasible"])
+    offered = [(o["vacancy"], c) for o in result["offers"] for c in o["candidates"]]
+    assert offered
+    for home, candidate in offered:
+        pair = by_pair[(candidate["citizen"], home)]
+        assert pair["money"] == candidate["money"]
+        assert pair["flags"] == candidate["flags"]
+    assert any(p["money"]["reduction"] for p in feasible)  # some homes have a § 98 f end
