@@ -158,9 +158,12 @@ def part_labels(language: str) -> dict[str, str]:
     return _LABELS_DA if language == "da" else _LABELS
 
 
-def money_rows(scored: ScoredProblem, rows: I64) -> tuple[list[Any], list[list[str]], list[str]]:
+def money_rows(
+    scored: ScoredProblem, rows: I64, *, words: bool = True
+) -> tuple[list[Any], list[list[str]], list[str]]:
     """Per feasible pair ``rows``: the ``money`` object, the ``flags`` and the words added
-    to the offer text (rent-share assessment, § 98 f end date and rent, deposit).
+    to the offer text (rent-share assessment, § 98 f end date and rent, deposit; empty
+    without ``words``, for a caller that states the money as data only).
 
     A deposit object is shared between pairs with the same deposit verdict (objects are
     written, never changed).
@@ -211,7 +214,7 @@ def money_rows(scored: ScoredProblem, rows: I64) -> tuple[list[Any], list[list[s
             continue
         hit = deposit_objects.get(dep)
         if hit is None:
-            hit = deposit_objects[dep] = _deposit_object(dep, da)
+            hit = deposit_objects[dep] = _deposit_object(dep, da, words)
         gross, benefit, left, max_gross, _, net, required = numbers
         money[k] = {
             "deposit": hit[0],
@@ -242,7 +245,7 @@ def money_rows(scored: ScoredProblem, rows: I64) -> tuple[list[Any], list[list[s
         after = after_numbers if has_after else None
         dep = tuple(column[k] for column in deposit_columns) if deposit_columns else None
         money[k], flags[k], texts[k] = _money_entry(
-            income[c], disposable[c], numbers, after, dep, until[v] if after else None, da
+            income[c], disposable[c], numbers, after, dep, until[v] if after else None, da, words
         )
     return money, flags, texts
 
@@ -261,7 +264,9 @@ def _day(day: Any, da: bool) -> str:
     return day.strftime("%d.%m.%Y") if da else day.isoformat()
 
 
-def _deposit_object(deposit: tuple[Any, ...] | None, da: bool = False) -> tuple[Any, str]:
+def _deposit_object(
+    deposit: tuple[Any, ...] | None, da: bool = False, words: bool = True
+) -> tuple[Any, str]:
     """A deposit verdict as the ``money.deposit`` object and its sentence.
 
     The limits' source is stated once per result (``stats.deposit_limits_source``), not in
@@ -278,6 +283,8 @@ def _deposit_object(deposit: tuple[Any, ...] | None, da: bool = False) -> tuple[
         "pay_dkk": pay,
         "yearly_income_dkk": yearly,
     }
+    if not words:
+        return object_, ""
     if amount == 0:
         return object_, (" Intet indskud." if da else " No deposit.")
     if da:
@@ -311,13 +318,16 @@ def _money_entry(
     deposit: tuple[Any, ...] | None,
     until: Any,
     da: bool = False,
+    words: bool = True,
 ) -> tuple[dict[str, Any], list[str], str]:
-    """One pair's ``money`` object (keys in sorted order), flags and words."""
+    """One pair's ``money`` object (keys in sorted order), flags and words (none without
+    ``words``)."""
     gross, benefit, left, max_gross, assess, net, required = numbers
     flags: list[str] = []
     text = ""
     if assess:
         flags.append("needs_assessment")
+    if assess and words:
         text += (
             (
                 f" Kræver en samlet vurdering: huslejen {_kr(gross, da)} kr. er over halvdelen "
@@ -342,7 +352,9 @@ def _money_entry(
             "unaffordable_from": None if ok_after else from_day,
             "until": until.isoformat(),
         }
-        if da:
+        if not words:
+            pass
+        elif da:
             text += (
                 f" Huslejenedsættelsen (almenboligloven § 98 f) ophører {_day(until, da)}: fra "
                 f"{_day(until + _ONE_DAY, da)} er huslejen {_kr(rent_after, da)} kr., "
@@ -359,7 +371,7 @@ def _money_entry(
             )
         if not ok_after:
             flags.append("unaffordable_after_reduction")
-    deposit_object, deposit_text = _deposit_object(deposit, da)
+    deposit_object, deposit_text = _deposit_object(deposit, da, words)
     text += deposit_text
     entry = {
         "deposit": deposit_object,
@@ -400,7 +412,7 @@ def assignments(
     """The plan's pairs sorted by citizen id, each with its score and breakdown."""
     cols = scored.cols
     rows = np.flatnonzero(matched)
-    money, flags, _ = money_rows(scored, rows)
+    money, flags, _ = money_rows(scored, rows, words=False)
     out = []
     for k, c, v, score, parts, pair_money, pair_flags in zip(
         rows.tolist(),

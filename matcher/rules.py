@@ -522,15 +522,20 @@ def _stk7_allowed(cols: Columns, ci: I64, vi: I64) -> B:
 def _listed_numbers(cols: Columns, ci: I64, vi: I64) -> dict[str, list[Any]]:
     categories = [section59.AREA_CATEGORIES[a] for a in cols.v_area_cat[vi].tolist()]
     masks = cols.s59[ci].tolist()
+    # one list per distinct (criteria met, paragraph), shared by its pairs (never changed)
+    met: dict[tuple[int, bool], list[str]] = {}
+
+    def criteria(mask: int, category: str) -> list[str]:
+        key = (mask, category == "forebyggelse")
+        if key not in met:
+            paragraph = section59.STK7_MASK if key[1] else section59.STK6_MASK
+            met[key] = section59.met_codes(mask, paragraph)
+        return met[key]
+
     numbers: dict[str, list[Any]] = {
         "area_category": categories,
         "paragraph": [7 if a == "forebyggelse" else 6 for a in categories],
-        "criteria": [
-            section59.met_codes(
-                m, section59.STK7_MASK if a == "forebyggelse" else section59.STK6_MASK
-            )
-            for m, a in zip(masks, categories, strict=True)
-        ],
+        "criteria": list(map(criteria, masks, categories)),
     }
     # the facts are the citizen's: built once per citizen, then handed to each pair
     citizens, inverse = np.unique(ci, return_inverse=True)

@@ -318,7 +318,7 @@ def pair_money(scored: ScoredProblem, ci: I64, vi: I64) -> tuple[list[Any], list
     flags: list[list[str]] = [[] for _ in range(ci.size)]
     if found.any():
         where = np.flatnonzero(found)
-        got_money, got_flags, _ = money_rows(scored, rows[where])
+        got_money, got_flags, _ = money_rows(scored, rows[where], words=False)
         for k, cash, flagged in zip(where.tolist(), got_money, got_flags, strict=True):
             money[k], flags[k] = cash, flagged
     return money, flags
