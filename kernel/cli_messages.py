@@ -16,10 +16,12 @@ print one line.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Callable, Mapping
 
+from kernel.formats import day_text as day_text  # the forms, re-exported for the commands
+from kernel.formats import number as number
+from kernel.formats import percent as percent
 from kernel.messages import DEFAULT_LANG, LANGS, Lang
 
 LANG_VARIABLE = "BOLIGMATCH_LANG"
@@ -341,24 +343,6 @@ def cli_language(environ: Mapping[str, str] | None = None) -> Lang:
         if primary == lang:
             return lang
     return DEFAULT_LANG
-
-
-def number(value: float, lang: Lang, digits: int = 0) -> str:
-    """A figure for people: ``1.234,5`` in Danish, ``1,234.5`` in English."""
-    text = f"{value:,.{digits}f}"
-    if lang == "en":
-        return text
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
-
-
-def percent(share: float, lang: Lang) -> str:
-    """A share as a whole percentage: ``25 %`` in Danish, ``25%`` in English."""
-    return f"{share:.0%}".replace("%", " %") if lang == "da" else f"{share:.0%}"
-
-
-def day_text(value: dt.date, lang: Lang) -> str:
-    """A day for people: ``23.10.2026`` in Danish, ISO ``2026-10-23`` in English."""
-    return value.strftime("%d.%m.%Y") if lang == "da" else value.isoformat()
 
 
 def count(n: int, what: str, lang: Lang) -> str:

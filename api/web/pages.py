@@ -33,6 +33,7 @@ from api.web.session import (
 )
 from kernel.calendar import today as danish_today
 from kernel.errors import DomainError
+from kernel.formats import number
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -47,9 +48,7 @@ START_PAGES: dict[Role, str] = {
 
 def _kr(value: float | int | None) -> str:
     """Danish thousands separator, whole kroner: 12.064."""
-    if value is None:
-        return "–"
-    return f"{value:,.0f}".replace(",", ".")
+    return "–" if value is None else number(value, "da")
 
 
 def _num(value: float | int | None, digits: int = 1) -> str:

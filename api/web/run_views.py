@@ -30,6 +30,7 @@ from typing import Any
 
 from allocation.match_runs import RunSummary
 from allocation.models import Offer, OfferStatus
+from kernel import formats
 from kernel.calendar import DANISH_TIME
 
 HOMES_PER_PAGE = 25
@@ -58,7 +59,7 @@ def number(value: object) -> str:
     """An integer the Danish way (12.064), or the value as it is."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
-    return f"{round(value):,}".replace(",", ".")
+    return formats.number(round(value), "da")
 
 
 def local_time(moment: dt.datetime) -> str:
