@@ -129,6 +129,20 @@ class ExplanationOut(BaseModel):
     score: int | None
     breakdown: dict[str, int] | None
     reasons: list[str] = Field(description="each broken hard rule with its numbers")
+    rules: list[str] = Field(
+        default_factory=list, description="the broken hard rules' names, in the reasons' order"
+    )
+    money: dict[str, Any] | None = Field(
+        None,
+        description=(
+            "a feasible pair's money as its offer states it: rent, housing benefit, what is "
+            "left after tax, a § 98 f reduction's end and the rent after it, the deposit"
+        ),
+    )
+    language: str = Field("da", description="the language of the run's texts (reasons, why)")
+    housed_bonus: int | None = Field(
+        None, description="the run's constant bonus for housing a citizen, part of every score"
+    )
     rank: int | None = Field(description="rank among the home's candidates, if listed")
     why: str | None
     assigned: bool

@@ -355,6 +355,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Borgeren har ikke råd til boligen.",
         "The citizen cannot afford the home.",
     ),
+    "rule_unit_kind": (
+        "Boligtypen passer ikke til borgeren (fx ældrebolig, skæv bolig, udslusningsbolig).",
+        "The kind of home does not fit the citizen (e.g. elderly, skæv or transitional).",
+    ),
+    "rule_support_reach": (
+        "Intet team med borgerens støttemetode dækker boligen.",
+        "No team with the citizen's support method covers the home.",
+    ),
+    "rule_affordable_after_reduction": (
+        "Borgeren kan ikke betale boligen, når huslejenedsættelsen ophører.",
+        "The citizen cannot afford the home once the rent reduction ends.",
+    ),
     "rule_excluded": (
         "Borgeren har tidligere sagt nej til boligen eller ladet et tilbud udløbe.",
         "The citizen declined this home before or let an offer of it expire.",
@@ -469,6 +481,37 @@ STRINGS: dict[str, tuple[str, str]] = {
     "feasible": ("Mulig", "Feasible"),
     "ruled_out": ("Udelukket", "Ruled out"),
     "rules_failed": ("Regler, der ikke er opfyldt", "Rules that failed"),
+    "money_heading": ("Økonomi pr. måned", "Money per month"),
+    "money_gross_rent": ("Husleje", "Rent"),
+    "money_benefit": ("Boligstøtte", "Housing benefit"),
+    "money_net": ("Boligudgift efter støtte (med forbrug)", "Housing cost after benefit"),
+    "money_disposable": ("Indkomst efter skat", "Income after tax"),
+    "money_left": ("Tilbage at leve for", "Left to live on"),
+    "money_required": ("Kommunen kræver mindst", "The municipality requires at least"),
+    "money_reduction": (
+        "Huslejenedsættelsen (§ 98 f) ophører {until}: derefter husleje {rent} kr., "
+        "boligstøtte {benefit} kr. og {left} kr. tilbage.",
+        "The rent reduction (§ 98 f) ends on {until}: then rent {rent} kr., housing benefit "
+        "{benefit} kr. and {left} kr. left.",
+    ),
+    "money_reduction_unaffordable": (
+        "Fra {day} kan boligen ikke betales.",
+        "From {day} the home is not affordable.",
+    ),
+    "money_deposit_loan": (
+        "Indskud {deposit} kr.: kommunen skal låne borgeren det (beboerindskudslån).",
+        "Deposit {deposit} kr.: the municipality must lend it (beboerindskudslån).",
+    ),
+    "money_deposit_pay": (
+        "Indskud {deposit} kr.: borgeren betaler selv (indkomsten er over grænsen for lån).",
+        "Deposit {deposit} kr.: the citizen pays it (income above the loan limit).",
+    ),
+    "money_needs_assessment": (
+        "Huslejen er over den andel af indkomsten, kommunen har sat: kræver en samlet "
+        "vurdering (boligstøtteloven § 15).",
+        "The rent is above the municipality's share of income: needs an overall assessment "
+        "(boligstøtteloven § 15).",
+    ),
     "send_offer": ("Send tilbud", "Send offer"),
     "accept": ("Registrér ja tak", "Record acceptance"),
     "decline": ("Registrér afslag", "Record decline"),

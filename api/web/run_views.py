@@ -215,24 +215,32 @@ def current_offers(
     return chosen
 
 
-def unmatched_text(item: Mapping[str, Any], say: Say) -> str:
-    """Why the plan leaves a citizen without a home, in words, from its structured detail."""
+def unmatched_text(item: Mapping[str, Any], say: Say, base: int = 0) -> str:
+    """Why the plan leaves a citizen without a home, in words, from its structured detail.
+
+    ``base`` is the run's constant "housed" bonus, taken out of the points compared (as
+    everywhere on the pages: the base is the same for every candidate).
+    """
     reason = str(item.get("reason", ""))
     detail = item.get("detail") or {}
     values: dict[str, Any] = dict(detail.get("values") or {})
     rule = detail.get("rule")
     if reason == "outranked":
         homes = values.get("homes") or []
+
+        def points(score: object) -> str:
+            return number(score - base) if isinstance(score, int) else number(score)
+
         named = [
             say(
                 "um_home_to",
                 home=h.get("vacancy"),
                 holder=h.get("holder"),
-                theirs=number(h.get("holder_score")),
-                mine=number(h.get("score")),
+                theirs=points(h.get("holder_score")),
+                mine=points(h.get("score")),
             )
             if h.get("holder")
-            else say("um_home_unassigned", home=h.get("vacancy"), mine=number(h.get("score")))
+            else say("um_home_unassigned", home=h.get("vacancy"), mine=points(h.get("score")))
             for h in homes
         ]
         more = int(values.get("feasible_vacancies", 0) or 0) > len(homes)

@@ -45,6 +45,8 @@ from inventory import service as inventory
 from inventory.models import ACTIVE_VACANCY_STATUSES, Vacancy
 from kernel.audit import record
 from kernel.errors import DomainError
+from kernel.formats import day_text
+from kernel.messages import Lang
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 
@@ -320,7 +322,10 @@ def run_page(
                 "blocks": _home_blocks(session, principal, run, homes_page.items, say),
                 "homes_page": homes_page,
                 "unmatched": [
-                    {"citizen": u["citizen"], "text": run_views.unmatched_text(u, say)}
+                    {
+                        "citizen": u["citizen"],
+                        "text": run_views.unmatched_text(u, say, base=_housed_bonus(run.result)),
+                    }
                     for u in unmatched_page.items
                 ],
                 "unmatched_page": unmatched_page,
@@ -336,12 +341,41 @@ def run_page(
         return refused_page(request, error)
 
 
+def _housed_bonus(result: dict[str, Any]) -> int:
+    """The run's constant bonus for housing a citizen (the base the pages leave out)."""
+    bonus = (result.get("stats") or {}).get("housed_bonus")
+    return bonus if isinstance(bonus, int) else 0
+
+
 def _failed_rules(explanation: dict[str, Any]) -> list[str]:
-    """The names of the hard rules a pair fails (the matcher writes "rule: words")."""
-    rules = [str(r).split(":", 1)[0] for r in explanation.get("reasons", []) if ":" in str(r)]
+    """The names of the hard rules a pair fails (``allocation_right`` ...), in order."""
+    rules = list(explanation.get("rules", []))
     if explanation.get("excluded") and "excluded" not in rules:
         rules.append("excluded")
     return rules
+
+
+def _reduction_days(money: dict[str, Any] | None, lang: Lang) -> dict[str, str]:
+    """The § 98 f reduction's days in the page's form (23.10.2026 in Danish)."""
+    reduction = (money or {}).get("reduction") or {}
+    return {
+        name: day_text(dt.date.fromisoformat(reduction[name]), lang)
+        for name in ("until", "unaffordable_from")
+        if reduction.get(name)
+    }
+
+
+def _reason_words(explanation: dict[str, Any], lang: str) -> list[str]:
+    """Each failed rule's words with its numbers ("husleje 6.155 kr. er over ..."), in the
+    order of :func:`_failed_rules`; empty when the run's texts are in another language
+    than the page (the rule names alone are shown then)."""
+    if explanation.get("language", "da") != lang:
+        return []
+    # the reasons are "<the rule's title>: <words>", one per rule of _failed_rules
+    words = [
+        str(r).split(":", 1)[1].strip() for r in explanation.get("reasons", []) if ":" in str(r)
+    ]
+    return [w[:1].upper() + w[1:] + ("" if w.endswith(".") else ".") for w in words if w]
 
 
 @router.get("/runs/{run_id}/explain")
@@ -382,7 +416,15 @@ def explain(request: Request, run_id: int, vacancy: str = "", citizen: str = "")
                 (p, int(breakdown.get(p, 0) or 0)) for p in run_views.PARTS if breakdown.get(p)
             ],
             "rules": _failed_rules(explanation),
-            "unmatched_text": run_views.unmatched_text(unmatched, say) if unmatched else None,
+            # the matcher's words with their numbers, where the run speaks the page's language
+            "reason_words": _reason_words(explanation, lang_of(request)),
+            "money": explanation.get("money"),
+            "money_days": _reduction_days(explanation.get("money"), lang_of(request)),
+            "unmatched_text": run_views.unmatched_text(
+                unmatched, say, base=int(explanation.get("housed_bonus") or base)
+            )
+            if unmatched
+            else None,
         },
     )
 

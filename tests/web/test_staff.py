@@ -135,3 +135,59 @@ def test_staff_map_draws_districts_and_vacancies_offline(page: Page, site: Site)
     expect(page.locator("#map circle")).to_have_count(10)
     expect(page.locator("#map circle").first.locator("title")).to_contain_text("#")
     expect(page.locator(".legend")).to_contain_text("Ledig bolig (10)")
+
+
+def test_the_explanation_names_the_rule_with_its_numbers_and_shows_the_money(
+    page: Page, site: Site, screenshots: Path
+) -> None:
+    """Why (not): each failed rule in the caseworker's words with its numbers, and for a
+    feasible pair what the citizen pays and keeps (issue 12 items 4 and 11)."""
+    from sqlalchemy.orm import Session
+
+    from allocation import match_runs
+    from allocation.models import MatchRun
+
+    demo_sign_in(page, "staff:461")
+    page.get_by_role("button", name="Kør matchning").click()
+    expect(page).to_have_url(re.compile(r"/staff/runs/\d+$"))
+    run_id = int(page.url.rsplit("/", 1)[1])
+    engine = make_engine(site.db_url)
+    with Session(engine) as s:
+        run = s.get_one(MatchRun, run_id)
+        pairs = [
+            (c["id"], v["id"]) for c in run.problem["citizens"] for v in run.problem["vacancies"]
+        ]
+        answers = [
+            match_runs.why_not(
+                session=s, run_id=run_id, municipality_code="461", citizen=c, vacancy=v
+            )
+            for c, v in pairs
+        ]
+    engine.dispose()
+    unaffordable = next(a for a in answers if a["rules"] == ["affordability"])
+    feasible = next(a for a in answers if a["feasible"] and a["money"])
+
+    page.goto(
+        f"/staff/runs/{run_id}/explain?vacancy={unaffordable['vacancy']}&citizen={unaffordable['citizen']}"
+    )
+    reason = page.locator("#reasons li").first
+    expect(reason).to_contain_text("Borgeren har ikke råd til boligen.")
+    expect(reason).to_contain_text(
+        re.compile(r"tilbage at leve for .* kommunen kræver [\d.]+ kr\.")
+    )
+    expect(page.locator("#reasons")).not_to_contain_text("rule_")
+    page.screenshot(path=str(screenshots / "staff-why-ruled-out-1280.png"), full_page=True)
+
+    page.goto(
+        f"/staff/runs/{run_id}/explain?vacancy={feasible['vacancy']}&citizen={feasible['citizen']}"
+    )
+    money = page.locator("#money")
+    expect(money).to_contain_text("Tilbage at leve for")
+    left = f"{feasible['money']['left_dkk']:,}".replace(",", ".")
+    expect(money).to_contain_text(f"{left} kr.")
+    # points compared without the constant base (issue 14 item 5): no six-digit totals
+    expect(page.locator("#verdict")).not_to_contain_text(re.compile(r"\d{3}\.\d{3} point"))
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.screenshot(path=str(screenshots / "staff-why-money-375.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.screenshot(path=str(screenshots / "staff-why-money-1280.png"), full_page=True)
