@@ -91,6 +91,11 @@ class Clause:
         return self.words(values)
 
 
+def _count_da(n: Any, one: str, many: str) -> str:
+    """A Danish count with the right noun form: "1 person", "3 personer"."""
+    return f"{n} {one if n == 1 else many}"
+
+
 RULE_TITLES = {"affordability": ("Betalingsevne", "Affordability")}
 """Titles of rules that do not carry their own (``HardRule.titles``)."""
 
@@ -266,7 +271,8 @@ household_fits = HardRule(
                 f"{n['max_persons_per_room']} per room"
             ),
             lambda n: (
-                f"{n['persons']} personer i {n['rooms']} værelser er flere end "
+                f"{_count_da(n['persons'], 'person', 'personer')} i "
+                f"{_count_da(n['rooms'], 'værelse', 'værelser')} er flere end "
                 f"{n['max_persons_per_room']} pr. værelse"
             ),
         ),
@@ -277,8 +283,9 @@ household_fits = HardRule(
                 f"{n['max_spare_rooms']} spare room(s)"
             ),
             lambda n: (
-                f"{n['rooms']} værelser til {n['persons']} personer er mere end "
-                f"{n['max_spare_rooms']} ekstra værelse(r)"
+                f"{_count_da(n['rooms'], 'værelse', 'værelser')} til "
+                f"{_count_da(n['persons'], 'person', 'personer')} er mere end "
+                f"{_count_da(n['max_spare_rooms'], 'ekstra værelse', 'ekstra værelser')}"
             ),
         ),
         Clause(
@@ -288,7 +295,8 @@ household_fits = HardRule(
                 f"{n['min_m2_per_person']:g} m² per person"
             ),
             lambda n: (
-                f"{n['size_m2']:g} m² til {n['persons']} personer er mindre end "
+                f"{n['size_m2']:g} m² til {_count_da(n['persons'], 'person', 'personer')} er "
+                "mindre end "
                 f"{n['min_m2_per_person']:g} m² pr. person"
             ),
         ),

@@ -100,7 +100,8 @@ def household_fits(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Chec
     if persons > vacancy.rooms * p.max_persons_per_room:
         problems.append(
             ctx.say(
-                f"{persons} personer i {vacancy.rooms} værelser er flere end "
+                f"{persons} {'person' if persons == 1 else 'personer'} i {vacancy.rooms} "
+                f"{'værelse' if vacancy.rooms == 1 else 'værelser'} er flere end "
                 f"{p.max_persons_per_room} pr. værelse",
                 f"{persons} persons in {vacancy.rooms} rooms is more than "
                 f"{p.max_persons_per_room} per room",
@@ -109,8 +110,9 @@ def household_fits(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Chec
     if vacancy.rooms > persons + p.max_spare_rooms:
         problems.append(
             ctx.say(
-                f"{vacancy.rooms} værelser til {persons} personer er mere end "
-                f"{p.max_spare_rooms} ekstra værelse(r)",
+                f"{vacancy.rooms} {'værelse' if vacancy.rooms == 1 else 'værelser'} til "
+                f"{persons} {'person' if persons == 1 else 'personer'} er mere end "
+                f"{p.max_spare_rooms} ekstra {'værelse' if p.max_spare_rooms == 1 else 'værelser'}",
                 f"{vacancy.rooms} rooms for {persons} persons is more than "
                 f"{p.max_spare_rooms} spare room(s)",
             )
@@ -118,7 +120,8 @@ def household_fits(citizen: Citizen, vacancy: Vacancy, ctx: RuleContext) -> Chec
     if vacancy.size_m2 < persons * p.min_m2_per_person:
         problems.append(
             ctx.say(
-                f"{vacancy.size_m2:g} m² til {persons} personer er mindre end "
+                f"{vacancy.size_m2:g} m² til {persons} {'person' if persons == 1 else 'personer'} "
+                "er mindre end "
                 f"{p.min_m2_per_person:g} m² pr. person",
                 f"{vacancy.size_m2:g} m² for {persons} persons is less than "
                 f"{p.min_m2_per_person:g} m² per person",
