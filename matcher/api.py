@@ -79,7 +79,7 @@ def solve_timed(
         timings[name] = now - clock
         clock = now
 
-    with _paused_gc():
+    with paused_gc():
         problem = (
             loads_problem(document)
             if isinstance(document, str | bytes)
@@ -102,13 +102,14 @@ def solve_timed(
             max_options=max_options,
         )
         lap("offers_and_explanations")
-        del problem, scored, solutions  # freed before the collector resumes (see _paused_gc)
+        del problem, scored, solutions  # freed before the collector resumes (see paused_gc)
     return result, timings
 
 
 @contextmanager
-def _paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building the result's many small objects.
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small objects (the result
+    here; the allocation layer's problem documents too).
 
     The documents are trees without reference cycles; letting the collector rescan the
     growing heap every few hundred allocations would cost a third of the run. The
