@@ -98,6 +98,15 @@ def _unauthorized(key: str) -> ProblemError:
 # --- tokens -----------------------------------------------------------------------------
 
 
+class TokenScopeMissing(ValueError):
+    """A token without the scope its role needs; ``key`` names the sentence in the command
+    line's catalogue (``kernel.cli_messages``), so the CLI says it in its language."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
 def issue_token(
     *,
     subject: str,
@@ -110,9 +119,13 @@ def issue_token(
     associations an association id, so scoping can never fall back to "everything")."""
     role = Role(role)
     if role is Role.staff and not municipality_code:
-        raise ValueError("a staff token must carry a municipality code")
+        raise TokenScopeMissing(
+            "staff_needs_municipality", "a staff token must carry a municipality code"
+        )
     if role is Role.association and association_id is None:
-        raise ValueError("an association token must carry an association id")
+        raise TokenScopeMissing(
+            "association_needs_id", "an association token must carry an association id"
+        )
     settings = get_settings()
     now = dt.datetime.now(dt.UTC)
     ttl = ttl_minutes if ttl_minutes is not None else settings.jwt_ttl_minutes

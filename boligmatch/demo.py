@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from allocation.models import CitizenCase
 from boligmatch.loading import load_world
 from inventory.models import Department, Municipality, Unit, Vacancy
-from kernel.cli_messages import cli_language, code_words, count, day_text, number, translator
+from kernel.cli_messages import cli_language, code_words, count, translator
+from kernel.formats import day_text, number
 from kernel.messages import Lang
 from kernel.settings import get_settings
 from synthetic.population import DEMO_AS_OF, DEMO_MUNICIPALITY, generate

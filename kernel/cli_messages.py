@@ -19,9 +19,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 
-from kernel.formats import day_text as day_text  # the forms, re-exported for the commands
-from kernel.formats import number as number
-from kernel.formats import percent as percent
+from kernel.formats import number
 from kernel.messages import DEFAULT_LANG, LANGS, Lang
 
 LANG_VARIABLE = "BOLIGMATCH_LANG"

@@ -73,6 +73,7 @@ from matcher.housing_benefit import (
     validated_year,
 )
 from matcher.policy import Policy
+from matcher.words import kr
 
 __all__ = [
     "AffordabilityPolicy",
@@ -504,10 +505,6 @@ def summary_text(
     return f"{text}: {'affordable' if affordable else 'not affordable'}"
 
 
-def _kr_da(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".")
-
-
 def _summary_text_da(
     left: int,
     required: int,
@@ -523,14 +520,14 @@ def _summary_text_da(
     if not share_ok:
         share_words = "halvdelen" if share == 0.5 else f"{share * 100:g} %".replace(".", ",")
         parts.append(
-            f"husleje {_kr_da(gross)} kr. er over {share_words} af indkomsten "
-            f"({_kr_da(max_gross)} kr.)"
+            f"husleje {kr(gross)} kr. er over {share_words} af indkomsten "
+            f"({kr(max_gross)} kr.)"
             + ("" if hard else ", kræver en samlet vurdering (boligstøtteloven § 15)")
         )
     enough = left >= required
     parts.append(
-        f"borgeren har {_kr_da(left)} kr. tilbage at leve for efter boligudgiften; kommunen kræver "
-        f"{_kr_da(required)} kr."
+        f"borgeren har {kr(left)} kr. tilbage at leve for efter boligudgiften; kommunen kræver "
+        f"{kr(required)} kr."
     )
     if enough and share_ok:
         parts.reverse()  # nothing fails: the money left first, as in the offer text

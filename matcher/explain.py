@@ -23,6 +23,7 @@ from matcher.offers import _first_per_group, citizen_order, commas, home_of
 from matcher.rules import HARD_RULE_NAMES, HARD_RULES, Values
 from matcher.scoring import FUNNEL_NAMES, ScoredProblem, score_pair
 from matcher.verdicts import declined_reason, pair_money
+from matcher.words import kr
 
 REASON_BY_RULE = {
     "allocation_right": "no_home_in_municipality",
@@ -46,14 +47,9 @@ MAX_NAMED_HOMES = 3
 _RULES = {rule.name: rule for rule in HARD_RULES}
 
 
-def _dk(n: int) -> str:
-    """A whole number as Danish writes it: 12.345."""
-    return f"{n:,}".replace(",", ".")
-
-
 def _homes(n: int, language: str) -> str:
     if language == "da":
-        return f"{_dk(n)} bolig{'er' if n != 1 else ''}"
+        return f"{kr(n)} bolig{'er' if n != 1 else ''}"
     return f"{n:,} home{'s' if n != 1 else ''}"
 
 
@@ -205,7 +201,7 @@ def _rule_reason(scored: ScoredProblem, c: int, rule: str, before: int) -> tuple
                 f"{title}: de {homes}, der er tilbage, kan kun betales, mens deres midlertidige "
                 "huslejenedsættelse (almenboligloven § 98 f) varer, og kommunen kræver, at en "
                 "bolig også kan betales, når den ophører (rådighedsbeløb efter skat "
-                f"{_dk(disposable)} kr. om måneden)"
+                f"{kr(disposable)} kr. om måneden)"
             ), values
         return (
             f"{title}: the {homes} left are affordable only while their temporary rent "
@@ -233,8 +229,8 @@ def _rule_reason(scored: ScoredProblem, c: int, rule: str, before: int) -> tuple
             if da:
                 part = "halvdelen" if share == 0.5 else f"{share:.0%}".replace(".", ",")
                 text += (
-                    f"; huslejen i den nærmeste, {closest}, {_dk(best['gross_rent_dkk'])} kr. "
-                    f"inkl. forbrug, er over {part} af indkomsten ({_dk(income)} kr. om måneden)"
+                    f"; huslejen i den nærmeste, {closest}, {kr(best['gross_rent_dkk'])} kr. "
+                    f"inkl. forbrug, er over {part} af indkomsten ({kr(income)} kr. om måneden)"
                 )
             else:
                 part = "half" if share == 0.5 else f"{share:.0%}"
@@ -245,9 +241,9 @@ def _rule_reason(scored: ScoredProblem, c: int, rule: str, before: int) -> tuple
         elif da:
             text += (
                 f"; den nærmeste, {closest}, har en bruttohusleje på "
-                f"{_dk(best['gross_rent_dkk'])} kr. og ville efterlade {_dk(best['left_dkk'])} "
-                f"kr. om måneden efter skat mod {_dk(best['required_left_dkk'])} kr. krævet "
-                f"(indkomst {_dk(income)} kr. om måneden før skat, {_dk(disposable)} kr. efter "
+                f"{kr(best['gross_rent_dkk'])} kr. og ville efterlade {kr(best['left_dkk'])} "
+                f"kr. om måneden efter skat mod {kr(best['required_left_dkk'])} kr. krævet "
+                f"(indkomst {kr(income)} kr. om måneden før skat, {kr(disposable)} kr. efter "
                 "skat)"
             )
         else:

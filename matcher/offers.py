@@ -21,6 +21,7 @@ from matcher.deposit import deposit_loans_many
 from matcher.errors import InputError
 from matcher.rules import CITIZEN_PARTS
 from matcher.scoring import AFFORD_FIELDS, PART_NAMES, ScoredProblem
+from matcher.words import day, kr
 
 _LABELS = {
     "housed": "housed",
@@ -254,16 +255,6 @@ _NO_FLAGS: list[str] = []
 """The flags of an offer without any (one shared, never changed, list)."""
 
 
-def _kr(amount: int, da: bool) -> str:
-    """Whole kroner grouped the Danish way (4.950) or the English way (4,950)."""
-    return f"{amount:,}".replace(",", ".") if da else f"{amount:,}"
-
-
-def _day(day: Any, da: bool) -> str:
-    """A date as 23.10.2026 (Danish) or 2026-10-23."""
-    return day.strftime("%d.%m.%Y") if da else day.isoformat()
-
-
 def _deposit_object(
     deposit: tuple[Any, ...] | None, da: bool = False, words: bool = True
 ) -> tuple[Any, str]:
@@ -290,14 +281,14 @@ def _deposit_object(
     if da:
         if qualifies:
             return object_, (
-                f" Indskud {_kr(amount, da)} kr.: kommunen skal låne borgeren det "
-                f"(beboerindskudslån, boligstøtteloven § 56; indkomst {_kr(yearly, da)} kr. om "
-                f"året under grænsen på {_kr(limit, da)} kr.)."
+                f" Indskud {kr(amount, da)} kr.: kommunen skal låne borgeren det "
+                f"(beboerindskudslån, boligstøtteloven § 56; indkomst {kr(yearly, da)} kr. om "
+                f"året under grænsen på {kr(limit, da)} kr.)."
             )
         return object_, (
-            f" Indskud {_kr(amount, da)} kr.: borgeren betaler selv (indkomst "
-            f"{_kr(yearly, da)} kr. om året er over grænsen for beboerindskudslån på "
-            f"{_kr(limit, da)} kr., boligstøtteloven § 56)."
+            f" Indskud {kr(amount, da)} kr.: borgeren betaler selv (indkomst "
+            f"{kr(yearly, da)} kr. om året er over grænsen for beboerindskudslån på "
+            f"{kr(limit, da)} kr., boligstøtteloven § 56)."
         )
     if qualifies:
         return object_, (
@@ -330,8 +321,8 @@ def _money_entry(
     if assess and words:
         text += (
             (
-                f" Kræver en samlet vurdering: huslejen {_kr(gross, da)} kr. er over halvdelen "
-                f"af indkomsten ({_kr(max_gross, da)} kr. af {_kr(income, da)} kr.; "
+                f" Kræver en samlet vurdering: huslejen {kr(gross, da)} kr. er over halvdelen "
+                f"af indkomsten ({kr(max_gross, da)} kr. af {kr(income, da)} kr.; "
                 "boligstøtteloven § 15)."
             )
             if da
@@ -356,9 +347,9 @@ def _money_entry(
             pass
         elif da:
             text += (
-                f" Huslejenedsættelsen (almenboligloven § 98 f) ophører {_day(until, da)}: fra "
-                f"{_day(until + _ONE_DAY, da)} er huslejen {_kr(rent_after, da)} kr., "
-                f"boligstøtten {_kr(benefit_after, da)} kr. og der er {_kr(left_after, da)} kr. "
+                f" Huslejenedsættelsen (almenboligloven § 98 f) ophører {day(until, da)}: fra "
+                f"{day(until + _ONE_DAY, da)} er huslejen {kr(rent_after, da)} kr., "
+                f"boligstøtten {kr(benefit_after, da)} kr. og der er {kr(left_after, da)} kr. "
                 "tilbage om måneden: "
                 + ("kan stadig betales." if ok_after else "kan ikke betales.")
             )

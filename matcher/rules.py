@@ -40,6 +40,7 @@ from matcher.affordability import (
 )
 from matcher.columns import I64, INTENSIVE_METHODS, B, Columns
 from matcher.housing_benefit import hundredths_array, round_ore_to_dkk_array
+from matcher.words import day, kr
 
 Values = dict[str, Any]
 """A reason's numbers by name: int, float, str, bool or None (JSON scalars)."""
@@ -844,15 +845,10 @@ def _after_reduction(n: Values) -> Values:
     return {**n, "left_dkk": n["left_after_dkk"], "gross_rent_dkk": n["rent_after_dkk"]}
 
 
-def _kr_da(amount: int) -> str:
-    """Whole kroner grouped the Danish way (4.950)."""
-    return f"{amount:,}".replace(",", ".")
-
-
 def _date_da(iso: str | None) -> str:
     """An ISO date as 23.10.2026 (unchanged if absent or not a date)."""
     try:
-        return date.fromisoformat(str(iso)).strftime("%d.%m.%Y")
+        return day(date.fromisoformat(str(iso)))
     except ValueError:
         return str(iso)
 
@@ -911,10 +907,9 @@ affordable_after_reduction = HardRule(
             ),
             lambda n: (
                 f"den midlertidige huslejenedsættelse (almenboligloven § 98 f) på "
-                f"{_kr_da(n['reduction_dkk'])} kr. slutter {_date_da(n['reduction_until'])}; "
+                f"{kr(n['reduction_dkk'])} kr. slutter {_date_da(n['reduction_until'])}; "
                 f"fra {_date_da(n['unaffordable_from'])} er huslejen "
-                f"{_kr_da(n['rent_after_dkk'])} kr., og "
-                + _summary_words(_after_reduction(n), "da")
+                f"{kr(n['rent_after_dkk'])} kr., og " + _summary_words(_after_reduction(n), "da")
             ),
         ),
     ),

@@ -232,24 +232,33 @@ def excluded_mask(scored: ScoredProblem, ci: I64, vi: I64) -> B:
     return mask
 
 
-def scores_of(scored: ScoredProblem, ci: I64, vi: I64) -> tuple[list[int], list[dict[str, int]]]:
-    """Feasible pairs' scores and breakdowns, read from the scored graph.
+def graph_rows(scored: ScoredProblem, ci: I64, vi: I64) -> tuple[I64, B]:
+    """Each pair's row in the scored graph, and whether it is there (a feasible pair
+    always is, unless the rules and the funnel disagree)."""
+    if scored.n_pairs == 0 or ci.size == 0:
+        return np.zeros(ci.size, dtype=np.int64), np.zeros(ci.size, dtype=np.bool_)
+    width = max(scored.cols.n_vacancies, 1)
+    keys = scored.pc * width + scored.pv
+    order = np.argsort(keys, kind="stable")
+    wanted = ci * width + vi
+    rows: I64 = order[np.minimum(np.searchsorted(keys[order], wanted), keys.size - 1)]
+    found: B = keys[rows] == wanted
+    return rows, found
+
+
+def scores_of(
+    scored: ScoredProblem, ci: I64, vi: I64, located: tuple[I64, B] | None = None
+) -> tuple[list[int], list[dict[str, int]]]:
+    """Feasible pairs' scores and breakdowns, read from the scored graph (``located``:
+    their :func:`graph_rows`, when the caller has them).
 
     A pair missing there (it would mean the funnel and the rules disagree) is scored on
     its own (:func:`matcher.scoring.score_pair`).
     """
-    cols = scored.cols
-    width = max(cols.n_vacancies, 1)
-    wanted = ci * width + vi
-    totals: list[int] = [0] * wanted.size
-    breakdowns: list[dict[str, int]] = [{}] * wanted.size
-    found = np.zeros(wanted.size, dtype=np.bool_)
+    rows, found = located or graph_rows(scored, ci, vi)
+    totals: list[int] = [0] * ci.size
+    breakdowns: list[dict[str, int]] = [{}] * ci.size
     if scored.n_pairs:
-        keys = scored.pc * width + scored.pv
-        order = np.argsort(keys, kind="stable")
-        at = np.minimum(np.searchsorted(keys[order], wanted), keys.size - 1)
-        found = keys[order][at] == wanted
-        rows = order[at]
         totals = scored.score[rows].tolist()
         columns = [scored.parts[name][rows].tolist() for name in _SORTED_PARTS]
         breakdowns = list(map(dict, map(zip, repeat(_SORTED_PARTS), zip(*columns, strict=True))))
@@ -281,8 +290,9 @@ def pair_verdicts(scored: ScoredProblem) -> list[dict[str, Any]]:
         for c, f, r, v in zip(citizens, failed, reasons, vacancies, strict=True)
     ]
     good = np.flatnonzero(feasible)
-    totals, breakdowns = scores_of(scored, ci[good], vi[good])
-    money, flags = pair_money(scored, ci[good], vi[good])
+    located = graph_rows(scored, ci[good], vi[good])  # found once for scores and money
+    totals, breakdowns = scores_of(scored, ci[good], vi[good], located)
+    money, flags = pair_money(scored, ci[good], vi[good], located)
     for k, total, parts, cash, flagged in zip(
         good.tolist(), totals, breakdowns, money, flags, strict=True
     ):
@@ -301,19 +311,13 @@ def pair_verdicts(scored: ScoredProblem) -> list[dict[str, Any]]:
     return out
 
 
-def pair_money(scored: ScoredProblem, ci: I64, vi: I64) -> tuple[list[Any], list[list[str]]]:
+def pair_money(
+    scored: ScoredProblem, ci: I64, vi: I64, located: tuple[I64, B] | None = None
+) -> tuple[list[Any], list[list[str]]]:
     """Feasible pairs' money (rent, benefit, left after tax, the § 98 f end and the rent
     after it, the deposit) and flags, as an offer states them (:func:`matcher.offers.money_rows`).
     """
-    if ci.size == 0 or scored.n_pairs == 0:
-        return [None] * ci.size, [[] for _ in range(ci.size)]
-    width = max(scored.cols.n_vacancies, 1)
-    keys = scored.pc * width + scored.pv
-    order = np.argsort(keys, kind="stable")
-    wanted = ci * width + vi
-    at = np.minimum(np.searchsorted(keys[order], wanted), keys.size - 1)
-    rows = order[at]
-    found = keys[rows] == wanted  # all, unless the rules and the funnel disagree
+    rows, found = located or graph_rows(scored, ci, vi)
     money: list[Any] = [None] * ci.size
     flags: list[list[str]] = [[] for _ in range(ci.size)]
     if found.any():

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
-from kernel.cli_messages import number, say, translator
+from kernel.cli_messages import say, translator
+from kernel.formats import number
 from kernel.messages import Lang
 
 if TYPE_CHECKING:

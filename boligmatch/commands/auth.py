@@ -29,17 +29,12 @@ def token(
     ttl_minutes: int | None = typer.Option(None, "--ttl-minutes", min=1, help="lifetime"),
 ) -> None:
     """Print a signed bearer token (JWT) for the API (operators and scripts)."""
-    from api.auth import Role, issue_token
+    from api.auth import Role, TokenScopeMissing, issue_token
 
     try:
         parsed = Role(role)
     except ValueError:
         fail(say("unknown_role", role=role, roles=", ".join(Role)))
-    # the rules of api.auth.issue_token, checked here to say them in the user's language
-    if parsed is Role.staff and municipality is None:
-        fail(say("staff_needs_municipality"))
-    if parsed is Role.association and association_id is None:
-        fail(say("association_needs_id"))
     try:
         typer.echo(
             issue_token(
@@ -50,6 +45,8 @@ def token(
                 ttl_minutes=ttl_minutes,
             )
         )
+    except TokenScopeMissing as exc:  # issue_token's rule, in the user's language
+        fail(say(exc.key))
     except ValueError as exc:
         fail(str(exc))
 

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from boligmatch.commands._common import day_or_today, fail_failed, print_json
-from kernel.cli_messages import cli_language, count, day_text, say
+from kernel.cli_messages import cli_language, count, say
+from kernel.formats import day_text
 
 if TYPE_CHECKING:
     from allocation.workflow import ExpiryReport

@@ -12,7 +12,8 @@ from typing import Annotated, Any
 
 import typer
 
-from kernel.cli_messages import cli_language, number, say
+from kernel.cli_messages import cli_language, say
+from kernel.formats import number
 from matcher.errors import InputError
 from matcher.housing_benefit import (
     HEATING_MODES,

@@ -8,7 +8,8 @@ import typer
 
 from boligmatch.commands._common import fail, migrated_sessions
 from inventory.importer import COLUMNS, ImportFailed, RowError, import_vacancy_list
-from kernel.cli_messages import cli_language, count, number, say
+from kernel.cli_messages import cli_language, count, say
+from kernel.formats import number
 from kernel.messages import Lang
 
 _COLUMN_HELP = "\n".join(

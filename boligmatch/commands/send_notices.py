@@ -17,7 +17,8 @@ from typing import Annotated
 import typer
 
 from boligmatch.commands._common import day_or_today, fail_failed, print_json
-from kernel.cli_messages import cli_language, day_text, number, say
+from kernel.cli_messages import cli_language, say
+from kernel.formats import day_text, number
 
 
 def command(

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 import typer
 
 from boligmatch.commands._common import band_line, fail, migrated_sessions, reflow_help
-from kernel.cli_messages import cli_language, day_text, number, percent, say, translator
+from kernel.cli_messages import cli_language, say, translator
+from kernel.formats import day_text, number, percent
 from kernel.messages import Lang
 
 if TYPE_CHECKING:

@@ -24,7 +24,8 @@ import pandas as pd
 import typer
 
 from boligmatch.commands._common import fail, reflow_help
-from kernel.cli_messages import cli_language, code_words, count, number, say, translator
+from kernel.cli_messages import cli_language, code_words, count, say, translator
+from kernel.formats import number
 from kernel.messages import LANGS, Lang
 from kernel.reference import municipality_counts
 from planning.model import ModelLevers

@@ -20,7 +20,8 @@ from typing import Any
 import typer
 
 from boligmatch.commands._common import fail
-from kernel.cli_messages import cli_language, code_words, number, say, translator
+from kernel.cli_messages import cli_language, code_words, say, translator
+from kernel.formats import number
 from kernel.messages import Lang
 
 

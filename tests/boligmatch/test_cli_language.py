@@ -19,7 +19,8 @@ from typer.testing import CliRunner, Result
 
 from boligmatch import cli
 from kernel import cli_messages
-from kernel.cli_messages import CLI, COUNTS, cli_language, count, number
+from kernel.cli_messages import CLI, COUNTS, cli_language, count
+from kernel.formats import number
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGLISH = {"BOLIGMATCH_LANG": "en"}
