@@ -22,7 +22,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
@@ -40,6 +40,9 @@ from kernel.audit import record
 from kernel.errors import Invalid, NotFound, ProblemItem
 from kernel.policy import MunicipalityPolicy
 from kernel.settings import get_settings
+
+if TYPE_CHECKING:  # the matcher is imported when a run solves (a lean CLI start-up)
+    from matcher.replan import Replanner
 
 RUN_ENTITY = "match_run"
 
@@ -81,7 +84,11 @@ def municipality_problem(
 
 
 def _solve_document(
-    problem: Mapping[str, Any], *, exclude: Iterable[tuple[str, str]], explain: bool
+    problem: Mapping[str, Any],
+    *,
+    exclude: Iterable[tuple[str, str]],
+    explain: bool,
+    replanner: Replanner | None = None,
 ) -> dict[str, Any]:
     """The matcher's answer for ``problem``; an unusable document raises ``ProblemError``.
 
@@ -93,7 +100,36 @@ def _solve_document(
     citizens = {c["id"] for c in problem.get("citizens", [])}
     vacancies = {v["id"] for v in problem.get("vacancies", [])}
     relevant = frozenset((c, v) for c, v in exclude if c in citizens and v in vacancies)
-    return solve_problem(dict(problem), explain=explain, exclude=relevant)
+    return solve_problem(dict(problem), explain=explain, exclude=relevant, replanner=replanner)
+
+
+_REPLANNERS: OrderedDict[tuple[str, str], Replanner] = OrderedDict()
+_REPLANNERS_KEPT = 8  # municipalities whose last problem a process keeps (some MB each)
+_REPLANNERS_LOCK = threading.Lock()
+
+
+def replanner_for(session: Session, municipality_code: str) -> Replanner:
+    """This process's :class:`matcher.replan.Replanner` of a municipality's plans.
+
+    A re-plan after a decline, an expiry, a withdrawal or an acceptance is mostly the
+    last plan's problem minus the citizens and homes still under offer: the replanner
+    then reads the hard rules' verdicts of that problem instead of judging every pair
+    again, with the same result (it compares the rows themselves, so no change in the
+    database can slip past it). Kept per database and municipality, for the few most
+    recently planned municipalities.
+    """
+    from matcher.replan import Replanner
+
+    database = session.connection().engine.url.render_as_string(hide_password=True)
+    key = (database, municipality_code)
+    with _REPLANNERS_LOCK:
+        replanner = _REPLANNERS.get(key)
+        if replanner is None:
+            replanner = _REPLANNERS[key] = Replanner()
+        _REPLANNERS.move_to_end(key)
+        while len(_REPLANNERS) > _REPLANNERS_KEPT:
+            _REPLANNERS.popitem(last=False)
+    return replanner
 
 
 def _invalid(issues: Iterable[tuple[str, str]]) -> Invalid:
@@ -188,8 +224,16 @@ class Plan:
     left_out: tuple[dict[str, Any], ...] = ()
 
 
-def solve_plan(problem: ProblemDocument, *, exclude: Iterable[tuple[str, str]] = ()) -> Plan:
+def solve_plan(
+    problem: ProblemDocument,
+    *,
+    exclude: Iterable[tuple[str, str]] = (),
+    replanner: Replanner | None = None,
+) -> Plan:
     """Solve ``problem`` (the refused pairs in ``exclude`` left out), timing the solver.
+
+    With a ``replanner`` (:func:`replanner_for`) the matcher may re-use the hard rules'
+    verdicts of the municipality's previous problem; the plan is the same.
 
     Fault isolation: a citizen or vacancy the matcher cannot use (a row stored before
     the bounds of ``matcher.bounds`` existed, or written around them) is left out of
@@ -205,7 +249,7 @@ def solve_plan(problem: ProblemDocument, *, exclude: Iterable[tuple[str, str]] =
     started = time.perf_counter()
     while True:  # each round leaves out at least one row, so this ends
         try:
-            result = _solve_document(problem, exclude=pairs, explain=False)
+            result = _solve_document(problem, exclude=pairs, explain=False, replanner=replanner)
         except ProblemError as error:
             problem, removed = _without_unusable(problem, error.issues)
             if not removed:
@@ -320,7 +364,11 @@ def run_match(
     """
     lock_municipality(session, municipality_code)
     problem = municipality_problem(session, municipality_code, as_of=as_of, weights=weights)
-    solved = solve_plan(problem, exclude=refused_pairs(session, municipality_code))
+    solved = solve_plan(
+        problem,
+        exclude=refused_pairs(session, municipality_code),
+        replanner=replanner_for(session, municipality_code),
+    )
     supersede_proposals(session, municipality_code, actor=actor)
     run, _ = store_run(
         session,

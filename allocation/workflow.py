@@ -29,6 +29,7 @@ from allocation.match_runs import (
     matcher_policy,
     municipality_problem,
     pair_problem,
+    replanner_for,
     solve_plan,
     store_run,
 )
@@ -599,7 +600,9 @@ def propose_next(*, session: Session, vacancy_id: int, actor: str, today: dt.dat
     problem = municipality_problem(session, code, as_of=today, weights=weights)
     if not any(v["id"] == str(vacancy_id) for v in problem["vacancies"]):
         return None
-    solved = solve_plan(problem, exclude=repo.refused_pairs(session, code))
+    solved = solve_plan(
+        problem, exclude=repo.refused_pairs(session, code), replanner=replanner_for(session, code)
+    )
     repo.supersede_proposals(session, code, actor=actor, vacancy_id=vacancy_id)
     _, offers = store_run(
         session,

@@ -6,7 +6,9 @@ rank-1 proposal (not timed), then times ``workflow.decline_offer`` with the next
 proposal made and stored (lock, re-plan, supersede, store the run and its offers,
 audit) up to and including the commit. The baseline of the ratio, measured in the same
 run on the same state: ``match_runs.solve_plan`` of the municipality's problem (built
-beforehand, not timed) with the refused pairs excluded: the matcher alone.
+beforehand, not timed) with the refused pairs excluded: the matcher alone. Also timed:
+the same call with the municipality's replanner (``matcher.replan``: the hard rules'
+verdicts kept from an earlier problem), as the decline's re-plan makes it.
 
 Run: ``.venv/bin/python bench/reoffer.py [--rounds N] [--postgres URL] [--no-sqlite]``
 """
@@ -55,6 +57,10 @@ def measure(name: str, url: str, rounds: int, n_citizens: int, n_vacancies: int)
         stats = run.result["stats"]
     declines: list[float] = []
     bare: list[float] = []
+    kept: list[float] = []
+    with sessions() as s:
+        replanner = match_runs.replanner_for(s, CODE)
+    reused = 0  # declines whose re-plan read the kept verdicts
     for _ in range(rounds):
         with sessions() as s, s.begin():
             offer = s.scalars(
@@ -67,6 +73,7 @@ def measure(name: str, url: str, rounds: int, n_citizens: int, n_vacancies: int)
                 break
             offer_id = offer.id
             workflow.send_offer(session=s, offer_id=offer_id, actor="bench", today=today)
+        reused_before = replanner.reused
         began = time.perf_counter()
         with sessions() as s, s.begin():
             workflow.decline_offer(
@@ -78,6 +85,7 @@ def measure(name: str, url: str, rounds: int, n_citizens: int, n_vacancies: int)
                 counts_as_refusal=False,
             )
         declines.append(time.perf_counter() - began)
+        reused += replanner.reused > reused_before
         with sessions() as s:
             terms = match_runs.latest_run_terms(s, CODE)
             problem = match_runs.municipality_problem(s, CODE, as_of=today, weights=terms.weights)
@@ -85,15 +93,21 @@ def measure(name: str, url: str, rounds: int, n_citizens: int, n_vacancies: int)
         began = time.perf_counter()
         match_runs.solve_plan(problem, exclude=refused)
         bare.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        match_runs.solve_plan(problem, exclude=refused, replanner=replanner)
+        kept.append(time.perf_counter() - began)
     engine.dispose()
-    d50, b50 = statistics.median(declines), statistics.median(bare)
+    d50, b50, k50 = (statistics.median(x) for x in (declines, bare, kept))
     print(
         f"{name:<11} {size[0]:>5}x{size[1]:<4} components {stats['components']:>3} "
         f"feasible pairs {stats['feasible_pairs']:>8,}  rounds {len(declines):>3}\n"
         f"{'':<11} decline -> next proposal stored: p50 {d50 * 1000:7.1f} ms  "
         f"p90 {percentile(declines, 0.9) * 1000:7.1f} ms\n"
         f"{'':<11} bare re-solve (baseline):        p50 {b50 * 1000:7.1f} ms  "
-        f"p90 {percentile(bare, 0.9) * 1000:7.1f} ms   ratio {d50 / b50:.2f}x"
+        f"p90 {percentile(bare, 0.9) * 1000:7.1f} ms   ratio {d50 / b50:.2f}x\n"
+        f"{'':<11} re-solve from kept verdicts:     p50 {k50 * 1000:7.1f} ms  "
+        f"p90 {percentile(kept, 0.9) * 1000:7.1f} ms   ratio {k50 / b50:.2f}x\n"
+        f"{'':<11} declines whose re-plan read the kept verdicts: {reused} of {len(declines)}"
     )
 
 

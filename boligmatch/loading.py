@@ -16,6 +16,7 @@ from inventory.models import (
     UnitKind,
     Vacancy,
 )
+from kernel.db import refresh_statistics
 from synthetic.population import World
 
 
@@ -23,7 +24,7 @@ def load_world(session: Session, world: World, *, cpr_secret: str) -> None:
     """Insert the world's stock, vacancies and citizens (municipalities must be loaded).
 
     CPR numbers are hashed with ``cpr_secret`` on the way in; the clear number is
-    never written.
+    never written. PostgreSQL's statistics are refreshed afterwards (a bulk load).
     """
     for d in world.districts:
         session.add(
@@ -102,3 +103,4 @@ def load_world(session: Session, world: World, *, cpr_secret: str) -> None:
         ] + [AreaPreference(area=a, rank=None, avoid=True) for a in c.avoid_areas]
         session.add(case)
     session.flush()
+    refresh_statistics(session)

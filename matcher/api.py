@@ -24,6 +24,7 @@ from matcher.deposit import deposit_limits_source
 from matcher.explain import unmatched
 from matcher.offers import assignments, citizen_options, citizen_order, vacancy_offers
 from matcher.problem import RESULT_FORMAT, Problem, ProblemError, loads_problem, parse_problem
+from matcher.replan import Replanner
 from matcher.scoring import ScoredProblem, score_problem
 from matcher.solver import DEFAULT_TIME_LIMIT_S, ComponentSolution, solve_component
 from matcher.verdicts import compact_verdicts, pair_verdicts
@@ -64,6 +65,7 @@ def solve_timed(
     max_options: int = DEFAULT_MAX_OPTIONS,
     time_limit_s: float = DEFAULT_TIME_LIMIT_S,
     cp_sat_workers: int = 1,
+    replanner: Replanner | None = None,
 ) -> tuple[dict[str, Any], dict[str, float]]:
     """:func:`solve_problem`, also returning wall-clock seconds per stage.
 
@@ -80,13 +82,19 @@ def solve_timed(
         clock = now
 
     with paused_gc():
-        problem = (
-            loads_problem(document)
-            if isinstance(document, str | bytes)
-            else parse_problem(document)
-        )
-        lap("parse")
-        scored = score_problem(problem, exclude=_pairs_of(exclude))
+        if replanner is not None and isinstance(document, dict):
+            # parsing and scoring in one, from an earlier problem's verdicts when it can
+            problem = None
+            lap("parse")
+            scored = replanner.score(document, exclude=_pairs_of(exclude))
+        else:
+            problem = (
+                loads_problem(document)
+                if isinstance(document, str | bytes)
+                else parse_problem(document)
+            )
+            lap("parse")
+            scored = score_problem(problem, exclude=_pairs_of(exclude))
         lap("feasibility_and_scoring")
         solutions = [
             solve_component(scored, comp, time_limit_s=time_limit_s, cp_sat_workers=cp_sat_workers)
@@ -137,6 +145,7 @@ def solve_problem(
     max_options: int = DEFAULT_MAX_OPTIONS,
     time_limit_s: float = DEFAULT_TIME_LIMIT_S,
     cp_sat_workers: int = 1,
+    replanner: Replanner | None = None,
 ) -> dict[str, Any]:
     """Solve a problem document and return the result document.
 
@@ -160,6 +169,10 @@ def solve_problem(
     cp_sat_workers : int
         CP-SAT workers; 1 keeps the output byte-identical, ``os.cpu_count()`` may be
         faster on large constrained components.
+    replanner : Replanner, optional
+        Successive problems of one municipality: a problem whose rows all appear,
+        unchanged, in the last one the replanner judged in full is scored from that
+        one's hard-rule verdicts (:mod:`matcher.replan`); the result is the same.
 
     Raises
     ------
@@ -175,6 +188,7 @@ def solve_problem(
         max_options=max_options,
         time_limit_s=time_limit_s,
         cp_sat_workers=cp_sat_workers,
+        replanner=replanner,
     )[0]
 
 

@@ -21,11 +21,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 
 from matcher.affordability import (
     HomeColumns,
     HouseholdColumns,
-    VerdictArrays,
     assess_indexed,
     concatenate_verdicts,
 )
@@ -73,6 +73,9 @@ class Component:
     start: int = 0
     stop: int = 0
     pairs_evaluated: int = 0
+
+    def __post_init__(self) -> None:
+        self.pairs_evaluated = int(self.citizens.size * self.vacancies.size)
 
 
 @dataclass
@@ -232,38 +235,70 @@ def score_problem(
     """
     cols = build_columns(problem)
     components = find_components(cols)
-    largest = max((min(c.citizens.size, c.vacancies.size) for c in components), default=0)
-    auto = auto_housed_bonus(cols.weights, largest)
-    bonus_by_muni = np.asarray([housed_bonus(w, auto) for w in cols.weights], dtype=np.int64)
-    excluded_keys, excluded = _exclusion_keys(cols, exclude)
-    n_stages = len(FUNNEL_NAMES)
-    funnel = np.zeros((cols.n_citizens, n_stages), dtype=np.int64)
+    return scored_from(cols, components, judge_hard_rules(cols, components), exclude=exclude)
 
-    best_unaffordable: dict[int, dict[str, int]] = {}
+
+VERDICT_FIELDS = ("affordable", *MONEY_FIELDS, *AFTER_FIELDS)
+"""The money rules' numbers kept per pair that passed every cheap rule."""
+
+
+@dataclass
+class HardVerdicts:
+    """The hard rules' verdicts on one problem, before exclusions, in its index space.
+
+    ``funnel`` holds the cheap rules' columns of the funnel (:data:`FUNNEL_NAMES` up to
+    affordability; the later columns are filled by :func:`scored_from`). ``pc, pv`` are
+    the pairs every cheap rule leaves, grouped by component (``block``) and sorted by
+    citizen then vacancy inside it; ``money`` their money rules' numbers
+    (:data:`VERDICT_FIELDS`). ``passed[k]`` is component ``k``'s ``citizens x vacancies``
+    count of cheap rules passed in a row, kept so that a re-plan of a smaller problem can
+    read its funnel from it (:mod:`matcher.replan`).
+    """
+
+    funnel: I64
+    pc: I64
+    pv: I64
+    block: I64
+    money: dict[str, I64]
+    passed: list[NDArray[np.int8]]
+
+
+def judge_hard_rules(cols: Columns, components: list[Component]) -> HardVerdicts:
+    """Every hard rule over the components' pairs: the cheap rules as a funnel over each
+    component's citizens x homes, then the money rules once over the pairs still alive.
+
+    Raises
+    ------
+    ProblemError
+        For a benefit-rate year the rate tables lack, or a bad value a money rule reads.
+    """
+    funnel = np.zeros((cols.n_citizens, len(FUNNEL_NAMES)), dtype=np.int64)
     empty = np.zeros(0, dtype=np.int64)
     blocks: list[tuple[I64, I64]] = []  # each component's pairs left before affordability
+    passed: list[NDArray[np.int8]] = []
     try:
         afford_now = affordability_columns(cols)
         for comp in components:
             cs, vs = comp.citizens, comp.vacancies
-            comp.pairs_evaluated = int(cs.size * vs.size)
             funnel[cs, 0] = vs.size
+            count = np.zeros((cs.size, vs.size), dtype=np.int8)
             ci, vi = empty, empty
             if cs.size and vs.size:
                 alive: B | None = None
                 for stage, mask in enumerate(cheap_rule_masks(cols, cs, vs), start=1):
                     alive = mask if alive is None else alive & mask
                     funnel[cs, stage] = alive.sum(axis=1)
+                    count += alive
                 assert alive is not None
                 rows, columns = np.nonzero(alive)
                 ci, vi = cs[rows], vs[columns]
             blocks.append((ci, vi))
+            passed.append(count)
         # affordability, the costly rule, once over every component's surviving pairs
         pc = np.concatenate([c for c, _ in blocks]) if blocks else empty
         pv = np.concatenate([v for _, v in blocks]) if blocks else empty
         block = np.repeat(np.arange(len(blocks)), [c.size for c, _ in blocks])
-        afford: dict[str, I64] = {name: empty for name in (*MONEY_FIELDS, *AFTER_FIELDS)}
-        money_stage = len(HARD_RULE_NAMES) - 1  # affordability's funnel column
+        money: dict[str, I64] = {name: empty for name in VERDICT_FIELDS}
         if pc.size:
             if afford_now is None:  # per component, as before: errors name the same index
                 verdict = concatenate_verdicts(
@@ -271,31 +306,59 @@ def score_problem(
                 )
             else:
                 verdict = assess_indexed(afford_now[0], pc, afford_now[1], pv, year=cols.as_of.year)
-            ok = np.asarray(verdict.affordable, dtype=np.bool_)
-            _note_unaffordable(cols, pc[~ok], pv[~ok], verdict, ~ok, best_unaffordable)
-            funnel[:, money_stage] = np.bincount(pc[ok], minlength=cols.n_citizens)
-            # § 98 f: the same verdict once a temporary reduction has ended, for the pairs
-            # affordable now; one mask then keeps the pairs both money rules leave
-            after = _after_reduction(cols, pc, pv, afford_now, ok)
-            hard = np.asarray(
-                cols.policy_values(pc, "reduction_end_rule") == "hard", dtype=np.bool_
-            )
-            keep = ok & ~(hard & (after["affordable_after"] == 0))
-            afford = {
-                name: np.asarray(getattr(verdict, name), dtype=np.int64)[keep]
-                for name in MONEY_FIELDS
+            money = {
+                name: np.asarray(getattr(verdict, name), dtype=np.int64)
+                for name in ("affordable", *MONEY_FIELDS)
             }
-            afford |= {name: values[keep] for name, values in after.items()}
-            pc, pv, block = pc[keep], pv[keep], block[keep]
-        funnel[:, money_stage + 1] = np.bincount(pc, minlength=cols.n_citizens)
-        if excluded_keys.size and pc.size:
-            keep = ~np.isin(pc * max(cols.n_vacancies, 1) + pv, excluded_keys)
-            pc, pv, block = pc[keep], pv[keep], block[keep]
-            afford = {name: values[keep] for name, values in afford.items()}
-        funnel[:, n_stages - 1] = np.bincount(pc, minlength=cols.n_citizens)
+            # § 98 f: the same verdict once a temporary reduction has ended, for the pairs
+            # affordable now
+            money |= _after_reduction(cols, pc, pv, afford_now, money["affordable"] != 0)
     except InputError as error:
         field_name = "as_of" if "year" in error.field else error.field
         raise ProblemError([(field_name, error.problem)]) from None
+    return HardVerdicts(funnel, pc, pv, block, money, passed)
+
+
+def scored_from(
+    cols: Columns,
+    components: list[Component],
+    hard: HardVerdicts,
+    *,
+    exclude: Iterable[tuple[str, str]] = frozenset(),
+) -> ScoredProblem:
+    """The scored graph from the hard rules' verdicts: the money rules' funnel columns,
+    the exclusions, the housed bonus and every soft rule's points.
+
+    The one tail of a fresh scoring (:func:`score_problem`) and of a re-plan from an
+    earlier problem's verdicts (:mod:`matcher.replan`), so both give the same graph.
+    """
+    largest = max((min(c.citizens.size, c.vacancies.size) for c in components), default=0)
+    auto = auto_housed_bonus(cols.weights, largest)
+    bonus_by_muni = np.asarray([housed_bonus(w, auto) for w in cols.weights], dtype=np.int64)
+    excluded_keys, excluded = _exclusion_keys(cols, exclude)
+    n_stages = len(FUNNEL_NAMES)
+    funnel = hard.funnel.copy()
+    money_stage = len(HARD_RULE_NAMES) - 1  # affordability's funnel column
+    pc, pv, block, money = hard.pc, hard.pv, hard.block, hard.money
+    best_unaffordable: dict[int, dict[str, int]] = {}
+    afford: dict[str, I64] = {name: money[name] for name in (*MONEY_FIELDS, *AFTER_FIELDS)}
+    if pc.size:
+        ok = money["affordable"] != 0
+        _note_unaffordable(cols, pc[~ok], pv[~ok], money, ~ok, best_unaffordable)
+        funnel[:, money_stage] = np.bincount(pc[ok], minlength=cols.n_citizens)
+        # one mask keeps the pairs both money rules leave (§ 98 f hard or not)
+        hard_end = np.asarray(
+            cols.policy_values(pc, "reduction_end_rule") == "hard", dtype=np.bool_
+        )
+        keep = ok & ~(hard_end & (money["affordable_after"] == 0))
+        afford = {name: values[keep] for name, values in afford.items()}
+        pc, pv, block = pc[keep], pv[keep], block[keep]
+    funnel[:, money_stage + 1] = np.bincount(pc, minlength=cols.n_citizens)
+    if excluded_keys.size and pc.size:
+        keep = ~np.isin(pc * max(cols.n_vacancies, 1) + pv, excluded_keys)
+        pc, pv, block = pc[keep], pv[keep], block[keep]
+        afford = {name: values[keep] for name, values in afford.items()}
+    funnel[:, n_stages - 1] = np.bincount(pc, minlength=cols.n_citizens)
     stops = np.cumsum(np.bincount(block, minlength=len(components))).tolist()
     for comp, start, stop in zip(components, [0, *stops][:-1], stops, strict=True):
         comp.start, comp.stop = start, stop
@@ -376,16 +439,16 @@ def _note_unaffordable(
     cols: Columns,
     ci: I64,
     vi: I64,
-    verdict: VerdictArrays,
+    money: dict[str, I64],
     failed: B,
     best: dict[int, dict[str, int]],
 ) -> None:
     """Keep, per citizen, the unaffordable home that came closest (for explanations)."""
     if ci.size == 0:
         return
-    left = np.asarray(verdict.left_dkk, dtype=np.int64)[failed]
-    required = np.asarray(verdict.required_left_dkk, dtype=np.int64)[failed]
-    gross = np.asarray(verdict.gross_rent_dkk, dtype=np.int64)[failed]
+    left = money["left_dkk"][failed]
+    required = money["required_left_dkk"][failed]
+    gross = money["gross_rent_dkk"][failed]
     margin = left - required
     order = lexorder(vi, -margin, ci)  # np.lexsort's order, one packed word
     first = np.ones(order.size, dtype=np.bool_)

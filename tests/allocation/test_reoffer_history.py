@@ -5,7 +5,8 @@ A generated municipality is planned, then a seeded random history of sends, decl
 on SQLite and PostgreSQL. After each event the newest run's stored result document is
 compared, byte for byte (canonical JSON), with a plan made from scratch of the same
 database state: the municipality's problem rebuilt from the rows, every refused pair
-excluded, the same weights.
+excluded, the same weights. The workflow's re-plans read the earlier problem's
+hard-rule verdicts where they can (:mod:`matcher.replan`); the fresh plans never do.
 """
 
 from __future__ import annotations
@@ -68,6 +69,9 @@ def test_every_re_offer_equals_a_full_re_plan(sessions: sessionmaker[Session], s
             session=s, municipality_code=CODE, actor=STAFF, as_of=today, weights=WEIGHTS
         )
     replans = 0
+    with sessions() as s:
+        replanner = match_runs.replanner_for(s, CODE)
+    reused_before = replanner.reused
     for _ in range(14):
         with sessions() as s, s.begin():
             runs_before = s.scalar(select(MatchRun.id).order_by(MatchRun.id.desc()).limit(1))
@@ -105,3 +109,5 @@ def test_every_re_offer_equals_a_full_re_plan(sessions: sessionmaker[Session], s
                 replans += 1
                 _check_newest_run(s, today)
     assert replans >= 2, "the history re-planned at least twice"
+    # the re-plans read the earlier problem's verdicts (matcher.replan), at least once
+    assert replanner.reused > reused_before

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from boligmatch.migrate import downgrade, upgrade
 from boligmatch.models import Base
-from kernel.db import make_engine
+from inventory.reference_load import load_municipalities
+from kernel.db import make_engine, session_factory
 
 
 def _tables(url: str) -> set[str]:
@@ -55,3 +58,61 @@ def test_audit_trail_is_append_only(db_url: str) -> None:
     with engine.connect() as conn:
         assert conn.execute(text("SELECT actor FROM audit_events")).scalar_one() == "staff:1"
     engine.dispose()
+
+
+def test_match_runs_documents_are_stored_with_lz4_on_postgresql(empty_db_url: str) -> None:
+    """Migration 0008: a run's problem and result are compressed with LZ4 where the
+    server has it (a large value is compressed, and read back whole); pglz again after
+    a downgrade. SQLite has no such setting and is left as it is."""
+    if not empty_db_url.startswith("postgresql"):
+        pytest.skip("column compression is a PostgreSQL setting")
+    upgrade(empty_db_url)
+    engine = make_engine(empty_db_url)
+
+    def methods() -> set[str]:
+        with engine.connect() as conn:
+            return set(
+                conn.execute(
+                    text(
+                        "SELECT attcompression FROM pg_attribute WHERE attrelid = "
+                        "'match_runs'::regclass AND attname IN ('problem', 'result')"
+                    )
+                ).scalars()
+            )
+
+    try:
+        with engine.connect() as conn:
+            has_lz4 = (
+                "lz4"
+                in conn.execute(
+                    text(
+                        "SELECT enumvals FROM pg_settings WHERE name = 'default_toast_compression'"
+                    )
+                ).scalar_one()
+            )
+        if not has_lz4:
+            pytest.skip("this PostgreSQL was built without LZ4")
+        assert methods() == {"l"}
+        document = {
+            "rows": [{"id": f"C{i}", "text": "ledig bolig i Vollsmose"} for i in range(9000)]
+        }
+        with session_factory(engine)() as session, session.begin():
+            load_municipalities(session)
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO match_runs (municipality_code, created_at, created_by, method,"
+                    " status, problem, result, stats) VALUES ('461', now(), 'test', 'x', 'OPTIMAL',"
+                    " CAST(:doc AS json), CAST(:doc AS json), '{}')"
+                ),
+                {"doc": json.dumps(document)},
+            )
+        with engine.connect() as conn:
+            stored, method = conn.execute(
+                text("SELECT result, pg_column_compression(result) FROM match_runs")
+            ).one()
+        assert (stored, method) == (document, "lz4")
+        downgrade(empty_db_url, "0007")
+        assert methods() == {"p"}
+    finally:
+        engine.dispose()
