@@ -32,7 +32,7 @@ def _lz4_available() -> bool:
     values = bind.execute(
         sa.text("SELECT enumvals FROM pg_settings WHERE name = 'default_toast_compression'")
     ).scalar()
-    return bool(values) and "lz4" in values
+    return isinstance(values, list) and "lz4" in values
 
 
 def _set_compression(method: str) -> None:
