@@ -35,6 +35,7 @@ from matcher.scoring import (
     HardVerdicts,
     ScoredProblem,
     find_components,
+    joined_blocks,
     judge_hard_rules,
     scored_from,
 )
@@ -197,9 +198,7 @@ def derive_verdicts(base: Base, cols: Columns, components: list[Component]) -> H
             rows, columns = np.nonzero(passed == n_cheap)
             ci, vi = cs[rows], vs[columns]
         blocks.append((ci, vi))
-    pc = np.concatenate([c for c, _ in blocks]) if blocks else empty
-    pv = np.concatenate([v for _, v in blocks]) if blocks else empty
-    block = np.repeat(np.arange(len(blocks)), [c.size for c, _ in blocks])
+    pc, pv, block = joined_blocks(blocks)
     keys = to_base_c[pc] * max(base.cols.n_vacancies, 1) + to_base_v[pv]
     where = np.searchsorted(base.pair_keys, keys)
     if where.size and (where.max() >= base.pair_keys.size or (base.pair_keys[where] != keys).any()):
@@ -248,7 +247,7 @@ class Replanner:
         problem = parse_problem(dict(document))
         cols = build_columns(problem)
         components = find_components(cols)
-        hard = judge_hard_rules(cols, components)
+        hard = judge_hard_rules(cols, components, keep_passed=True)
         scored = scored_from(cols, components, hard, exclude=exclude)
         new_base = make_base(document, problem, cols, components, hard)
         with self._lock:

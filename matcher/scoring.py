@@ -263,9 +263,20 @@ class HardVerdicts:
     passed: list[NDArray[np.int8]]
 
 
-def judge_hard_rules(cols: Columns, components: list[Component]) -> HardVerdicts:
+def joined_blocks(blocks: list[tuple[I64, I64]]) -> tuple[I64, I64, I64]:
+    """Each component's ``(citizens, vacancies)`` pairs as one run: ``pc, pv, block``."""
+    empty = np.zeros(0, dtype=np.int64)
+    pc = np.concatenate([c for c, _ in blocks]) if blocks else empty
+    pv = np.concatenate([v for _, v in blocks]) if blocks else empty
+    return pc, pv, np.repeat(np.arange(len(blocks)), [c.size for c, _ in blocks])
+
+
+def judge_hard_rules(
+    cols: Columns, components: list[Component], *, keep_passed: bool = False
+) -> HardVerdicts:
     """Every hard rule over the components' pairs: the cheap rules as a funnel over each
     component's citizens x homes, then the money rules once over the pairs still alive.
+    ``keep_passed`` keeps the per-component pass counts a re-plan reads (else empty).
 
     Raises
     ------
@@ -281,23 +292,22 @@ def judge_hard_rules(cols: Columns, components: list[Component]) -> HardVerdicts
         for comp in components:
             cs, vs = comp.citizens, comp.vacancies
             funnel[cs, 0] = vs.size
-            count = np.zeros((cs.size, vs.size), dtype=np.int8)
+            count = np.zeros((cs.size, vs.size) if keep_passed else (0, 0), dtype=np.int8)
             ci, vi = empty, empty
             if cs.size and vs.size:
                 alive: B | None = None
                 for stage, mask in enumerate(cheap_rule_masks(cols, cs, vs), start=1):
                     alive = mask if alive is None else alive & mask
                     funnel[cs, stage] = alive.sum(axis=1)
-                    count += alive
+                    if keep_passed:
+                        count += alive
                 assert alive is not None
                 rows, columns = np.nonzero(alive)
                 ci, vi = cs[rows], vs[columns]
             blocks.append((ci, vi))
             passed.append(count)
         # affordability, the costly rule, once over every component's surviving pairs
-        pc = np.concatenate([c for c, _ in blocks]) if blocks else empty
-        pv = np.concatenate([v for _, v in blocks]) if blocks else empty
-        block = np.repeat(np.arange(len(blocks)), [c.size for c, _ in blocks])
+        pc, pv, block = joined_blocks(blocks)
         money: dict[str, I64] = {name: empty for name in VERDICT_FIELDS}
         if pc.size:
             if afford_now is None:  # per component, as before: errors name the same index
