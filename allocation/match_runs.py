@@ -104,7 +104,7 @@ def _solve_document(
 
 
 _REPLANNERS: OrderedDict[tuple[str, str], Replanner] = OrderedDict()
-_REPLANNERS_KEPT = 8  # municipalities whose last problem a process keeps (some MB each)
+_REPLANNERS_KEPT = 4  # municipalities kept per process (about 40 MB for 1,500 x 400)
 _REPLANNERS_LOCK = threading.Lock()
 
 

@@ -53,13 +53,13 @@ def _canonical(value: Any) -> bytes | None:
 
 @dataclass(frozen=True)
 class Base:
-    """A problem judged in full: its rows' bytes and models, its columns and verdicts."""
+    """A problem judged in full: its rows' bytes and models, and its hard verdicts."""
 
     settings: bytes
     citizens: Mapping[str, tuple[bytes, Citizen]]
     vacancies: Mapping[str, tuple[bytes, Vacancy]]
     problem: Problem
-    cols: Columns
+    n_vacancies: int
     hard: HardVerdicts
     citizen_at: Mapping[str, int]
     vacancy_at: Mapping[str, int]
@@ -127,7 +127,7 @@ def make_base(
             for (vid, text), model in zip(vacancy_rows, problem.vacancies, strict=True)
         },
         problem=problem,
-        cols=cols,
+        n_vacancies=cols.n_vacancies,
         hard=hard,
         citizen_at={cid: i for i, cid in enumerate(cols.citizen_ids)},
         vacancy_at={vid: i for i, vid in enumerate(cols.vacancy_ids)},
@@ -199,7 +199,7 @@ def derive_verdicts(base: Base, cols: Columns, components: list[Component]) -> H
             ci, vi = cs[rows], vs[columns]
         blocks.append((ci, vi))
     pc, pv, block = joined_blocks(blocks)
-    keys = to_base_c[pc] * max(base.cols.n_vacancies, 1) + to_base_v[pv]
+    keys = to_base_c[pc] * max(base.n_vacancies, 1) + to_base_v[pv]
     where = np.searchsorted(base.pair_keys, keys)
     if where.size and (where.max() >= base.pair_keys.size or (base.pair_keys[where] != keys).any()):
         raise AssertionError("a re-plan's pair has no verdict in its base")
