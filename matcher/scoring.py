@@ -250,9 +250,10 @@ class HardVerdicts:
     affordability; the later columns are filled by :func:`scored_from`). ``pc, pv`` are
     the pairs every cheap rule leaves, grouped by component (``block``) and sorted by
     citizen then vacancy inside it; ``money`` their money rules' numbers
-    (:data:`VERDICT_FIELDS`). ``passed[k]`` is component ``k``'s ``citizens x vacancies``
-    count of cheap rules passed in a row, kept so that a re-plan of a smaller problem can
-    read its funnel from it (:mod:`matcher.replan`).
+    (:data:`VERDICT_FIELDS`). With ``keep_passed``, ``passed[k]`` is component ``k``'s
+    ``citizens x vacancies`` count of cheap rules passed in a row, so that a re-plan of a
+    smaller problem can read its funnel from it (:mod:`matcher.replan`); else each is
+    empty.
     """
 
     funnel: I64
