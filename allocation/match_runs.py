@@ -22,7 +22,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
@@ -45,6 +45,9 @@ if TYPE_CHECKING:  # the matcher is imported when a run solves (a lean CLI start
     from matcher.replan import Replanner
 
 RUN_ENTITY = "match_run"
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 def matcher_policy(policy: MunicipalityPolicy) -> dict[str, Any]:
@@ -103,9 +106,39 @@ def _solve_document(
     return solve_problem(dict(problem), explain=explain, exclude=relevant, replanner=replanner)
 
 
-_REPLANNERS: OrderedDict[tuple[str, str], Replanner] = OrderedDict()
-_REPLANNERS_KEPT = 4  # municipalities kept per process (about 40 MB for 1,500 x 400)
-_REPLANNERS_LOCK = threading.Lock()
+class _Recent(Generic[K, V]):
+    """The few most recently used values of a process, by key, shared by its threads."""
+
+    def __init__(self, kept: int) -> None:
+        self._values: OrderedDict[K, V] = OrderedDict()
+        self._kept = kept
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: V) -> V:
+        """Keep ``value`` unless a value for ``key`` is already kept; the kept one."""
+        with self._lock:
+            kept = self._values.setdefault(key, value)
+            self._values.move_to_end(key)
+            while len(self._values) > self._kept:
+                self._values.popitem(last=False)
+            return kept
+
+
+def _database_of(session: Session) -> str:
+    """The session's database URL without its password: part of a process cache's key,
+    so two databases' rows with one id are never confused."""
+    return session.connection().engine.url.render_as_string(hide_password=True)
+
+
+# municipalities kept per process (about 40 MB each for 1,500 x 400)
+_REPLANNERS: _Recent[tuple[str, str], Replanner] = _Recent(kept=4)
 
 
 def replanner_for(session: Session, municipality_code: str) -> Replanner:
@@ -120,16 +153,8 @@ def replanner_for(session: Session, municipality_code: str) -> Replanner:
     """
     from matcher.replan import Replanner
 
-    database = session.connection().engine.url.render_as_string(hide_password=True)
-    key = (database, municipality_code)
-    with _REPLANNERS_LOCK:
-        replanner = _REPLANNERS.get(key)
-        if replanner is None:
-            replanner = _REPLANNERS[key] = Replanner()
-        _REPLANNERS.move_to_end(key)
-        while len(_REPLANNERS) > _REPLANNERS_KEPT:
-            _REPLANNERS.popitem(last=False)
-    return replanner
+    key = (_database_of(session), municipality_code)
+    return _REPLANNERS.get(key) or _REPLANNERS.put(key, Replanner())
 
 
 def _invalid(issues: Iterable[tuple[str, str]]) -> Invalid:
@@ -617,9 +642,8 @@ def explain_indexed(index: RunIndex, citizen: str, vacancy: str) -> dict[str, An
     }
 
 
-_INDEXES: OrderedDict[tuple[str, int, dt.datetime, str | None], RunIndex] = OrderedDict()
-_INDEXES_KEPT = 4  # runs whose index a process keeps (a large one is some tens of MB)
-_INDEXES_LOCK = threading.Lock()
+# runs whose index a process keeps (a large one is some tens of MB)
+_INDEXES: _Recent[tuple[str, int, dt.datetime, str | None], RunIndex] = _Recent(kept=4)
 
 
 def why_not(
@@ -642,23 +666,15 @@ def why_not(
     ).one_or_none()
     if row is None or row.municipality_code != municipality_code:
         raise run_not_found(run_id)
-    database = session.connection().engine.url.render_as_string(hide_password=True)
     # A run changes only when retention scrubs an anonymised case from it (its stats say
     # when): the key names that too, so no process answers from the unscrubbed documents.
-    key = (database, run_id, row.created_at, row.scrubbed_at)
-    with _INDEXES_LOCK:
-        index = _INDEXES.get(key)
-        if index is not None:
-            _INDEXES.move_to_end(key)
+    key = (_database_of(session), run_id, row.created_at, row.scrubbed_at)
+    index = _INDEXES.get(key)
     if index is None:
         problem, result, stats = session.execute(
             select(MatchRun.problem, MatchRun.result, MatchRun.stats).where(MatchRun.id == run_id)
         ).one()
-        index = RunIndex.of(problem, result, stats or {})
-        with _INDEXES_LOCK:
-            _INDEXES[key] = index
-            while len(_INDEXES) > _INDEXES_KEPT:
-                _INDEXES.popitem(last=False)
+        index = _INDEXES.put(key, RunIndex.of(problem, result, stats or {}))
     return explain_indexed(index, citizen, vacancy)
 
 

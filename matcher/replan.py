@@ -59,7 +59,6 @@ class Base:
     citizens: Mapping[str, tuple[bytes, Citizen]]
     vacancies: Mapping[str, tuple[bytes, Vacancy]]
     problem: Problem
-    n_vacancies: int
     hard: HardVerdicts
     citizen_at: Mapping[str, int]
     vacancy_at: Mapping[str, int]
@@ -86,26 +85,35 @@ def _rows(document: Mapping[str, Any], section: str) -> list[tuple[str, bytes]] 
     return out
 
 
-def _settings(document: Mapping[str, Any]) -> bytes | None:
-    return _canonical({k: v for k, v in document.items() if k not in _ROWS})
+@dataclass(frozen=True)
+class Fingerprint:
+    """A document's settings and rows as canonical bytes: what a base is compared by."""
+
+    settings: bytes
+    citizens: list[tuple[str, bytes]]
+    vacancies: list[tuple[str, bytes]]
+
+
+def fingerprint(document: Mapping[str, Any]) -> Fingerprint | None:
+    """The document's :class:`Fingerprint`, or None if orjson cannot write a part of it
+    or a row is not an object with a text ``id`` (the full parse words the error)."""
+    settings = _canonical({k: v for k, v in document.items() if k not in _ROWS})
+    citizens = _rows(document, "citizens")
+    vacancies = _rows(document, "vacancies")
+    if settings is None or citizens is None or vacancies is None:
+        return None
+    return Fingerprint(settings, citizens, vacancies)
 
 
 def make_base(
-    document: Mapping[str, Any],
+    prints: Fingerprint,
     problem: Problem,
     cols: Columns,
     components: list[Component],
     hard: HardVerdicts,
-) -> Base | None:
-    """What a re-plan reads of ``problem`` (parsed from ``document``), judged in full.
-
-    None when the document cannot serve as a base (a row orjson cannot write).
-    """
-    settings = _settings(document)
-    citizen_rows = _rows(document, "citizens")
-    vacancy_rows = _rows(document, "vacancies")
-    if settings is None or citizen_rows is None or vacancy_rows is None:
-        return None
+) -> Base:
+    """What a re-plan reads of ``problem`` (parsed from the fingerprinted document),
+    judged in full."""
     n_vacancies = max(cols.n_vacancies, 1)
     keys = hard.pc * n_vacancies + hard.pv
     order = np.argsort(keys, kind="stable")
@@ -117,17 +125,16 @@ def make_base(
         in_component[comp.citizens] = np.arange(comp.citizens.size)
         vacancy_position[comp.vacancies] = np.arange(comp.vacancies.size)
     return Base(
-        settings=settings,
+        settings=prints.settings,
         citizens={
             cid: (text, model)
-            for (cid, text), model in zip(citizen_rows, problem.citizens, strict=True)
+            for (cid, text), model in zip(prints.citizens, problem.citizens, strict=True)
         },
         vacancies={
             vid: (text, model)
-            for (vid, text), model in zip(vacancy_rows, problem.vacancies, strict=True)
+            for (vid, text), model in zip(prints.vacancies, problem.vacancies, strict=True)
         },
         problem=problem,
-        n_vacancies=cols.n_vacancies,
         hard=hard,
         citizen_at={cid: i for i, cid in enumerate(cols.citizen_ids)},
         vacancy_at={vid: i for i, vid in enumerate(cols.vacancy_ids)},
@@ -139,16 +146,16 @@ def make_base(
     )
 
 
-def subset_problem(base: Base, document: Mapping[str, Any]) -> Problem | None:
-    """``document`` as a problem built from the base's models, if every row of it is a
-    base row unchanged and its settings are the base's; otherwise None."""
-    if _settings(document) != base.settings:
+def subset_problem(base: Base, prints: Fingerprint) -> Problem | None:
+    """The fingerprinted document as a problem built from the base's models, if every row
+    of it is a base row unchanged and its settings are the base's; otherwise None."""
+    if prints.settings != base.settings:
         return None
     picked: dict[str, list[Any]] = {}
-    for section, known in (("citizens", base.citizens), ("vacancies", base.vacancies)):
-        rows = _rows(document, section)
-        if rows is None:
-            return None
+    for rows, known, section in (
+        (prints.citizens, base.citizens, "citizens"),
+        (prints.vacancies, base.vacancies, "vacancies"),
+    ):
         models = []
         for row_id, text in rows:
             entry = known.get(row_id)
@@ -199,7 +206,7 @@ def derive_verdicts(base: Base, cols: Columns, components: list[Component]) -> H
             ci, vi = cs[rows], vs[columns]
         blocks.append((ci, vi))
     pc, pv, block = joined_blocks(blocks)
-    keys = to_base_c[pc] * max(base.n_vacancies, 1) + to_base_v[pv]
+    keys = to_base_c[pc] * max(len(base.vacancy_at), 1) + to_base_v[pv]
     where = np.searchsorted(base.pair_keys, keys)
     if where.size and (where.max() >= base.pair_keys.size or (base.pair_keys[where] != keys).any()):
         raise AssertionError("a re-plan's pair has no verdict in its base")
@@ -234,7 +241,8 @@ class Replanner:
             As a fresh parse and scoring would.
         """
         base = self._base
-        problem = subset_problem(base, document) if base is not None else None
+        prints = fingerprint(document)
+        problem = subset_problem(base, prints) if base and prints else None
         if base is not None and problem is not None:
             cols = build_columns(problem)
             components = find_components(cols)
@@ -249,7 +257,7 @@ class Replanner:
         components = find_components(cols)
         hard = judge_hard_rules(cols, components, keep_passed=True)
         scored = scored_from(cols, components, hard, exclude=exclude)
-        new_base = make_base(document, problem, cols, components, hard)
+        new_base = make_base(prints, problem, cols, components, hard) if prints else None
         with self._lock:
             self.judged += 1
             if new_base is not None:
